@@ -1,0 +1,378 @@
+package hookdrill
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// Field is one key of an Object.
+type Field struct {
+	Key   string
+	Value any
+}
+
+// Object is a JSON object that keeps its key order, because the platforms
+// sign exact bytes and receivers may re-serialise in that order. Values are
+// nil, bool, string, json.Number, int, int64, float64, []any or Object.
+type Object []Field
+
+// Get returns the value stored under key.
+func (o Object) Get(key string) (any, bool) {
+	for _, f := range o {
+		if f.Key == key {
+			return f.Value, true
+		}
+	}
+	return nil, false
+}
+
+// GetString returns the value under key when it is a string.
+func (o Object) GetString(key string) string {
+	v, _ := o.Get(key)
+	s, _ := v.(string)
+	return s
+}
+
+// Set replaces the value under key in place, or appends the key.
+func (o Object) Set(key string, v any) Object {
+	for i := range o {
+		if o[i].Key == key {
+			o[i].Value = v
+			return o
+		}
+	}
+	return append(o, Field{key, v})
+}
+
+// Clone returns a deep copy.
+func (o Object) Clone() Object {
+	if o == nil {
+		return nil
+	}
+	c := make(Object, len(o))
+	for i, f := range o {
+		c[i] = Field{f.Key, cloneValue(f.Value)}
+	}
+	return c
+}
+
+func cloneValue(v any) any {
+	switch t := v.(type) {
+	case Object:
+		return t.Clone()
+	case []any:
+		c := make([]any, len(t))
+		for i := range t {
+			c[i] = cloneValue(t[i])
+		}
+		return c
+	default:
+		return v
+	}
+}
+
+// MarshalJSON writes compact JSON in key order.
+func (o Object) MarshalJSON() ([]byte, error) { return EncodeCompact(o) }
+
+// UnmarshalJSON reads a JSON object keeping its key order.
+func (o *Object) UnmarshalJSON(b []byte) error {
+	obj, err := ParseObject(b)
+	if err != nil {
+		return err
+	}
+	*o = obj
+	return nil
+}
+
+// ErrNotObject is returned by ParseObject for valid JSON that is not an object.
+var ErrNotObject = errors.New("JSON value is not an object")
+
+// maxDepth bounds nesting so hostile input cannot exhaust the stack.
+const maxDepth = 200
+
+// ParseObject decodes a JSON object, keeping key order and number literals.
+// Duplicate keys keep their last value at the first key's position.
+func ParseObject(b []byte) (Object, error) {
+	v, err := ParseValue(b)
+	if err != nil {
+		return nil, err
+	}
+	o, ok := v.(Object)
+	if !ok {
+		return nil, ErrNotObject
+	}
+	return o, nil
+}
+
+// ParseValue decodes any JSON value; objects become Object, numbers json.Number.
+func ParseValue(b []byte) (any, error) {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	v, err := parseValue(dec, 0)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, errors.New("invalid JSON: trailing data after the value")
+	}
+	return v, nil
+}
+
+func parseValue(dec *json.Decoder, depth int) (any, error) {
+	if depth > maxDepth {
+		return nil, fmt.Errorf("invalid JSON: nesting deeper than %d", maxDepth)
+	}
+	tok, err := dec.Token()
+	if err != nil {
+		if err == io.EOF {
+			return nil, errors.New("invalid JSON: unexpected end of input")
+		}
+		return nil, fmt.Errorf("invalid JSON: %w", err)
+	}
+	switch t := tok.(type) {
+	case json.Delim:
+		switch t {
+		case '{':
+			o := Object{}
+			for dec.More() {
+				kt, err := dec.Token()
+				if err != nil {
+					return nil, fmt.Errorf("invalid JSON: %w", err)
+				}
+				k, ok := kt.(string)
+				if !ok {
+					return nil, errors.New("invalid JSON: object key is not a string")
+				}
+				v, err := parseValue(dec, depth+1)
+				if err != nil {
+					return nil, err
+				}
+				o = o.Set(k, v)
+			}
+			if _, err := dec.Token(); err != nil {
+				return nil, fmt.Errorf("invalid JSON: %w", err)
+			}
+			return o, nil
+		case '[':
+			a := []any{}
+			for dec.More() {
+				v, err := parseValue(dec, depth+1)
+				if err != nil {
+					return nil, err
+				}
+				a = append(a, v)
+			}
+			if _, err := dec.Token(); err != nil {
+				return nil, fmt.Errorf("invalid JSON: %w", err)
+			}
+			return a, nil
+		}
+		return nil, fmt.Errorf("invalid JSON: unexpected %q", t)
+	default:
+		return t, nil // nil, bool, string, json.Number
+	}
+}
+
+// EncodePython serialises v exactly like Python's json.dumps with default
+// arguments: ", " and ": " separators, every character outside printable
+// ASCII escaped as \uXXXX (surrogate pairs above U+FFFF), keys in order.
+func EncodePython(v any) ([]byte, error) {
+	var b bytes.Buffer
+	if err := encode(&b, v, pythonStyle, 0); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// EncodeCompact serialises v exactly like JavaScript's JSON.stringify: no
+// whitespace, non-ASCII kept as UTF-8, keys in order.
+func EncodeCompact(v any) ([]byte, error) {
+	var b bytes.Buffer
+	if err := encode(&b, v, jsStyle, 0); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+type style struct {
+	comma, colon string
+	asciiOnly    bool
+	python       bool
+}
+
+var (
+	pythonStyle = style{comma: ", ", colon: ": ", asciiOnly: true, python: true}
+	jsStyle     = style{comma: ",", colon: ":"}
+)
+
+func encode(b *bytes.Buffer, v any, s style, depth int) error {
+	if depth > maxDepth {
+		return fmt.Errorf("encode JSON: nesting deeper than %d", maxDepth)
+	}
+	switch t := v.(type) {
+	case nil:
+		b.WriteString("null")
+	case bool:
+		if t {
+			b.WriteString("true")
+		} else {
+			b.WriteString("false")
+		}
+	case string:
+		writeString(b, t, s)
+	case Secret:
+		writeString(b, string(t), s)
+	case json.Number:
+		if !json.Valid([]byte(t)) {
+			return fmt.Errorf("encode JSON: invalid number %q", string(t))
+		}
+		b.WriteString(string(t))
+	case int:
+		b.WriteString(strconv.Itoa(t))
+	case int64:
+		b.WriteString(strconv.FormatInt(t, 10))
+	case float64:
+		f, err := formatFloat(t, s)
+		if err != nil {
+			return err
+		}
+		b.WriteString(f)
+	case Object:
+		b.WriteByte('{')
+		for i, f := range t {
+			if i > 0 {
+				b.WriteString(s.comma)
+			}
+			writeString(b, f.Key, s)
+			b.WriteString(s.colon)
+			if err := encode(b, f.Value, s, depth+1); err != nil {
+				return err
+			}
+		}
+		b.WriteByte('}')
+	case []any:
+		b.WriteByte('[')
+		for i, e := range t {
+			if i > 0 {
+				b.WriteString(s.comma)
+			}
+			if err := encode(b, e, s, depth+1); err != nil {
+				return err
+			}
+		}
+		b.WriteByte(']')
+	case []string:
+		b.WriteByte('[')
+		for i, e := range t {
+			if i > 0 {
+				b.WriteString(s.comma)
+			}
+			writeString(b, e, s)
+		}
+		b.WriteByte(']')
+	default:
+		return fmt.Errorf("encode JSON: unsupported type %T", v)
+	}
+	return nil
+}
+
+func formatFloat(f float64, s style) (string, error) {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return "", fmt.Errorf("encode JSON: %v is not representable", f)
+	}
+	if !s.python {
+		// JavaScript Number.prototype.toString for the common range.
+		if f == math.Trunc(f) && math.Abs(f) < 1e21 {
+			return strconv.FormatFloat(f, 'f', -1, 64), nil
+		}
+		r := strconv.FormatFloat(f, 'g', -1, 64)
+		return strings.Replace(r, "e-0", "e-", 1), nil
+	}
+	// Python float repr: shortest round-trip digits, scientific notation
+	// when the exponent is < -4 or >= 16, and always a fraction or exponent.
+	exp := 0
+	if f != 0 {
+		exp = int(math.Floor(math.Log10(math.Abs(f))))
+	}
+	if exp < -4 || exp >= 16 {
+		r := strconv.FormatFloat(f, 'e', -1, 64) // e.g. 1e+16, 1.5e-05
+		mant, e, _ := strings.Cut(r, "e")
+		sign := e[0]
+		digits := strings.TrimLeft(e[1:], "0")
+		if len(digits) < 2 {
+			digits = fmt.Sprintf("%02s", digits)
+		}
+		return mant + "e" + string(sign) + digits, nil
+	}
+	r := strconv.FormatFloat(f, 'f', -1, 64)
+	if !strings.Contains(r, ".") {
+		r += ".0"
+	}
+	return r, nil
+}
+
+const hexDigits = "0123456789abcdef"
+
+func writeString(b *bytes.Buffer, str string, s style) {
+	b.WriteByte('"')
+	for i := 0; i < len(str); {
+		c := str[i]
+		if c < utf8.RuneSelf {
+			switch c {
+			case '"':
+				b.WriteString(`\"`)
+			case '\\':
+				b.WriteString(`\\`)
+			case '\n':
+				b.WriteString(`\n`)
+			case '\r':
+				b.WriteString(`\r`)
+			case '\t':
+				b.WriteString(`\t`)
+			case '\b':
+				b.WriteString(`\b`)
+			case '\f':
+				b.WriteString(`\f`)
+			default:
+				if c < 0x20 || (s.asciiOnly && c == 0x7f) {
+					writeU(b, rune(c))
+				} else {
+					b.WriteByte(c)
+				}
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(str[i:])
+		// Invalid UTF-8 becomes U+FFFD, as both Python and JS see text.
+		if s.asciiOnly {
+			if r > 0xFFFF {
+				r1, r2 := utf16.EncodeRune(r)
+				writeU(b, r1)
+				writeU(b, r2)
+			} else {
+				writeU(b, r)
+			}
+		} else {
+			b.WriteRune(r)
+		}
+		i += size
+	}
+	b.WriteByte('"')
+}
+
+func writeU(b *bytes.Buffer, r rune) {
+	b.WriteString(`\u`)
+	b.WriteByte(hexDigits[(r>>12)&0xf])
+	b.WriteByte(hexDigits[(r>>8)&0xf])
+	b.WriteByte(hexDigits[(r>>4)&0xf])
+	b.WriteByte(hexDigits[r&0xf])
+}
