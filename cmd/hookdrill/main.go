@@ -1,0 +1,136 @@
+// Command hookdrill tests webhook receivers for Prolific and Respondent: it
+// signs and delivers events exactly like each platform, mocks their webhook
+// management APIs, runs YAML scenarios and conformance suites.
+//
+// This package only parses flags and wires the library packages together;
+// everything it does is available from Go code.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"sort"
+	"strings"
+	"syscall"
+)
+
+// Exit codes shared by every command.
+const (
+	exitOK      = 0
+	exitFailed  = 1 // the thing under test failed (delivery failed, scenario failed, MUST check failed)
+	exitUsage   = 2 // bad flags, bad input files
+	exitProblem = 3 // hookdrill itself could not run (I/O, port in use)
+)
+
+// exitError carries an exit code through run's error return.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+// usageErr marks err as a usage error (exit 2).
+func usageErr(format string, a ...any) error {
+	return &exitError{code: exitUsage, err: fmt.Errorf(format, a...)}
+}
+
+// failed marks the run as a failed verdict (exit 1) with a summary message.
+func failed(format string, a ...any) error {
+	return &exitError{code: exitFailed, err: fmt.Errorf(format, a...)}
+}
+
+// command is one subcommand.
+type command struct {
+	summary string
+	run     func(ctx context.Context, args []string, env *environ) error
+}
+
+// environ is what a command may touch of the outside world.
+type environ struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	getenv         func(string) string
+}
+
+func commands() map[string]command {
+	return map[string]command{
+		"send":    {"sign and deliver one event with the platform's retries", runSend},
+		"version": {"print the version", runVersion},
+	}
+}
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+func runVersion(_ context.Context, _ []string, env *environ) error {
+	_, err := fmt.Fprintln(env.stdout, "hookdrill", version)
+	return err
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "usage: hookdrill <command> [flags] [args]")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "commands:")
+	cmds := commands()
+	names := make([]string, 0, len(cmds))
+	for n := range cmds {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(w, "  %-9s %s\n", n, cmds[n].summary)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Run 'hookdrill <command> -h' for a command's flags.")
+}
+
+// run is main without the process: testable end to end.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) error {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		usage(stdout)
+		if len(args) == 0 {
+			return &exitError{code: exitUsage, err: errors.New("no command given")}
+		}
+		return nil
+	}
+	cmd, ok := commands()[args[0]]
+	if !ok {
+		usage(stderr)
+		return usageErr("unknown command %q", args[0])
+	}
+	if getenv == nil {
+		getenv = func(string) string { return "" }
+	}
+	return cmd.run(ctx, args[1:], &environ{stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv})
+}
+
+// exitCode maps run's error to the process exit code.
+func exitCode(err error) int {
+	if err == nil {
+		return exitOK
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		return ee.code
+	}
+	return exitProblem
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv)
+	if err != nil {
+		msg := err.Error()
+		if msg != "" && !strings.HasPrefix(msg, "\x00") {
+			fmt.Fprintln(os.Stderr, "hookdrill:", msg)
+		}
+	}
+	os.Exit(exitCode(err))
+}

@@ -1,0 +1,16 @@
+// Package sender is hookdrill's delivery engine: given a platform Profile, a
+// Target and an Event, it serialises, signs and POSTs the event exactly as
+// the platform does, classifies every answer (or failure to answer) into a
+// hookdrill.Outcome, schedules retries on a clock.Clock with the platform's
+// retry policy, applies faults (tampering, lost acks, alternative body
+// layouts), and appends every attempt and the final result to a Journal.
+//
+// On a simulated clock (clock.Sim) the waits between attempts take no real
+// time: a 13-attempt, 48-hour Prolific schedule completes in milliseconds,
+// and a seed reproduces every jittered wait. HTTP requests themselves are
+// real and use wall time for timeouts, latency and signature timestamps
+// (receivers check freshness against their own wall clock).
+//
+// A receiver that hangs, resets, redirects, answers garbage or an enormous
+// body produces a recorded Outcome, never a panic or a stuck sender.
+package sender

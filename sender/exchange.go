@@ -1,0 +1,237 @@
+package sender
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/hookdrill/hookdrill"
+)
+
+// wrongSecret derives the key used by the wrong_secret tamper: related to
+// the real one (so a receiver comparing only a prefix is caught) but never
+// equal to it.
+func wrongSecret(secret string) string {
+	if secret == "" {
+		return "hookdrill-wrong-secret"
+	}
+	b := []byte(secret)
+	b[len(b)-1] ^= 0x01
+	return string(b)
+}
+
+// exchange makes one HTTP attempt and returns its record (not yet journaled).
+func (dl *delivery) exchange(n int, due time.Time) *hookdrill.Attempt {
+	s := dl.s
+	ev := dl.d.Event
+	a := &hookdrill.Attempt{
+		DeliveryID: dl.d.ID, Platform: dl.prof.Name(), EventID: ev.ID, EventType: ev.Type,
+		ResourceID: ev.ResourceID, Number: n,
+	}
+	if s.sim != nil {
+		a.SimStarted = due
+	}
+	secret := string(dl.d.Target.Secret)
+	if h := dl.d.Hooks.Secret; h != nil {
+		if cur, ok := h(); ok {
+			secret = cur
+		}
+	}
+	f := dl.d.Faults
+	tamper := f.Tamper
+	if f.TamperAttempts > 0 && n > f.TamperAttempts {
+		tamper = nil
+	}
+	skew := f.Skew
+	if skew <= 0 {
+		skew = DefaultSkew
+	}
+	sentAt := s.cfg.WallNow()
+	body := dl.body
+	signKey := secret
+	var headerTampers []hookdrill.Tamper
+	mutate := false
+	for _, t := range tamper {
+		a.Faults = append(a.Faults, string(t))
+		switch t {
+		case hookdrill.TamperWrongSecret:
+			signKey = wrongSecret(secret)
+		case hookdrill.TamperStale:
+			sentAt = sentAt.Add(-skew)
+		case hookdrill.TamperFuture:
+			sentAt = sentAt.Add(skew)
+		case hookdrill.TamperBodyChanged:
+			mutate = true
+		default:
+			headerTampers = append(headerTampers, t)
+		}
+	}
+	h, err := dl.prof.Sign(hookdrill.SignInput{Event: ev, Body: body, Secret: signKey, SentAt: sentAt, Algorithm: f.Algorithm})
+	if err == nil {
+		for _, t := range headerTampers {
+			if err = dl.prof.ApplyTamper(h, t); err != nil {
+				break
+			}
+		}
+	}
+	if err == nil && mutate {
+		body, err = dl.prof.MutateBody(ev)
+		if err == nil && f.BodyStyle == BodyIndented {
+			body, err = styleBody(body, BodyIndented)
+		}
+	}
+	a.Request = hookdrill.HTTPRequest{Method: http.MethodPost, URL: hookdrill.RedactURL(dl.d.Target.URL), Header: h, Body: string(body)}
+	if err != nil {
+		a.Outcome, a.Error = hookdrill.OutcomeLocalError, "sign: "+err.Error()
+		a.Started = sentAt
+		return a
+	}
+
+	rctx, cancel := context.WithTimeout(dl.ctx, dl.pol.Timeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(rctx, http.MethodPost, dl.d.Target.URL, bytes.NewReader(body))
+	if err != nil {
+		a.Outcome, a.Error = hookdrill.OutcomeLocalError, "build request: "+hookdrill.RedactIn(err.Error(), secret)
+		a.Started = sentAt
+		return a
+	}
+	req.Header = h.Clone()
+	if _, ok := req.Header["User-Agent"]; !ok {
+		req.Header["User-Agent"] = []string{""} // send none rather than Go's default
+	}
+
+	start := s.cfg.WallNow()
+	a.Started = start
+	resp, err := s.client.Do(req)
+	if err != nil {
+		a.Latency = s.cfg.WallNow().Sub(start)
+		a.Outcome = classify(err, dl.ctx)
+		a.Error = describe(a.Outcome, err, dl.pol.Timeout)
+		return a
+	}
+	raw, more, rerr := readLimited(resp.Body, s.cfg.MaxResponseBytes)
+	resp.Body.Close()
+	a.Latency = s.cfg.WallNow().Sub(start)
+	keep := raw
+	if len(keep) > s.cfg.RecordBodyBytes {
+		keep = keep[:s.cfg.RecordBodyBytes]
+	}
+	a.Response = &hookdrill.HTTPResponse{
+		Status: resp.StatusCode, Header: resp.Header, Body: string(keep),
+		BodyTruncated: more || len(raw) > len(keep),
+	}
+	switch {
+	case rerr != nil:
+		a.Outcome = classify(rerr, dl.ctx)
+		a.Error = "reading the response body: " + describe(a.Outcome, rerr, dl.pol.Timeout)
+	case resp.StatusCode >= 200 && resp.StatusCode < 300:
+		a.Outcome = hookdrill.OutcomeSuccess
+	case resp.StatusCode >= 300 && resp.StatusCode < 400:
+		a.Outcome = hookdrill.OutcomeRedirect
+		a.Error = fmt.Sprintf("HTTP %d redirect to %q is not followed; the platform counts it as a failed delivery",
+			resp.StatusCode, hookdrill.RedactURL(resp.Header.Get("Location")))
+	default:
+		a.Outcome = hookdrill.OutcomeHTTPError
+		a.Error = fmt.Sprintf("HTTP %d", resp.StatusCode)
+	}
+	if n <= f.LostAck && a.Outcome != hookdrill.OutcomeCancelled {
+		a.Faults = append(a.Faults, "lost_ack")
+		a.Error = fmt.Sprintf("answer (%s) dropped by the lost_ack fault and counted as a timeout", answerSummary(a))
+		a.Outcome = hookdrill.OutcomeLostAck
+	}
+	return a
+}
+
+func answerSummary(a *hookdrill.Attempt) string {
+	if a.Response != nil {
+		return fmt.Sprintf("HTTP %d", a.Response.Status)
+	}
+	return string(a.Outcome)
+}
+
+// Classify maps a transport error to an Outcome. ctx is the delivery's
+// context: its cancellation is OutcomeCancelled, while an expired attempt
+// timeout is OutcomeTimeout.
+func Classify(err error, ctx context.Context) hookdrill.Outcome { return classify(err, ctx) }
+
+func classify(err error, ctx context.Context) hookdrill.Outcome {
+	if err == nil {
+		return hookdrill.OutcomeSuccess
+	}
+	if ctx != nil && ctx.Err() != nil {
+		return hookdrill.OutcomeCancelled
+	}
+	var ne net.Error
+	switch {
+	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne) && ne.Timeout():
+		return hookdrill.OutcomeTimeout
+	case errors.Is(err, context.Canceled):
+		return hookdrill.OutcomeCancelled
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return hookdrill.OutcomeRefused
+	case isTLS(err):
+		return hookdrill.OutcomeTLS
+	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE),
+		errors.Is(err, syscall.ECONNABORTED), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return hookdrill.OutcomeReset
+	case isProtocol(err):
+		return hookdrill.OutcomeProtocol
+	}
+	return hookdrill.OutcomeNetwork
+}
+
+func isTLS(err error) bool {
+	var rh tls.RecordHeaderError
+	var cv *tls.CertificateVerificationError
+	var ua x509.UnknownAuthorityError
+	var he x509.HostnameError
+	var ci x509.CertificateInvalidError
+	var ae tls.AlertError
+	if errors.As(err, &rh) || errors.As(err, &cv) || errors.As(err, &ua) || errors.As(err, &he) ||
+		errors.As(err, &ci) || errors.As(err, &ae) {
+		return true
+	}
+	msg := err.Error()
+	return strings.Contains(msg, "tls: ") || strings.Contains(msg, "x509: ") ||
+		strings.Contains(msg, "server gave HTTP response to HTTPS client")
+}
+
+func isProtocol(err error) bool {
+	msg := err.Error()
+	for _, s := range []string{"malformed HTTP", "malformed MIME", "invalid header", "too many", "unexpected EOF",
+		"bad Content-Length", "invalid Content-Length", "chunked", "http2:", "unsupported transfer encoding"} {
+		if strings.Contains(msg, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// describe explains an outcome in one sentence for reports.
+func describe(o hookdrill.Outcome, err error, timeout time.Duration) string {
+	msg := err.Error()
+	switch o {
+	case hookdrill.OutcomeTimeout:
+		return fmt.Sprintf("no complete answer within the %s timeout (%s)", timeout, msg)
+	case hookdrill.OutcomeRefused:
+		return "connection refused: nothing is listening at the target (" + msg + ")"
+	case hookdrill.OutcomeReset:
+		return "the receiver closed or reset the connection before a complete answer (" + msg + ")"
+	case hookdrill.OutcomeTLS:
+		return "TLS failure (" + msg + ")"
+	case hookdrill.OutcomeProtocol:
+		return "the answer was not valid HTTP (" + msg + ")"
+	case hookdrill.OutcomeCancelled:
+		return "cancelled (" + msg + ")"
+	}
+	return msg
+}

@@ -1,0 +1,541 @@
+package sender
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/hookdrill/hookdrill"
+	"github.com/hookdrill/hookdrill/clock"
+)
+
+// Defaults for Config.
+const (
+	DefaultConcurrency      = 64
+	DefaultRecordBodyBytes  = 1024    // response body bytes kept in the journal
+	DefaultMaxResponseBytes = 1 << 20 // response body bytes read before the connection is dropped
+	DefaultSkew             = 10 * time.Minute
+)
+
+// ErrClosed is returned by Deliver after Close.
+var ErrClosed = errors.New("sender: closed")
+
+// Config configures a Sender. The zero value of every optional field picks
+// the documented default.
+type Config struct {
+	// Profile is the default platform profile; a Delivery may override it.
+	Profile hookdrill.Profile
+	// Clock schedules retries; default clock.Real{}.
+	Clock clock.Clock
+	// Journal receives every attempt and delivery; default a new Journal.
+	Journal *hookdrill.Journal
+	// Seed makes jitter reproducible: delivery n draws from PCG(Seed, n).
+	Seed uint64
+	// Policy overrides the profile's retry policy for every delivery.
+	Policy *hookdrill.RetryPolicy
+	// Concurrency bounds requests in flight at once; default 64.
+	Concurrency int
+	// Client sends the requests; default a keep-alive client that never
+	// follows redirects, ignores proxy settings and adds no Accept-Encoding.
+	// A custom client's CheckRedirect is left alone.
+	Client *http.Client
+	// TLSConfig is used by the default client (e.g. InsecureSkipVerify for a
+	// local receiver with a self-signed certificate).
+	TLSConfig *tls.Config
+	// WallNow is the wall clock used for request timestamps and latency;
+	// default time.Now. Tests inject a fixed clock for golden output.
+	WallNow func() time.Time
+	// RecordBodyBytes bounds the response body kept per attempt; default 1 KiB.
+	RecordBodyBytes int
+	// MaxResponseBytes bounds the response body read; default 1 MiB.
+	MaxResponseBytes int64
+}
+
+// Validate reports a Config that cannot work.
+func (c Config) Validate() error {
+	var errs []error
+	if c.Concurrency < 0 {
+		errs = append(errs, fmt.Errorf("concurrency must not be negative, got %d", c.Concurrency))
+	}
+	if c.RecordBodyBytes < 0 || c.MaxResponseBytes < 0 {
+		errs = append(errs, errors.New("body limits must not be negative"))
+	}
+	if c.Policy != nil {
+		if err := c.Policy.Validate(); err != nil {
+			errs = append(errs, fmt.Errorf("retry policy: %w", err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// horizonHolder is implemented by discrete-event clocks (clock.Sim) that let
+// in-flight work promise it schedules nothing before a given instant, so the
+// clock may fire earlier timers concurrently.
+type horizonHolder interface {
+	HoldUntil(t time.Time) (release func())
+}
+
+// Sender delivers events. It is safe for concurrent use.
+type Sender struct {
+	cfg     Config
+	clk     clock.Clock
+	sim     horizonHolder // non-nil on a discrete-event clock
+	journal *hookdrill.Journal
+	client  *http.Client
+	sem     chan struct{}
+	seq     atomic.Uint64
+
+	mu     sync.Mutex // guards closed and live
+	closed bool
+	live   map[*delivery]struct{}
+	wg     sync.WaitGroup // one count per live delivery
+}
+
+// New returns a Sender for cfg.
+func New(cfg Config) (*Sender, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("sender config: %w", err)
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = clock.Real{}
+	}
+	if cfg.Journal == nil {
+		cfg.Journal = hookdrill.NewJournal()
+	}
+	if cfg.Concurrency == 0 {
+		cfg.Concurrency = DefaultConcurrency
+	}
+	if cfg.WallNow == nil {
+		cfg.WallNow = time.Now
+	}
+	if cfg.RecordBodyBytes == 0 {
+		cfg.RecordBodyBytes = DefaultRecordBodyBytes
+	}
+	if cfg.MaxResponseBytes == 0 {
+		cfg.MaxResponseBytes = DefaultMaxResponseBytes
+	}
+	s := &Sender{
+		cfg:     cfg,
+		clk:     cfg.Clock,
+		journal: cfg.Journal,
+		client:  cfg.Client,
+		sem:     make(chan struct{}, cfg.Concurrency),
+		live:    make(map[*delivery]struct{}),
+	}
+	if h, ok := cfg.Clock.(horizonHolder); ok {
+		s.sim = h
+	}
+	if s.client == nil {
+		s.client = NewClient(cfg.Concurrency, cfg.TLSConfig)
+	}
+	return s, nil
+}
+
+// NewClient returns the HTTP client a Sender uses by default: keep-alive
+// with up to maxConns idle connections per host, no redirects followed, no
+// proxy, no transparent compression (platforms send no Accept-Encoding).
+func NewClient(maxConns int, tlsConf *tls.Config) *http.Client {
+	if maxConns <= 0 {
+		maxConns = DefaultConcurrency
+	}
+	tr := &http.Transport{
+		Proxy:               nil,
+		DialContext:         (&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		MaxIdleConns:        maxConns * 2,
+		MaxIdleConnsPerHost: maxConns,
+		IdleConnTimeout:     90 * time.Second,
+		TLSHandshakeTimeout: 10 * time.Second,
+		DisableCompression:  true,
+		TLSClientConfig:     tlsConf,
+	}
+	return &http.Client{
+		Transport:     tr,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+}
+
+// Journal returns the journal the sender appends to.
+func (s *Sender) Journal() *hookdrill.Journal { return s.journal }
+
+// Clock returns the clock retries are scheduled on.
+func (s *Sender) Clock() clock.Clock { return s.clk }
+
+// delivery is the state of one delivery in flight. Everything but mu's
+// fields is written before the first attempt and read-only afterwards,
+// except attempts, which only the goroutine running the current attempt
+// touches (attempts of one delivery never overlap).
+type delivery struct {
+	s      *Sender
+	d      Delivery
+	prof   hookdrill.Profile
+	pol    hookdrill.RetryPolicy
+	rnd    *rand.Rand
+	body   []byte // canonical (or styled) bytes that are signed
+	ctx    context.Context
+	first  time.Time // clock time the first attempt was due
+	handle *Handle
+
+	attempts []*hookdrill.Attempt
+
+	mu       sync.Mutex // guards timer and finished
+	timer    clock.Timer
+	finished bool
+	stopCtx  func() bool
+}
+
+// Deliver starts delivering d and returns at once. ctx governs the whole
+// delivery, retries included: cancelling it ends the delivery as cancelled.
+// Errors are returned for deliveries that cannot start (bad target, unknown
+// tamper for the platform, body that cannot be encoded).
+func (s *Sender) Deliver(ctx context.Context, d Delivery) (*Handle, error) {
+	prof := d.Profile
+	if prof == nil {
+		prof = s.cfg.Profile
+	}
+	if prof == nil {
+		return nil, errors.New("sender: no platform profile for the delivery")
+	}
+	if err := d.Target.Validate(); err != nil {
+		return nil, fmt.Errorf("sender: %w", err)
+	}
+	pol := prof.RetryPolicy()
+	if s.cfg.Policy != nil {
+		pol = *s.cfg.Policy
+	}
+	if d.Policy != nil {
+		pol = *d.Policy
+	}
+	if err := pol.Validate(); err != nil {
+		return nil, fmt.Errorf("sender: retry policy %q: %w", pol.Name, err)
+	}
+	if err := checkTampers(prof, d.Faults.Tamper); err != nil {
+		return nil, fmt.Errorf("sender: %w", err)
+	}
+	body, err := prof.Encode(d.Event)
+	if err != nil {
+		return nil, fmt.Errorf("sender: encode %s event %s: %w", prof.Name(), d.Event.Type, err)
+	}
+	if body, err = styleBody(body, d.Faults.BodyStyle); err != nil {
+		return nil, fmt.Errorf("sender: %w", err)
+	}
+
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return nil, ErrClosed
+	}
+	n := s.seq.Add(1)
+	if d.ID == "" {
+		d.ID = fmt.Sprintf("d%06d", n)
+	}
+	dl := &delivery{
+		s: s, d: d, prof: prof, pol: pol, body: body, ctx: ctx,
+		rnd:    rand.New(rand.NewPCG(s.cfg.Seed, n)),
+		handle: &Handle{id: d.ID, done: make(chan struct{})},
+	}
+	s.live[dl] = struct{}{}
+	s.wg.Add(1)
+	s.mu.Unlock()
+
+	dl.first = s.clk.Now().Add(max(d.Faults.Delay, 0))
+	dl.stopCtx = context.AfterFunc(ctx, dl.cancelPending)
+	if d.Faults.Delay > 0 {
+		dl.schedule(1, dl.first, d.Faults.Delay)
+	} else {
+		release := s.clk.Hold() // keep a simulated clock still until the attempt holds on its own
+		go func() {
+			defer release()
+			dl.start(1, dl.first)
+		}()
+	}
+	return dl.handle, nil
+}
+
+// schedule arms the timer for attempt n, due at the given clock instant.
+func (dl *delivery) schedule(n int, due time.Time, wait time.Duration) {
+	dl.mu.Lock()
+	defer dl.mu.Unlock()
+	if dl.finished {
+		return
+	}
+	dl.timer = dl.s.clk.AfterFunc(wait, func() { dl.start(n, due) })
+}
+
+// cancelPending ends a delivery whose next attempt is waiting on a timer.
+// An attempt in flight notices cancellation by itself.
+func (dl *delivery) cancelPending() {
+	dl.mu.Lock()
+	t := dl.timer
+	dl.mu.Unlock()
+	if t != nil && t.Stop() {
+		dl.finish(hookdrill.OutcomeCancelled, "cancelled while waiting to retry")
+	}
+}
+
+// start runs on the clock's goroutine: it decides the wait that would
+// follow a failure (drawing jitter now, so the draw order is fixed), takes a
+// hold that promises nothing is scheduled before that instant, and runs the
+// HTTP exchange on its own goroutine so a simulated clock can keep firing
+// other deliveries' timers meanwhile.
+func (dl *delivery) start(n int, due time.Time) {
+	dl.mu.Lock()
+	dl.timer = nil
+	dl.mu.Unlock()
+	elapsed := due.Sub(dl.first)
+	wait, stop := dl.pol.Next(n, elapsed, hookdrill.OutcomeHTTPError, dl.rnd)
+	var release func()
+	if dl.s.sim != nil {
+		horizon := due.Add(wait)
+		if stop {
+			horizon = due.Add(1 << 62) // schedules nothing
+		}
+		release = dl.s.sim.HoldUntil(horizon)
+	} else {
+		release = dl.s.clk.Hold()
+	}
+	go func() {
+		defer release()
+		dl.attempt(n, due, wait, stop)
+	}()
+}
+
+// attempt makes attempt n and either finishes the delivery or schedules the
+// next attempt.
+func (dl *delivery) attempt(n int, due time.Time, wait time.Duration, stopIfRetryable bool) {
+	s := dl.s
+	if err := dl.ctx.Err(); err != nil {
+		dl.finish(hookdrill.OutcomeCancelled, "cancelled before attempt "+fmt.Sprint(n))
+		return
+	}
+	if s.isClosed() {
+		dl.finish(hookdrill.OutcomeCancelled, "sender closed before attempt "+fmt.Sprint(n))
+		return
+	}
+	if h := dl.d.Hooks.Active; h != nil && !h() {
+		dl.finish(hookdrill.OutcomeUndelivered, "the subscription is no longer active")
+		return
+	}
+	select {
+	case s.sem <- struct{}{}:
+	case <-dl.ctx.Done():
+		dl.finish(hookdrill.OutcomeCancelled, "cancelled while waiting for a free connection slot")
+		return
+	}
+	a := dl.exchange(n, due)
+	<-s.sem
+
+	last := !a.Outcome.Retryable() || stopIfRetryable || s.isClosed() || dl.ctx.Err() != nil
+	if !last {
+		a.NextAttemptIn = wait
+	}
+	a.Final = last
+	dl.attempts = append(dl.attempts, a)
+	e := hookdrill.Entry{Kind: hookdrill.KindAttempt, Tags: dl.d.Tags, Attempt: a}
+	if s.sim != nil {
+		e.Sim = due
+	}
+	s.journal.Append(e)
+	if h := dl.d.Hooks.OnAttempt; h != nil {
+		h(*a)
+	}
+	if last {
+		dl.finish(a.Outcome, dl.reason(a, stopIfRetryable))
+		return
+	}
+	next := due.Add(wait)
+	if s.sim == nil {
+		next = s.clk.Now().Add(wait) // on the wall clock the wait starts when the attempt ended
+	}
+	dl.schedule(n+1, next, next.Sub(s.clk.Now()))
+}
+
+func (dl *delivery) reason(a *hookdrill.Attempt, cut bool) string {
+	switch {
+	case a.Outcome.Success():
+		return ""
+	case dl.s.isClosed():
+		return "sender closed; no further attempts"
+	case dl.ctx.Err() != nil:
+		return "cancelled; no further attempts"
+	case !a.Outcome.Retryable():
+		return fmt.Sprintf("attempt %d ended with %s, which is not retried", a.Number, a.Outcome)
+	case cut && a.Number >= dl.pol.MaxAttempts:
+		return fmt.Sprintf("all %d attempts failed (policy %s)", dl.pol.MaxAttempts, dl.pol.Name)
+	default:
+		return fmt.Sprintf("gave up after %d attempts: the next would fall after the %s cut-off (policy %s)",
+			a.Number, dl.pol.Cutoff, dl.pol.Name)
+	}
+}
+
+// finish ends the delivery once.
+func (dl *delivery) finish(last hookdrill.Outcome, reason string) {
+	dl.mu.Lock()
+	if dl.finished {
+		dl.mu.Unlock()
+		return
+	}
+	dl.finished = true
+	dl.mu.Unlock()
+	if dl.stopCtx != nil {
+		dl.stopCtx()
+	}
+	s := dl.s
+	status := hookdrill.StatusFailed
+	if last.Success() {
+		status = hookdrill.StatusSucceeded
+	}
+	res := Result{
+		DeliveryID: dl.d.ID, EventID: dl.d.Event.ID, Status: status, Outcome: last,
+		Attempts: make([]hookdrill.Attempt, len(dl.attempts)), Reason: reason,
+	}
+	for i, a := range dl.attempts {
+		res.Attempts[i] = *a
+	}
+	e := hookdrill.Entry{Kind: hookdrill.KindDelivery, Tags: dl.d.Tags, Delivery: &hookdrill.Delivery{
+		DeliveryID: dl.d.ID, Platform: dl.prof.Name(), EventID: dl.d.Event.ID, EventType: dl.d.Event.Type,
+		ResourceID: dl.d.Event.ResourceID, TargetURL: hookdrill.RedactURL(dl.d.Target.URL),
+		Status: status, Attempts: len(dl.attempts), Outcome: last, Reason: reason,
+	}}
+	if s.sim != nil {
+		e.Sim = s.clk.Now()
+	}
+	s.journal.Append(e)
+	dl.handle.result = res
+	if h := dl.d.Hooks.OnDone; h != nil {
+		h(res)
+	}
+	close(dl.handle.done)
+	s.mu.Lock()
+	delete(s.live, dl)
+	s.mu.Unlock()
+	s.wg.Done()
+}
+
+func (s *Sender) isClosed() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.closed
+}
+
+// Close stops accepting deliveries, cancels every retry that is waiting on
+// a timer (recording it as cancelled), and waits for attempts in flight to
+// finish; none of them schedules another. It is idempotent.
+func (s *Sender) Close() error {
+	s.mu.Lock()
+	s.closed = true
+	pending := make([]*delivery, 0, len(s.live))
+	for dl := range s.live {
+		pending = append(pending, dl)
+	}
+	s.mu.Unlock()
+	for _, dl := range pending {
+		dl.cancelPending()
+	}
+	s.wg.Wait()
+	return nil
+}
+
+// Shutdown waits for every delivery to end by itself, retries included,
+// until ctx is done; then it closes the sender as Close does and returns
+// ctx's error.
+func (s *Sender) Shutdown(ctx context.Context) error {
+	done := make(chan struct{})
+	go func() { s.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+		return s.Close()
+	case <-ctx.Done():
+		_ = s.Close()
+		return ctx.Err()
+	}
+}
+
+// Wait blocks until no delivery is live or ctx is done.
+func (s *Sender) Wait(ctx context.Context) error {
+	done := make(chan struct{})
+	go func() { s.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func checkTampers(p hookdrill.Profile, ts []hookdrill.Tamper) error {
+	for _, t := range ts {
+		switch t {
+		case hookdrill.TamperWrongSecret, hookdrill.TamperBodyChanged, hookdrill.TamperStale, hookdrill.TamperFuture:
+			if (t == hookdrill.TamperStale || t == hookdrill.TamperFuture) && !signsTimestamp(p) {
+				return fmt.Errorf("tamper %q: %s signs no timestamp", t, p.Name())
+			}
+			continue
+		}
+		known := false
+		for _, k := range hookdrill.AllTampers {
+			known = known || k == t
+		}
+		if !known {
+			return fmt.Errorf("unknown tamper %q (valid: %v)", t, hookdrill.AllTampers)
+		}
+		h, err := p.Sign(hookdrill.SignInput{Body: []byte("{}"), Secret: "probe-secret", SentAt: time.Unix(1767225600, 0)})
+		if err != nil {
+			return fmt.Errorf("tamper %q: %w", t, err)
+		}
+		if err := p.ApplyTamper(h, t); err != nil {
+			return fmt.Errorf("tamper %q on %s: %w", t, p.Name(), err)
+		}
+	}
+	return nil
+}
+
+// signsTimestamp reports whether the platform's signature covers a request
+// timestamp (a different SentAt changes the signature).
+func signsTimestamp(p hookdrill.Profile) bool {
+	in := hookdrill.SignInput{Body: []byte("{}"), Secret: "probe-secret", SentAt: time.Unix(1767225600, 0)}
+	a, err1 := p.Sign(in)
+	in.SentAt = in.SentAt.Add(time.Hour)
+	b, err2 := p.Sign(in)
+	if err1 != nil || err2 != nil {
+		return false
+	}
+	for k := range a {
+		if a.Get(k) != b.Get(k) {
+			return true
+		}
+	}
+	return false
+}
+
+func styleBody(body []byte, st BodyStyle) ([]byte, error) {
+	switch st {
+	case "", BodyCanonical:
+		return body, nil
+	case BodyIndented:
+		var b bytes.Buffer
+		if err := json.Indent(&b, body, "", "  "); err != nil {
+			return nil, fmt.Errorf("indent body: %w", err)
+		}
+		return b.Bytes(), nil
+	}
+	return nil, fmt.Errorf("unknown body style %q (valid: %s, %s)", st, BodyCanonical, BodyIndented)
+}
+
+// readLimited reads at most limit bytes and reports whether more followed.
+func readLimited(r io.Reader, limit int64) ([]byte, bool, error) {
+	b, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if int64(len(b)) > limit {
+		return b[:limit], true, err
+	}
+	return b, false, err
+}
