@@ -126,12 +126,33 @@ type Probe struct {
 	Latency  time.Duration `json:"latency_ns"`
 }
 
+// chunkSize is how many entries one storage chunk holds: appends never
+// move earlier entries, so a long run does not pay for re-copying them.
+const chunkSize = 1024
+
 // Journal is an append-only, concurrency-safe record of a run.
 type Journal struct {
-	mu      sync.Mutex // guards entries, seq, changed
-	entries []Entry
+	mu      sync.Mutex // guards chunks, n, seq, changed
+	chunks  [][]Entry  // every chunk but the last is full
+	n       int
 	seq     int64
 	changed chan struct{} // closed and replaced on every append
+}
+
+// copyAfter copies every entry with Seq > after; j.mu must be held.
+func (j *Journal) copyAfter(after int64) Snapshot {
+	out := make(Snapshot, 0, j.n)
+	for _, c := range j.chunks {
+		if len(c) > 0 && c[len(c)-1].Seq <= after {
+			continue
+		}
+		for i := range c {
+			if c[i].Seq > after {
+				out = append(out, c[i])
+			}
+		}
+	}
+	return out
 }
 
 // NewJournal returns an empty journal.
@@ -150,7 +171,12 @@ func (j *Journal) Append(e Entry) Entry {
 	if e.Wall.IsZero() {
 		e.Wall = time.Now()
 	}
-	j.entries = append(j.entries, e)
+	if len(j.chunks) == 0 || len(j.chunks[len(j.chunks)-1]) == chunkSize {
+		j.chunks = append(j.chunks, make([]Entry, 0, chunkSize))
+	}
+	last := len(j.chunks) - 1
+	j.chunks[last] = append(j.chunks[last], e)
+	j.n++
 	close(j.changed)
 	j.changed = make(chan struct{})
 	return e
@@ -160,25 +186,21 @@ func (j *Journal) Append(e Entry) Entry {
 func (j *Journal) Len() int {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	return len(j.entries)
+	return j.n
 }
 
 // Snapshot returns a copy of every entry so far.
 func (j *Journal) Snapshot() Snapshot {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	return Snapshot(append([]Entry(nil), j.entries...))
+	return j.copyAfter(0)
 }
 
 // Since returns a copy of the entries with Seq > seq.
 func (j *Journal) Since(seq int64) Snapshot {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	i := len(j.entries)
-	for i > 0 && j.entries[i-1].Seq > seq {
-		i--
-	}
-	return Snapshot(append([]Entry(nil), j.entries[i:]...))
+	return j.copyAfter(seq)
 }
 
 // Wait blocks until cond holds for the journal's snapshot or ctx ends.
@@ -189,7 +211,7 @@ func (j *Journal) Wait(ctx context.Context, cond func(Snapshot) bool) error {
 			j.changed = make(chan struct{})
 		}
 		ch := j.changed
-		snap := Snapshot(append([]Entry(nil), j.entries...))
+		snap := j.copyAfter(0)
 		j.mu.Unlock()
 		if cond(snap) {
 			return nil
@@ -206,7 +228,7 @@ func (j *Journal) Wait(ctx context.Context, cond func(Snapshot) bool) error {
 func (j *Journal) Reset() {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	j.entries = nil
+	j.chunks, j.n = nil, 0
 }
 
 // WriteJSONL writes every entry as one JSON object per line.

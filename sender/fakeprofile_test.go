@@ -17,8 +17,10 @@ import (
 // HMAC-SHA256 over timestamp+body in X-Sig, X-Ts request timestamp.
 type fakeProfile struct{ policy hookdrill.RetryPolicy }
 
-func (fakeProfile) Name() string                      { return "fake" }
-func (fakeProfile) EventTypes() []hookdrill.EventType { return []hookdrill.EventType{{Name: "thing.happened"}} }
+func (fakeProfile) Name() string { return "fake" }
+func (fakeProfile) EventTypes() []hookdrill.EventType {
+	return []hookdrill.EventType{{Name: "thing.happened"}}
+}
 func (fakeProfile) NewEvent(spec hookdrill.EventSpec, rnd *rand.Rand, now time.Time) (hookdrill.Event, error) {
 	id := spec.ID
 	if id == "" {
@@ -31,7 +33,9 @@ func (fakeProfile) NewEvent(spec hookdrill.EventSpec, rnd *rand.Rand, now time.T
 	return hookdrill.Event{Platform: "fake", ID: id, Type: spec.Type, ResourceID: res, Status: spec.Status, CreatedAt: now,
 		Payload: hookdrill.Object{{Key: "resource_id", Value: res}, {Key: "event_type", Value: spec.Type}, {Key: "status", Value: spec.Status}}}, nil
 }
-func (fakeProfile) Encode(ev hookdrill.Event) ([]byte, error) { return hookdrill.EncodePython(ev.Payload) }
+func (fakeProfile) Encode(ev hookdrill.Event) ([]byte, error) {
+	return hookdrill.EncodePython(ev.Payload)
+}
 func (fakeProfile) Sign(in hookdrill.SignInput) (http.Header, error) {
 	ts := strconv.FormatInt(in.SentAt.Unix(), 10)
 	return http.Header{

@@ -248,7 +248,9 @@ func (s *Sender) Deliver(ctx context.Context, d Delivery) (*Handle, error) {
 	s.mu.Unlock()
 
 	dl.first = s.clk.Now().Add(max(d.Faults.Delay, 0))
-	dl.stopCtx = context.AfterFunc(ctx, dl.cancelPending)
+	if ctx.Done() != nil {
+		dl.stopCtx = context.AfterFunc(ctx, dl.cancelPending)
+	}
 	if d.Faults.Delay > 0 {
 		dl.schedule(1, dl.first, d.Faults.Delay)
 	} else {
@@ -293,16 +295,18 @@ func (dl *delivery) start(n int, due time.Time) {
 	dl.mu.Unlock()
 	elapsed := due.Sub(dl.first)
 	wait, stop := dl.pol.Next(n, elapsed, hookdrill.OutcomeHTTPError, dl.rnd)
-	var release func()
-	if dl.s.sim != nil {
-		horizon := due.Add(wait)
-		if stop {
-			horizon = due.Add(1 << 62) // schedules nothing
-		}
-		release = dl.s.sim.HoldUntil(horizon)
-	} else {
-		release = dl.s.clk.Hold()
+	if dl.s.sim == nil {
+		// Already on a goroutine of our own (Deliver's or the timer's).
+		release := dl.s.clk.Hold()
+		defer release()
+		dl.attempt(n, due, wait, stop)
+		return
 	}
+	horizon := due.Add(wait)
+	if stop {
+		horizon = due.Add(1 << 62) // schedules nothing
+	}
+	release := dl.s.sim.HoldUntil(horizon)
 	go func() {
 		defer release()
 		dl.attempt(n, due, wait, stop)
