@@ -10,6 +10,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"syscall"
 	"time"
@@ -89,7 +90,7 @@ func (dl *delivery) exchange(n int, due time.Time) *hookdrill.Attempt {
 			body, err = styleBody(body, BodyIndented)
 		}
 	}
-	a.Request = hookdrill.HTTPRequest{Method: http.MethodPost, URL: hookdrill.RedactURL(dl.d.Target.URL), Header: h, Body: string(body)}
+	a.Request = hookdrill.HTTPRequest{Method: http.MethodPost, URL: dl.logURL, Header: h, Body: string(body)}
 	if err != nil {
 		a.Outcome, a.Error = hookdrill.OutcomeLocalError, "sign: "+err.Error()
 		a.Started = sentAt
@@ -98,50 +99,43 @@ func (dl *delivery) exchange(n int, due time.Time) *hookdrill.Attempt {
 
 	rctx, cancel := context.WithTimeout(dl.ctx, dl.pol.Timeout)
 	defer cancel()
-	req, err := http.NewRequestWithContext(rctx, http.MethodPost, dl.d.Target.URL, bytes.NewReader(body))
-	if err != nil {
-		a.Outcome, a.Error = hookdrill.OutcomeLocalError, "build request: "+hookdrill.RedactIn(err.Error(), secret)
-		a.Started = sentAt
-		return a
-	}
-	req.Header = h.Clone()
-	if _, ok := req.Header["User-Agent"]; !ok {
-		req.Header["User-Agent"] = []string{""} // send none rather than Go's default
-	}
-
 	start := s.cfg.WallNow()
 	a.Started = start
-	resp, err := s.client.Do(req)
-	if err != nil {
-		a.Latency = s.cfg.WallNow().Sub(start)
-		a.Outcome = classify(err, dl.ctx)
-		a.Error = describe(a.Outcome, err, dl.pol.Timeout)
-		return a
-	}
-	raw, more, rerr := readLimited(resp.Body, s.cfg.MaxResponseBytes)
-	resp.Body.Close()
+	resp, err := s.roundTrip(rctx, dl.url, h, body)
 	a.Latency = s.cfg.WallNow().Sub(start)
+	var rerr error
+	if err != nil {
+		var ah *errAfterHeaders
+		if !errors.As(err, &ah) || resp == nil {
+			a.Outcome = classify(err, dl.ctx)
+			a.Error = describe(a.Outcome, err, dl.pol.Timeout)
+			return a
+		}
+		rerr = ah.err
+	}
+	raw := resp.body
 	keep := raw
 	if len(keep) > s.cfg.RecordBodyBytes {
 		keep = keep[:s.cfg.RecordBodyBytes]
 	}
 	a.Response = &hookdrill.HTTPResponse{
-		Status: resp.StatusCode, Header: resp.Header, Body: string(keep),
-		BodyTruncated: more || len(raw) > len(keep),
+		Status: resp.status, Header: resp.header, Body: string(keep),
+		BodyTruncated: resp.truncated || len(raw) > len(keep),
 	}
+	status := resp.status
 	switch {
 	case rerr != nil:
 		a.Outcome = classify(rerr, dl.ctx)
 		a.Error = "reading the response body: " + describe(a.Outcome, rerr, dl.pol.Timeout)
-	case resp.StatusCode >= 200 && resp.StatusCode < 300:
+	case status >= 200 && status < 300:
 		a.Outcome = hookdrill.OutcomeSuccess
-	case resp.StatusCode >= 300 && resp.StatusCode < 400:
+	case status >= 300 && status < 400:
 		a.Outcome = hookdrill.OutcomeRedirect
 		a.Error = fmt.Sprintf("HTTP %d redirect to %q is not followed; the platform counts it as a failed delivery",
-			resp.StatusCode, hookdrill.RedactURL(resp.Header.Get("Location")))
+			status, hookdrill.RedactURL(resp.header.Get("Location")))
 	default:
 		a.Outcome = hookdrill.OutcomeHTTPError
-		a.Error = fmt.Sprintf("HTTP %d", resp.StatusCode)
+		a.Error = fmt.Sprintf("HTTP %d", status)
 	}
 	if n <= f.LostAck && a.Outcome != hookdrill.OutcomeCancelled {
 		a.Faults = append(a.Faults, "lost_ack")
@@ -180,13 +174,49 @@ func classify(err error, ctx context.Context) hookdrill.Outcome {
 		return hookdrill.OutcomeRefused
 	case isTLS(err):
 		return hookdrill.OutcomeTLS
-	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE),
-		errors.Is(err, syscall.ECONNABORTED), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+	case isReset(err), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 		return hookdrill.OutcomeReset
 	case isProtocol(err):
 		return hookdrill.OutcomeProtocol
 	}
 	return hookdrill.OutcomeNetwork
+}
+
+func isReset(err error) bool {
+	return errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ECONNABORTED)
+}
+
+// roundTrip sends one POST through the sender's client.
+func (s *Sender) roundTrip(ctx context.Context, u *url.URL, h http.Header, body []byte) (*response, error) {
+	if u.User != nil && h.Get("Authorization") == "" {
+		h = h.Clone()
+		pw, _ := u.User.Password()
+		req := &http.Request{Header: http.Header{}}
+		req.SetBasicAuth(u.User.Username(), pw)
+		h.Set("Authorization", req.Header.Get("Authorization"))
+	}
+	if s.h1 != nil {
+		return s.h1.post(ctx, u, h, body, s.cfg.MaxResponseBytes)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), bytes.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	req.Header = h.Clone()
+	if _, ok := req.Header["User-Agent"]; !ok {
+		req.Header["User-Agent"] = []string{""} // send none rather than Go's default
+	}
+	resp, err := s.client.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	raw, more, rerr := readLimited(resp.Body, s.cfg.MaxResponseBytes)
+	r := &response{status: resp.StatusCode, header: resp.Header, body: raw, truncated: more}
+	if rerr != nil {
+		return r, &errAfterHeaders{rerr}
+	}
+	return r, nil
 }
 
 func isTLS(err error) bool {

@@ -11,6 +11,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"net/url"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -45,9 +46,11 @@ type Config struct {
 	Policy *hookdrill.RetryPolicy
 	// Concurrency bounds requests in flight at once; default 64.
 	Concurrency int
-	// Client sends the requests; default a keep-alive client that never
-	// follows redirects, ignores proxy settings and adds no Accept-Encoding.
-	// A custom client's CheckRedirect is left alone.
+	// Client, when set, sends the requests through net/http (its
+	// CheckRedirect is left alone: set it to http.ErrUseLastResponse to keep
+	// the platforms' no-redirect behaviour; see NewClient). By default the
+	// sender uses its own lean keep-alive HTTP/1.1 client that never follows
+	// redirects, ignores proxy settings and adds no Accept-Encoding.
 	Client *http.Client
 	// TLSConfig is used by the default client (e.g. InsecureSkipVerify for a
 	// local receiver with a self-signed certificate).
@@ -91,7 +94,8 @@ type Sender struct {
 	clk     clock.Clock
 	sim     horizonHolder // non-nil on a discrete-event clock
 	journal *hookdrill.Journal
-	client  *http.Client
+	client  *http.Client // set when the user supplies one; otherwise h1 is used
+	h1      *h1Client
 	sem     chan struct{}
 	seq     atomic.Uint64
 
@@ -136,7 +140,7 @@ func New(cfg Config) (*Sender, error) {
 		s.sim = h
 	}
 	if s.client == nil {
-		s.client = NewClient(cfg.Concurrency, cfg.TLSConfig)
+		s.h1 = newH1Client(cfg.Concurrency, cfg.TLSConfig)
 	}
 	return s, nil
 }
@@ -180,7 +184,9 @@ type delivery struct {
 	prof   hookdrill.Profile
 	pol    hookdrill.RetryPolicy
 	rnd    *rand.Rand
-	body   []byte // canonical (or styled) bytes that are signed
+	body   []byte   // canonical (or styled) bytes that are signed
+	url    *url.URL // parsed Target.URL
+	logURL string   // Target.URL redacted for the journal
 	ctx    context.Context
 	first  time.Time // clock time the first attempt was due
 	handle *Handle
@@ -207,6 +213,10 @@ func (s *Sender) Deliver(ctx context.Context, d Delivery) (*Handle, error) {
 	}
 	if err := d.Target.Validate(); err != nil {
 		return nil, fmt.Errorf("sender: %w", err)
+	}
+	u, err := url.Parse(d.Target.URL)
+	if err != nil { // unreachable after Validate; kept for safety
+		return nil, fmt.Errorf("sender: target URL: %w", err)
 	}
 	pol := prof.RetryPolicy()
 	if s.cfg.Policy != nil {
@@ -239,7 +249,7 @@ func (s *Sender) Deliver(ctx context.Context, d Delivery) (*Handle, error) {
 		d.ID = fmt.Sprintf("d%06d", n)
 	}
 	dl := &delivery{
-		s: s, d: d, prof: prof, pol: pol, body: body, ctx: ctx,
+		s: s, d: d, prof: prof, pol: pol, body: body, url: u, logURL: hookdrill.RedactURL(d.Target.URL), ctx: ctx,
 		rnd:    rand.New(rand.NewPCG(s.cfg.Seed, n)),
 		handle: &Handle{id: d.ID, done: make(chan struct{})},
 	}
@@ -407,7 +417,7 @@ func (dl *delivery) finish(last hookdrill.Outcome, reason string) {
 	}
 	e := hookdrill.Entry{Kind: hookdrill.KindDelivery, Tags: dl.d.Tags, Delivery: &hookdrill.Delivery{
 		DeliveryID: dl.d.ID, Platform: dl.prof.Name(), EventID: dl.d.Event.ID, EventType: dl.d.Event.Type,
-		ResourceID: dl.d.Event.ResourceID, TargetURL: hookdrill.RedactURL(dl.d.Target.URL),
+		ResourceID: dl.d.Event.ResourceID, TargetURL: dl.logURL,
 		Status: status, Attempts: len(dl.attempts), Outcome: last, Reason: reason,
 	}}
 	if s.sim != nil {
@@ -446,6 +456,9 @@ func (s *Sender) Close() error {
 		dl.cancelPending()
 	}
 	s.wg.Wait()
+	if s.h1 != nil {
+		s.h1.close()
+	}
 	return nil
 }
 
