@@ -57,6 +57,12 @@ func (dl *delivery) exchange(n int, due time.Time) *hookdrill.Attempt {
 		skew = DefaultSkew
 	}
 	sentAt := s.cfg.WallNow()
+	if s.cfg.SignWith == SignClock {
+		sentAt = due
+		if s.sim == nil {
+			sentAt = s.clk.Now()
+		}
+	}
 	body := dl.body
 	signKey := secret
 	var headerTampers []hookdrill.Tamper

@@ -28,6 +28,15 @@ const (
 	DefaultSkew             = 10 * time.Minute
 )
 
+// SignTime selects the source of signed request timestamps.
+type SignTime string
+
+// Sources of request timestamps.
+const (
+	SignWall  SignTime = "wall"
+	SignClock SignTime = "clock"
+)
+
 // ErrClosed is returned by Deliver after Close.
 var ErrClosed = errors.New("sender: closed")
 
@@ -58,6 +67,11 @@ type Config struct {
 	// WallNow is the wall clock used for request timestamps and latency;
 	// default time.Now. Tests inject a fixed clock for golden output.
 	WallNow func() time.Time
+	// SignWith picks the time written into signed request timestamps:
+	// SignWall (default; receivers check freshness against their own wall
+	// clock) or SignClock (the scheduling clock's time, e.g. simulated time,
+	// for fully reproducible journals against receivers that share it).
+	SignWith SignTime
 	// RecordBodyBytes bounds the response body kept per attempt; default 1 KiB.
 	RecordBodyBytes int
 	// MaxResponseBytes bounds the response body read; default 1 MiB.
@@ -72,6 +86,11 @@ func (c Config) Validate() error {
 	}
 	if c.RecordBodyBytes < 0 || c.MaxResponseBytes < 0 {
 		errs = append(errs, errors.New("body limits must not be negative"))
+	}
+	switch c.SignWith {
+	case "", SignWall, SignClock:
+	default:
+		errs = append(errs, fmt.Errorf("sign_with must be %q or %q, got %q", SignWall, SignClock, c.SignWith))
 	}
 	if c.Policy != nil {
 		if err := c.Policy.Validate(); err != nil {

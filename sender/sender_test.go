@@ -18,6 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hookdrill/hookdrill"
+	"github.com/hookdrill/hookdrill/clock"
 	"github.com/hookdrill/hookdrill/sender"
 )
 
@@ -489,4 +490,37 @@ func TestSecretsNeverReachTheJournal(t *testing.T) {
 	var again strings.Builder
 	require.NoError(t, back.WriteJSONL(&again))
 	tassert.Equal(t, b.String(), again.String(), "the journal round-trips through JSONL")
+}
+
+// fixedClock is a wall clock stuck at one instant, for SignWith tests.
+type fixedClock struct{ at time.Time }
+
+func (c fixedClock) Now() time.Time                                { return c.at }
+func (fixedClock) AfterFunc(d time.Duration, f func()) clock.Timer { return time.AfterFunc(d, f) }
+func (fixedClock) Hold() func()                                    { return func() {} }
+
+func TestSignWith(t *testing.T) {
+	at := time.Unix(1767225600, 0)
+	tests := []struct {
+		name string
+		with sender.SignTime
+		want string
+	}{
+		{"wall by default", "", "1900000000"},
+		{"scheduling clock", sender.SignClock, "1767225600"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := &recorder{}
+			srv := httptest.NewServer(rec)
+			defer srv.Close()
+			s := newSender(t, sender.Config{Clock: fixedClock{at}, SignWith: tt.with, WallNow: func() time.Time { return time.Unix(1900000000, 0) }})
+			deliver(t, s, sender.Delivery{Event: event(t), Target: hookdrill.Target{URL: srv.URL, Secret: secret}})
+			got := rec.got()
+			require.Len(t, got, 1)
+			tassert.Equal(t, tt.want, got[0].header.Get("X-Ts"))
+		})
+	}
+	_, err := sender.New(sender.Config{SignWith: "sundial"})
+	tassert.ErrorContains(t, err, `sign_with must be "wall" or "clock"`)
 }
