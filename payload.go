@@ -289,12 +289,35 @@ func formatFloat(f float64, s style) (string, error) {
 		return "", fmt.Errorf("encode JSON: %v is not representable", f)
 	}
 	if !s.python {
-		// JavaScript Number.prototype.toString for the common range.
-		if f == math.Trunc(f) && math.Abs(f) < 1e21 {
-			return strconv.FormatFloat(f, 'f', -1, 64), nil
+		// ECMA-262 Number::toString (what JSON.stringify writes).
+		if f == 0 {
+			return "0", nil // JSON.stringify(-0) is "0"
 		}
-		r := strconv.FormatFloat(f, 'g', -1, 64)
-		return strings.Replace(r, "e-0", "e-", 1), nil
+		r := strconv.FormatFloat(f, 'e', -1, 64) // shortest round-trip digits
+		sign := ""
+		if r[0] == '-' {
+			sign, r = "-", r[1:]
+		}
+		mant, exp, _ := strings.Cut(r, "e")
+		digits := strings.Replace(mant, ".", "", 1)
+		e, _ := strconv.Atoi(exp)
+		k, n := len(digits), e+1
+		switch {
+		case k <= n && n <= 21:
+			return sign + digits + strings.Repeat("0", n-k), nil
+		case 0 < n && n <= 21:
+			return sign + digits[:n] + "." + digits[n:], nil
+		case -6 < n && n <= 0:
+			return sign + "0." + strings.Repeat("0", -n) + digits, nil
+		}
+		out := digits[:1]
+		if k > 1 {
+			out += "." + digits[1:]
+		}
+		if n-1 < 0 {
+			return sign + out + "e-" + strconv.Itoa(1-n), nil
+		}
+		return sign + out + "e+" + strconv.Itoa(n-1), nil
 	}
 	// Python float repr: shortest round-trip digits, scientific notation
 	// when the exponent is < -4 or >= 16, and always a fraction or exponent.

@@ -1,0 +1,47 @@
+package platform_test
+
+import (
+	"testing"
+
+	"github.com/hookdrill/hookdrill"
+	"github.com/hookdrill/hookdrill/platform"
+	"github.com/hookdrill/hookdrill/platform/prolific"
+	"github.com/hookdrill/hookdrill/platform/respondent"
+	tassert "github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestNames(t *testing.T) {
+	tassert.Equal(t, []string{"prolific", "respondent"}, platform.Names())
+}
+
+func TestLookup(t *testing.T) {
+	for _, name := range platform.Names() {
+		t.Run(name, func(t *testing.T) {
+			p, err := platform.Lookup(name)
+			require.NoError(t, err)
+			tassert.Equal(t, name, p.Name())
+			tassert.NotEmpty(t, p.EventTypes())
+			require.NoError(t, p.RetryPolicy().Validate())
+			tassert.Contains(t, p.RetryPresets(), p.RetryPolicy().Name)
+		})
+	}
+	p, err := platform.Lookup(hookdrill.Prolific)
+	require.NoError(t, err)
+	tassert.Equal(t, prolific.DefaultOptions(), p.(*prolific.Profile).Options(), "default options")
+	r, err := platform.Lookup(hookdrill.Respondent)
+	require.NoError(t, err)
+	tassert.Equal(t, respondent.DefaultOptions(), r.(*respondent.Profile).Options())
+
+	a, _ := platform.Lookup(hookdrill.Prolific)
+	tassert.NotSame(t, p, a, "a fresh profile per call")
+}
+
+func TestLookupUnknown(t *testing.T) {
+	for _, name := range []string{"", "Prolific", "mturk"} {
+		_, err := platform.Lookup(name)
+		require.ErrorIs(t, err, platform.ErrUnknownPlatform)
+		tassert.Contains(t, err.Error(), "prolific, respondent")
+		tassert.Contains(t, err.Error(), `"`+name+`"`)
+	}
+}

@@ -1,0 +1,34 @@
+package prolific
+
+import (
+	"github.com/hookdrill/hookdrill"
+)
+
+// Profile is Prolific's hookdrill.Profile. Build it with New; it is
+// immutable and safe for concurrent use.
+type Profile struct {
+	opts Options
+}
+
+var _ hookdrill.Profile = (*Profile)(nil)
+
+// New returns the Prolific profile with opts; zero (and invalid) fields take
+// their defaults (see Options).
+func New(opts Options) *Profile {
+	opts = opts.withDefaults()
+	opts.Metadata = opts.Metadata.Clone() // the caller may reuse its Object
+	return &Profile{opts: opts}
+}
+
+// Options returns the effective options, defaults filled in.
+func (p *Profile) Options() Options {
+	o := p.opts
+	o.Metadata = o.Metadata.Clone()
+	return o
+}
+
+// Name returns "prolific".
+func (p *Profile) Name() string { return hookdrill.Prolific }
+
+// EventTypes returns the documented catalogue (see the package function).
+func (p *Profile) EventTypes() []hookdrill.EventType { return EventTypes() }
