@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -18,6 +19,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hookdrill/hookdrill"
+	"github.com/hookdrill/hookdrill/platform/prolific"
 	"github.com/hookdrill/hookdrill/sender"
 )
 
@@ -37,9 +39,11 @@ func trivialReceiver() http.Handler {
 func BenchmarkSenderThroughput(b *testing.B) {
 	srv := httptest.NewServer(trivialReceiver())
 	defer srv.Close()
-	prof := fakeProfile{policy: fastPolicy(1)}
-	ev := event(b)
-	s, err := sender.New(sender.Config{Profile: prof, Concurrency: 64})
+	prof := prolific.New(prolific.Options{})
+	ev, err := prof.NewEvent(hookdrill.EventSpec{Type: "submission.status.change"}, rand.New(rand.NewPCG(42, 0)), time.Now())
+	require.NoError(b, err)
+	one := fastPolicy(1)
+	s, err := sender.New(sender.Config{Profile: prof, Concurrency: 64, Policy: &one})
 	require.NoError(b, err)
 	defer s.Close()
 	target := hookdrill.Target{URL: srv.URL + "/hook", Secret: secret}

@@ -103,11 +103,9 @@ func (dl *delivery) exchange(n int, due time.Time) *hookdrill.Attempt {
 		return a
 	}
 
-	rctx, cancel := context.WithTimeout(dl.ctx, dl.pol.Timeout)
-	defer cancel()
 	start := s.cfg.WallNow()
 	a.Started = start
-	resp, err := s.roundTrip(rctx, dl.url, h, body)
+	resp, err := s.roundTrip(dl.ctx, time.Now().Add(dl.pol.Timeout), dl.url, h, body)
 	a.Latency = s.cfg.WallNow().Sub(start)
 	var rerr error
 	if err != nil {
@@ -192,8 +190,9 @@ func isReset(err error) bool {
 	return errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ECONNABORTED)
 }
 
-// roundTrip sends one POST through the sender's client.
-func (s *Sender) roundTrip(ctx context.Context, u *url.URL, h http.Header, body []byte) (*response, error) {
+// roundTrip sends one POST through the sender's client; the exchange ends
+// at deadline (real time) or when ctx is done.
+func (s *Sender) roundTrip(ctx context.Context, deadline time.Time, u *url.URL, h http.Header, body []byte) (*response, error) {
 	if u.User != nil && h.Get("Authorization") == "" {
 		h = h.Clone()
 		pw, _ := u.User.Password()
@@ -202,8 +201,10 @@ func (s *Sender) roundTrip(ctx context.Context, u *url.URL, h http.Header, body 
 		h.Set("Authorization", req.Header.Get("Authorization"))
 	}
 	if s.h1 != nil {
-		return s.h1.post(ctx, u, h, body, s.cfg.MaxResponseBytes)
+		return s.h1.post(ctx, deadline, u, h, body, s.cfg.MaxResponseBytes)
 	}
+	ctx, cancel := context.WithDeadline(ctx, deadline)
+	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), bytes.NewReader(body))
 	if err != nil {
 		return nil, err

@@ -114,7 +114,9 @@ func (c *h1Client) close() {
 	}
 }
 
-func (c *h1Client) dial(ctx context.Context, u *url.URL, addr string) (*h1Conn, error) {
+func (c *h1Client) dial(ctx context.Context, deadline time.Time, u *url.URL, addr string) (*h1Conn, error) {
+	ctx, cancel := context.WithDeadline(ctx, deadline)
+	defer cancel()
 	nc, err := c.dialer.DialContext(ctx, "tcp", addr)
 	if err != nil {
 		return nil, err
@@ -138,8 +140,8 @@ func (c *h1Client) dial(ctx context.Context, u *url.URL, addr string) (*h1Conn, 
 }
 
 // post sends one request and reads the answer, keeping at most maxBody
-// bytes of its body.
-func (c *h1Client) post(ctx context.Context, u *url.URL, h http.Header, body []byte, maxBody int64) (*response, error) {
+// bytes of its body. The exchange ends at deadline or when ctx is done.
+func (c *h1Client) post(ctx context.Context, deadline time.Time, u *url.URL, h http.Header, body []byte, maxBody int64) (*response, error) {
 	key, addr := connKey(u)
 	for try := 0; ; try++ {
 		cn, reused := c.get(key), true
@@ -148,12 +150,12 @@ func (c *h1Client) post(ctx context.Context, u *url.URL, h http.Header, body []b
 				cn.nc.Close()
 			}
 			var err error
-			if cn, err = c.dial(ctx, u, addr); err != nil {
+			if cn, err = c.dial(ctx, deadline, u, addr); err != nil {
 				return nil, err
 			}
 			reused = false
 		}
-		resp, answered, err := c.exchange(ctx, cn, u, h, body, maxBody)
+		resp, answered, err := c.exchange(ctx, deadline, cn, u, h, body, maxBody)
 		if err == nil {
 			if resp.keep {
 				c.put(key, cn)
@@ -163,7 +165,7 @@ func (c *h1Client) post(ctx context.Context, u *url.URL, h http.Header, body []b
 			return &resp.response, nil
 		}
 		cn.nc.Close()
-		if reused && !answered && ctx.Err() == nil && isStaleConn(err) {
+		if reused && !answered && ctx.Err() == nil && time.Now().Before(deadline) && isStaleConn(err) {
 			continue // the receiver closed the idle connection: once more on a new one
 		}
 		return nil, err
@@ -183,14 +185,12 @@ func isStaleConn(err error) bool {
 	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || isReset(err)
 }
 
-func (c *h1Client) exchange(ctx context.Context, cn *h1Conn, u *url.URL, h http.Header, body []byte, maxBody int64) (res exchangeResult, answered bool, err error) {
-	if d, ok := ctx.Deadline(); ok {
-		cn.nc.SetDeadline(d)
-	} else {
-		cn.nc.SetDeadline(time.Time{})
+func (c *h1Client) exchange(ctx context.Context, deadline time.Time, cn *h1Conn, u *url.URL, h http.Header, body []byte, maxBody int64) (res exchangeResult, answered bool, err error) {
+	cn.nc.SetDeadline(deadline)
+	if ctx.Done() != nil {
+		stop := context.AfterFunc(ctx, func() { cn.nc.SetDeadline(time.Unix(1, 0)) })
+		defer stop()
 	}
-	stop := context.AfterFunc(ctx, func() { cn.nc.SetDeadline(time.Unix(1, 0)) })
-	defer stop()
 
 	writeRequest(cn.bw, u, h, body)
 	if err := cn.bw.Flush(); err != nil {

@@ -233,10 +233,7 @@ func (s *Sender) Deliver(ctx context.Context, d Delivery) (*Handle, error) {
 	if err := d.Target.Validate(); err != nil {
 		return nil, fmt.Errorf("sender: %w", err)
 	}
-	u, err := url.Parse(d.Target.URL)
-	if err != nil { // unreachable after Validate; kept for safety
-		return nil, fmt.Errorf("sender: target URL: %w", err)
-	}
+	u, _ := url.Parse(d.Target.URL) // Validate parsed it already
 	pol := prof.RetryPolicy()
 	if s.cfg.Policy != nil {
 		pol = *s.cfg.Policy
