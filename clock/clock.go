@@ -5,6 +5,12 @@
 //
 // Code that waits takes a Clock; code that does work a simulated clock must
 // not skip past (an HTTP request, a probe) brackets it with Hold.
+//
+// A Sim stands still until one driver moves it: Advance and AdvanceTo step
+// it, RunUntilIdle runs every pending timer to completion, and Run, for a
+// long-running server, fast-forwards to each timer as soon as no work is in
+// flight. A timer callback runs as in-flight work, so work done inside it
+// (rather than after a Sleep returns) happens at the instant it was due.
 package clock
 
 import (

@@ -211,6 +211,7 @@ type delivery struct {
 	handle *Handle
 
 	attempts []*hookdrill.Attempt
+	lastDue  time.Time // clock instant of the latest attempt
 
 	mu       sync.Mutex // guards timer and finished
 	timer    clock.Timer
@@ -363,6 +364,7 @@ func (dl *delivery) attempt(n int, due time.Time, wait time.Duration, stopIfRetr
 	}
 	a := dl.exchange(n, due)
 	<-s.sem
+	dl.lastDue = due
 
 	last := !a.Outcome.Retryable() || stopIfRetryable || s.isClosed() || dl.ctx.Err() != nil
 	if !last {
@@ -437,7 +439,10 @@ func (dl *delivery) finish(last hookdrill.Outcome, reason string) {
 		Status: status, Attempts: len(dl.attempts), Outcome: last, Reason: reason,
 	}}
 	if s.sim != nil {
-		e.Sim = s.clk.Now()
+		e.Sim = dl.lastDue // not Now(): other deliveries may have moved the clock on
+		if e.Sim.IsZero() {
+			e.Sim = dl.first
+		}
 	}
 	s.journal.Append(e)
 	dl.handle.result = res

@@ -148,14 +148,16 @@ func runSend(ctx context.Context, args []string, env *environ) error {
 		fmt.Fprintf(out, "%s %s event %s (resource %s) → %s\n", prof.Name(), ev.Type, ev.ID, ev.ResourceID, hookdrill.RedactURL(tgt.URL))
 		fmt.Fprintf(out, "policy %s, seed %d, %s clock\n", describePolicy(pol), *seed, *clk)
 	}
-	var printed int
+	var origin time.Time // when the first attempt started, on the delivery's clock
 	h, err := snd.Deliver(ctx, sender.Delivery{
 		Event: ev, Target: tgt,
 		Faults: sender.Faults{Tamper: tamperKinds, LostAck: *lostAck, BodyStyle: sender.BodyStyle(*bodyStyle), Algorithm: *algorithm},
 		Hooks: sender.Hooks{OnAttempt: func(a hookdrill.Attempt) {
+			if origin.IsZero() {
+				origin = a.SimStarted
+			}
 			if *format == "text" {
-				printAttempt(out, a, ev.CreatedAt)
-				printed++
+				printAttempt(out, a, origin)
 			}
 		}},
 	})
@@ -188,7 +190,7 @@ func runSend(ctx context.Context, args []string, env *environ) error {
 			return err
 		}
 	} else {
-		printResult(out, res, ev.CreatedAt)
+		printResult(out, res, origin)
 	}
 	if !res.Delivered() {
 		return failed("delivery %s: %s", res.Status, orDefault(res.Reason, string(res.Outcome)))
