@@ -1,0 +1,169 @@
+package assert
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	tassert "github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		require.NoError(t, os.MkdirAll("testdata", 0o755))
+		require.NoError(t, os.WriteFile(path, got, 0o644))
+		return
+	}
+	want, err := os.ReadFile(path)
+	require.NoError(t, err, "run go test -update to create %s", path)
+	tassert.Equal(t, string(want), string(got))
+}
+
+// sampleReport has one scenario of each verdict.
+func sampleReport() Report {
+	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	failing := DeliveryExpect{Status: MustStatus("4xx")}.Check(record(200))
+	r := Report{Version: ReportVersion, Tool: "hookdrill", Started: start, Duration: 1.25, Scenarios: []ScenarioResult{
+		{Name: "prolific/duplicate-acknowledged", File: "scenarios/dup.yaml", Platform: "prolific", Verdict: Pass,
+			Seed: 42, Started: start, Duration: 0.04,
+			Steps: []StepResult{{Index: 1, ID: "first", Kind: "send", Summary: "send submission.status.change APPROVED", Line: 9,
+				Verdict: Pass, Results: []Result{{Expectation: "status", Verdict: Pass, Want: "2xx", Got: "200"}}}}},
+		{Name: "prolific.signature.wrong_secret", File: "conform/sig.yaml", Platform: "prolific", Seed: 7, Started: start,
+			Duration: 0.12, Verdict: Fail, Severity: Must,
+			Check: &Check{ID: "prolific.signature.wrong_secret", Severity: Must,
+				Explain: "The receiver accepted a delivery signed with another secret.",
+				Fix:     "Verify X-Prolific-Request-Signature with hmac.Equal before doing anything else."},
+			Steps: []StepResult{{Index: 1, ID: "forged", Kind: "send", Summary: "send submission.status.change tamper=wrong_secret",
+				Line: 12, Verdict: Fail, Results: failing}},
+			Rerun: "hookdrill run --seed 7 -run '^prolific\\.signature\\.wrong_secret$' conform/sig.yaml"},
+		{Name: "prolific.idempotency.duplicate_applied_once", File: "conform/dup.yaml", Platform: "prolific", Seed: 3,
+			Started: start, Verdict: Skip, Reason: "needs --probe-applied", Needs: []string{"probe.applied"}},
+		{Name: "respondent/broken", File: "scenarios/broken.yaml", Platform: "respondent", Seed: 9, Started: start,
+			Verdict: Error, Reason: "target: environment variable TARGET is not set"},
+	}}
+	r.Scenarios[1].Finish()
+	r.Tally()
+	return r
+}
+
+func TestTally(t *testing.T) {
+	r := sampleReport()
+	tassert.Equal(t, Summary{Total: 4, Passed: 1, Failed: 1, Skipped: 1, Errors: 1, Verdict: Error, MustFailed: 1}, r.Summary)
+	tassert.Equal(t, "step 1 forged: status: want 4xx, got 200", r.Scenarios[1].Reason)
+}
+
+func TestWriteTextGolden(t *testing.T) {
+	var b bytes.Buffer
+	require.NoError(t, WriteText(&b, sampleReport(), TextOptions{}))
+	golden(t, "report.txt", b.Bytes())
+	out := b.String()
+	for _, want := range []string{
+		"PASS  prolific/duplicate-acknowledged (0.04s)",
+		"FAIL  prolific.signature.wrong_secret (MUST) (0.12s)",
+		"expect status: want 4xx, got 200",
+		"attempt 1: POST http://127.0.0.1:1/hook → 200 OK",
+		"> X-Event-Id: e1",
+		`> {"resource_id": "r1", "status": "APPROVED"}`,
+		"why: The receiver accepted",
+		"fix: Verify",
+		"seed: 7",
+		"rerun: hookdrill run --seed 7",
+		"SKIP  prolific.idempotency.duplicate_applied_once: needs --probe-applied",
+		"ERROR respondent/broken: target: environment variable TARGET is not set",
+		"4 scenario(s): 1 passed, 1 failed, 1 skipped, 1 errors",
+	} {
+		tassert.Contains(t, out, want)
+	}
+	tassert.NotContains(t, out, "User-Agent", "only key headers are shown")
+}
+
+func TestWriteTextVerbose(t *testing.T) {
+	var b bytes.Buffer
+	require.NoError(t, WriteText(&b, sampleReport(), TextOptions{Verbose: true, NoSummary: true}))
+	tassert.Contains(t, b.String(), "PASS step 1 first: send submission.status.change APPROVED (scenarios/dup.yaml:9)")
+	tassert.NotContains(t, b.String(), "scenario(s):")
+}
+
+func TestJSONRoundTrip(t *testing.T) {
+	in := sampleReport()
+	var b bytes.Buffer
+	require.NoError(t, WriteJSON(&b, in))
+	out, err := ReadJSON(&b)
+	require.NoError(t, err)
+	tassert.Equal(t, in.Summary, out.Summary)
+	require.Len(t, out.Scenarios, 4)
+	f := out.Scenarios[1]
+	tassert.Equal(t, Fail, f.Verdict)
+	tassert.Equal(t, Must, f.Severity)
+	require.NotNil(t, f.Steps[0].Results[0].Attempt)
+	tassert.Equal(t, 200, f.Steps[0].Results[0].Attempt.Response.Status)
+	tassert.Equal(t, []string{"probe.applied"}, out.Scenarios[2].Needs)
+
+	_, err = ReadJSON(strings.NewReader(`{"version": 2}`))
+	tassert.ErrorContains(t, err, "version 2")
+}
+
+func TestJUnitParsesBack(t *testing.T) {
+	var b bytes.Buffer
+	require.NoError(t, WriteJUnit(&b, sampleReport()))
+	golden(t, "report.junit.xml", b.Bytes())
+	s, err := ReadJUnit(&b)
+	require.NoError(t, err)
+	tassert.Equal(t, 4, s.Tests)
+	tassert.Equal(t, 1, s.Failures)
+	tassert.Equal(t, 1, s.Errors)
+	tassert.Equal(t, 1, s.Skipped)
+	require.Len(t, s.Suites, 4, "one testsuite per file")
+	var failed *JUnitCase
+	for i := range s.Suites {
+		for j := range s.Suites[i].Cases {
+			if c := &s.Suites[i].Cases[j]; c.Failure != nil {
+				failed = c
+			}
+		}
+	}
+	require.NotNil(t, failed)
+	tassert.Equal(t, "prolific.signature.wrong_secret", failed.Name)
+	tassert.Equal(t, "prolific.signature", failed.Classname)
+	tassert.Equal(t, "MUST", failed.Failure.Type)
+	tassert.Equal(t, "step 1 forged: status: want 4xx, got 200", failed.Failure.Message)
+	tassert.Contains(t, failed.Failure.Text, "fix: Verify")
+	tassert.Contains(t, failed.SystemOut, `> {"resource_id": "r1", "status": "APPROVED"}`)
+	tassert.Contains(t, failed.SystemOut, "rerun: hookdrill run --seed 7")
+}
+
+func TestJUnitEscapesControlBytes(t *testing.T) {
+	r := sampleReport()
+	r.Scenarios[1].Steps[0].Results[0].Attempt.Response.Body = "\x00\x1b[31m<b>&"
+	var b bytes.Buffer
+	require.NoError(t, WriteJUnit(&b, r))
+	_, err := ReadJUnit(&b)
+	require.NoError(t, err, "the XML stays well-formed whatever the receiver answered")
+}
+
+func TestProgress(t *testing.T) {
+	var b bytes.Buffer
+	p := NewProgress(&b, true, 3)
+	p.Done(ScenarioResult{Name: "a", Verdict: Pass})
+	p.Done(ScenarioResult{Name: "b", Verdict: Fail})
+	p.Clear()
+	tassert.Contains(t, b.String(), "[1/3] 0 failed  a")
+	tassert.Contains(t, b.String(), "[2/3] 1 failed  b")
+	tassert.True(t, strings.HasSuffix(b.String(), "\r"))
+
+	var quiet bytes.Buffer
+	q := NewProgress(&quiet, false, 3)
+	q.Done(ScenarioResult{Name: "a", Verdict: Pass})
+	q.Clear()
+	tassert.Empty(t, quiet.String(), "no progress when not a terminal")
+	tassert.False(t, IsTerminal(&quiet))
+}

@@ -1,0 +1,241 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+
+	"github.com/hookdrill/hookdrill"
+	"github.com/hookdrill/hookdrill/assert"
+	"github.com/hookdrill/hookdrill/mockserver/scenariomock"
+	"github.com/hookdrill/hookdrill/scenarios"
+)
+
+// kvFlag collects repeated NAME=VALUE flags.
+type kvFlag map[string]string
+
+func (k kvFlag) String() string { return "" }
+func (k kvFlag) Set(v string) error {
+	name, val, ok := strings.Cut(v, "=")
+	if !ok || strings.TrimSpace(name) == "" {
+		return fmt.Errorf("want NAME=VALUE, got %q", v)
+	}
+	k[strings.TrimSpace(name)] = val
+	return nil
+}
+
+func runRun(ctx context.Context, args []string, env *environ) error {
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	fs.SetOutput(env.stderr)
+	var (
+		target   = fs.String("target", "", "receiver URL: overrides every scenario's target")
+		secret   = fs.String("secret", "", "signing secret: overrides every scenario's secret (left out of rerun commands)")
+		applied  = fs.String("probe-applied", "", "probe template \"applied\": URL#/json/pointer or exec:COMMAND, {event_id} and {resource_id} substituted")
+		status   = fs.String("probe-status", "", "probe template \"status\": URL#/json/pointer or exec:COMMAND")
+		seed     = fs.Uint64("seed", 0, "seed for every scenario (default: each file's seed, or random; always reported)")
+		runRe    = fs.String("run", "", "run only scenarios whose name or check id matches this regular expression")
+		parallel = fs.Int("parallel", scenarios.DefaultParallel, "independent scenarios run at once")
+		shard    = fs.String("shard", "", "run one slice i/n of the scenarios (e.g. 2/4), for splitting across CI jobs")
+		format   = fs.String("format", "text", "report format: text, json or junit")
+		outPath  = fs.String("out", "", "write the report to this file instead of stdout")
+		timeout  = fs.Duration("timeout", 0, "bound for each scenario without its own timeout (default 5m)")
+		journal  = fs.String("journal", "", "write each scenario's journal (every attempt) as DIR/NAME.jsonl")
+		insecure = fs.Bool("insecure", false, "accept any TLS certificate from receivers and probes")
+		list     = fs.Bool("list", false, "list the selected scenarios and exit")
+		verbose  = fs.Bool("v", false, "text report: also list the steps of passing scenarios")
+		probes   = kvFlag{}
+		vars     = kvFlag{}
+	)
+	fs.Var(probes, "probe", "named probe template NAME=TEMPLATE (repeatable)")
+	fs.Var(vars, "var", "override a scenario variable NAME=VALUE (repeatable)")
+	fs.Usage = func() {
+		fmt.Fprintln(env.stderr, "usage: hookdrill run [flags] FILE|DIR...")
+		fmt.Fprintln(env.stderr)
+		fmt.Fprintln(env.stderr, "Runs scenario files (format version 1; directories are searched for *.yaml and")
+		fmt.Fprintln(env.stderr, "*.yml). Exit 0 when every scenario passed (or was skipped), 1 when one failed,")
+		fmt.Fprintln(env.stderr, "2 on bad usage, invalid scenario files or scenarios that could not run.")
+		fmt.Fprintln(env.stderr)
+		fs.PrintDefaults()
+	}
+	if err := parseArgs(fs, args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return usageErr("%v", err)
+	}
+	if fs.NArg() == 0 {
+		fs.Usage()
+		return usageErr("run needs at least one scenario FILE or DIR")
+	}
+	switch *format {
+	case "text", "json", "junit":
+	default:
+		return usageErr("--format must be text, json or junit, got %q", *format)
+	}
+	rerun := rerunArgs(fs)
+	if *applied != "" {
+		probes["applied"] = *applied
+	}
+	if *status != "" {
+		probes["status"] = *status
+	}
+	cfg := scenarios.RunConfig{
+		Target: *target, Secret: *secret, Seed: *seed, Run: *runRe, Parallel: *parallel, Timeout: *timeout,
+		Probes: probes, Vars: vars, Getenv: env.getenv, Command: "hookdrill run",
+		Hints: map[string]string{"probe.applied": "--probe-applied", "probe.status": "--probe-status"},
+		Mock:  scenariomock.New,
+	}
+	if *shard != "" {
+		sh, err := scenarios.ParseShard(*shard)
+		if err != nil {
+			return usageErr("--shard: %v", err)
+		}
+		cfg.Shard = sh
+	}
+	if *insecure {
+		cfg.TLSConfig = insecureTLS()
+	}
+	cfg.RerunArgs = rerun
+	if err := cfg.Validate(); err != nil {
+		return usageErr("%v", err)
+	}
+	scs, err := scenarios.LoadPaths(fs.Args()...)
+	if err != nil {
+		fmt.Fprintln(env.stderr, err)
+		var le *scenarios.LoadError
+		if errors.As(err, &le) {
+			return usageErr("%d problem(s) in scenario files", len(le.Errors))
+		}
+		return usageErr("%v", err)
+	}
+	if *list {
+		sel, err := scenarios.Select(cfg, scs)
+		if err != nil {
+			return usageErr("%v", err)
+		}
+		for _, s := range sel {
+			id := ""
+			if s.Check != nil {
+				id = "  [" + s.Check.ID + " " + s.Check.Severity + "]"
+			}
+			fmt.Fprintf(env.stdout, "%-48s %s:%d%s\n", s.Name, s.File, s.Line, id)
+		}
+		return nil
+	}
+	sel, err := scenarios.Select(cfg, scs)
+	if err != nil {
+		return usageErr("%v", err)
+	}
+	if len(sel) == 0 {
+		return usageErr("no scenario selected (%d loaded; check -run and --shard)", len(scs))
+	}
+	if *journal != "" {
+		if err := os.MkdirAll(*journal, 0o755); err != nil {
+			return fmt.Errorf("run: %w", err)
+		}
+		var mu sync.Mutex
+		var errs []error
+		cfg.OnJournal = func(sc *scenarios.Scenario, j *hookdrill.Journal) {
+			if err := writeJournal(filepath.Join(*journal, journalName(sc.Name)), j); err != nil {
+				mu.Lock()
+				errs = append(errs, err)
+				mu.Unlock()
+			}
+		}
+		defer func() {
+			for _, err := range errs {
+				fmt.Fprintln(env.stderr, "hookdrill: run:", err)
+			}
+		}()
+	}
+	prog := assert.NewProgress(env.stderr, assert.IsTerminal(env.stderr), len(sel))
+	cfg.OnScenario = prog.Done
+	rep, runErr := scenarios.Run(ctx, cfg, sel)
+	prog.Clear()
+
+	out := env.stdout
+	if *outPath != "" {
+		f, err := os.Create(*outPath)
+		if err != nil {
+			return fmt.Errorf("run: %w", err)
+		}
+		defer f.Close()
+		out = f
+	}
+	if err := writeReport(out, rep, *format, *verbose); err != nil {
+		return fmt.Errorf("run: %w", err)
+	}
+	if *outPath != "" && *format != "text" {
+		// Keep the terminal informed when the report goes to a file.
+		_ = assert.WriteText(env.stderr, assert.Report{Summary: rep.Summary, Duration: rep.Duration}, assert.TextOptions{})
+	}
+	if runErr != nil {
+		return fmt.Errorf("run: %w", runErr)
+	}
+	s := rep.Summary
+	switch {
+	case s.Errors > 0:
+		return &exitError{code: exitUsage, err: fmt.Errorf("%d scenario(s) could not run, %d failed", s.Errors, s.Failed)}
+	case s.Failed > 0:
+		return failed("%d of %d scenario(s) failed", s.Failed, s.Total)
+	}
+	return nil
+}
+
+func writeReport(w io.Writer, rep assert.Report, format string, verbose bool) error {
+	switch format {
+	case "json":
+		return assert.WriteJSON(w, rep)
+	case "junit":
+		return assert.WriteJUnit(w, rep)
+	}
+	return assert.WriteText(w, rep, assert.TextOptions{Verbose: verbose})
+}
+
+// rerunArgs repeats the flags that change what a scenario does, for the
+// rerun command of each failure. The secret is left out and variables
+// named like secrets are redacted (they are never printed); --seed and
+// -run are added per scenario.
+func rerunArgs(fs *flag.FlagSet) []string {
+	var out []string
+	fs.Visit(func(f *flag.Flag) {
+		switch f.Name {
+		case "target", "probe-applied", "probe-status", "timeout", "insecure":
+			if f.Name == "insecure" {
+				out = append(out, "--insecure")
+				return
+			}
+			v := f.Value.String()
+			if f.Name == "target" {
+				v = hookdrill.RedactURL(v)
+			}
+			out = append(out, "--"+f.Name, v)
+		case "probe", "var":
+			m := f.Value.(kvFlag)
+			for _, k := range sortedKeys(map[string]string(m)) {
+				v := m[k]
+				if f.Name == "var" && reSecretName.MatchString(k) {
+					v = "REDACTED" // looks like a secret: never printed
+				}
+				out = append(out, "--"+f.Name, k+"="+v)
+			}
+		}
+	})
+	return out
+}
+
+var (
+	reUnsafeName = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
+	reSecretName = regexp.MustCompile(`(?i)secret|token|key|password`)
+)
+
+func journalName(name string) string {
+	return strings.Trim(reUnsafeName.ReplaceAllString(name, "_"), "_") + ".jsonl"
+}

@@ -1,0 +1,34 @@
+// Package scenarios reads, validates and runs hookdrill scenario files.
+//
+// A scenario is a versioned YAML file (format version 1) that drives a
+// webhook receiver the way Prolific or Respondent would: it sends events
+// (any type, status, resource, or a raw payload), duplicates them, delivers
+// them out of order, tampers with signatures, loses acknowledgements,
+// bursts, moves a simulated clock through days of retries, probes the
+// receiver's state over HTTP or with a command, and acts on an embedded mock
+// of the platform's API. Each step may carry expectations; the runner turns
+// them into verdicts with the assert package.
+//
+// Loading is strict: unknown fields, wrong types, unknown event types or
+// statuses, dangling step references and bad durations are errors that
+// name file:line:column and the field, with the valid values; every
+// problem of a file is reported at once (LoadError). The JSON Schema of the
+// format is in package schema.
+//
+// Strings may refer to values with ${...}:
+//
+//	${NAME} ${NAME:-default}  environment variable (RunConfig.Getenv)
+//	${vars.x}                 a declared variable
+//	${fake.objectid}          a seeded fake value (see FakeGenerators)
+//	${scenario.seed}          name, platform, seed, target, secret, file
+//	${clock.unix}             the scenario clock: unix, unix_ms, rfc3339, iso
+//	${STEP.FIELD}             an output of an earlier step (event_id, ...)
+//
+// "$${" is a literal "${".
+//
+// Run executes scenarios (concurrently with RunConfig.Parallel, sharded
+// with RunConfig.Shard) and returns an assert.Report; RunT reports each
+// scenario and step as a go test subtest. Every scenario runs on its own
+// sender, journal and clock, seeded from its seed, so a reported seed
+// reproduces ids, payloads and retry jitter.
+package scenarios
