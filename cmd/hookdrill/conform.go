@@ -1,0 +1,281 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/hookdrill/hookdrill"
+	"github.com/hookdrill/hookdrill/assert"
+	"github.com/hookdrill/hookdrill/conform"
+	"github.com/hookdrill/hookdrill/receiver"
+)
+
+func runConform(ctx context.Context, args []string, env *environ) error {
+	fs := flag.NewFlagSet("conform", flag.ContinueOnError)
+	fs.SetOutput(env.stderr)
+	var (
+		plat      = fs.String("platform", "", "platform: prolific or respondent (with --demo: default both)")
+		target    = fs.String("target", "", "receiver URL to check (required unless --demo)")
+		secret    = fs.String("secret", "", "the receiver's signing secret (default: $HOOKDRILL_SECRET)")
+		oldSecret = fs.String("old-secret", "", "a secret that was rotated away: enables the rotated-secret check")
+		applied   = fs.String("probe-applied", "", "probe for how many times an event was applied: URL#/json/pointer or exec:COMMAND; {event_id}, {resource_id} substituted")
+		status    = fs.String("probe-status", "", "probe for a resource's current status: URL#/json/pointer or exec:COMMAND")
+		strict    = fs.Bool("strict", false, "fail on SHOULD checks too")
+		budget    = fs.Duration("timeout", 0, "latency budget and per-attempt timeout (default: Prolific 10s, Respondent 3s)")
+		seed      = fs.Uint64("seed", 0, "seed for ids and jitter (default: random, reported)")
+		parallel  = fs.Int("parallel", conform.DefaultParallel, "checks run at once")
+		format    = fs.String("format", "text", "report format: text, json or junit")
+		outPath   = fs.String("out", "", "write the report to this file instead of stdout")
+		list      = fs.Bool("list", false, "list the checks and exit")
+		show      = fs.String("show", "", "print the scenario file of one check (to copy and adapt) and exit")
+		demo      = fs.Bool("demo", false, "run against the bundled correct reference receiver, started in-process")
+		bugList   = fs.String("bug", "", "with --demo: switch on deliberate bugs in the reference receiver (comma-separated; see --list-bugs)")
+		listBugs  = fs.Bool("list-bugs", false, "list the reference receiver's deliberate bugs and the checks that catch each, and exit")
+		verbose   = fs.Bool("v", false, "also list the steps of passing checks")
+		only      listFlag
+	)
+	fs.Var(&only, "only", "run only these check ids (comma-separated or repeated)")
+	fs.Usage = func() {
+		fmt.Fprintln(env.stderr, "usage: hookdrill conform --platform P --target URL --secret S [flags]")
+		fmt.Fprintln(env.stderr, "       hookdrill conform --demo | --list [--platform P] | --show CHECK_ID")
+		fmt.Fprintln(env.stderr)
+		fmt.Fprintln(env.stderr, "Runs the built-in conformance suite against a webhook receiver. Exit 0 when every")
+		fmt.Fprintln(env.stderr, "MUST check passes (with --strict, every SHOULD check too), 1 otherwise, 2 on bad usage.")
+		fmt.Fprintln(env.stderr)
+		fs.PrintDefaults()
+	}
+	if err := parseArgs(fs, args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return usageErr("%v", err)
+	}
+	if fs.NArg() > 0 {
+		return usageErr("conform takes no arguments, got %q", fs.Args())
+	}
+	switch *format {
+	case "text", "json", "junit":
+	default:
+		return usageErr("--format must be text, json or junit, got %q", *format)
+	}
+	if *show != "" {
+		_, data, err := conform.Source(*show)
+		if err != nil {
+			return usageErr("%v", err)
+		}
+		_, err = env.stdout.Write(data)
+		return err
+	}
+	platforms := conform.Platforms()
+	if *plat != "" {
+		if !contains(platforms, *plat) {
+			return usageErr("unknown platform %q (valid: %s)", *plat, strings.Join(platforms, ", "))
+		}
+		platforms = []string{*plat}
+	} else if !*list && !*demo && !*listBugs {
+		return usageErr("--platform is required (valid: %s)", strings.Join(platforms, ", "))
+	}
+	if *list {
+		return listChecks(env.stdout, platforms)
+	}
+	if *listBugs {
+		return listReceiverBugs(env.stdout, platforms)
+	}
+	if *bugList != "" && !*demo {
+		return usageErr("--bug needs --demo (it breaks the bundled reference receiver)")
+	}
+
+	out := env.stdout
+	if *outPath != "" {
+		f, err := os.Create(*outPath)
+		if err != nil {
+			return fmt.Errorf("conform: %w", err)
+		}
+		defer f.Close()
+		out = f
+	}
+	if *secret == "" {
+		*secret = env.getenv("HOOKDRILL_SECRET")
+	}
+	allOK := true
+	var reports []assert.Report
+	for _, p := range platforms {
+		cfg := conform.Config{
+			Platform: p, Target: *target, Secret: *secret, OldSecret: *oldSecret,
+			ProbeApplied: *applied, ProbeStatus: *status, Strict: *strict, Only: only,
+			Budget: *budget, Seed: *seed, Parallel: *parallel,
+		}
+		cfg.Base.Getenv = env.getenv
+		if *demo {
+			bugs, err := receiver.ParseBugs(p, *bugList)
+			if err != nil {
+				return usageErr("%v", err)
+			}
+			stop, err := startDemo(&cfg, bugs, env.stderr)
+			if err != nil {
+				return err
+			}
+			defer stop()
+		}
+		if err := cfg.Validate(); err != nil {
+			return usageErr("%v", err)
+		}
+		if *format == "text" && *outPath == "" {
+			prog := assert.NewProgress(env.stderr, assert.IsTerminal(env.stderr), 0)
+			cfg.Base.OnScenario = prog.Done
+			defer prog.Clear()
+		}
+		res, err := conform.Run(ctx, cfg)
+		if err != nil {
+			if strings.Contains(err.Error(), "unknown check") {
+				return usageErr("%v", err)
+			}
+			return err
+		}
+		allOK = allOK && res.OK
+		reports = append(reports, res.Report)
+		if *format == "text" {
+			fmt.Fprintf(out, "== %s conformance: %s\n", p, hookdrill.RedactURL(cfg.Target))
+			if err := assert.WriteText(out, res.Report, assert.TextOptions{Verbose: *verbose}); err != nil {
+				return err
+			}
+			fmt.Fprintln(out, verdictLine(res, *strict))
+			fmt.Fprintf(out, "seed %d: rerun with --seed %d to reproduce every id, payload and jitter\n", res.Seed, res.Seed)
+		}
+	}
+	switch *format {
+	case "json":
+		enc := json.NewEncoder(out)
+		enc.SetIndent("", "  ")
+		if len(reports) == 1 {
+			if err := assert.WriteJSON(out, reports[0]); err != nil {
+				return err
+			}
+		} else if err := enc.Encode(reports); err != nil {
+			return err
+		}
+	case "junit":
+		merged := reports[0]
+		for _, r := range reports[1:] {
+			merged.Scenarios = append(merged.Scenarios, r.Scenarios...)
+		}
+		merged.Tally()
+		if err := assert.WriteJUnit(out, merged); err != nil {
+			return err
+		}
+	}
+	if !allOK {
+		return failed("conformance failed")
+	}
+	return nil
+}
+
+func verdictLine(res conform.Result, strict bool) string {
+	switch {
+	case res.OK && res.ShouldFailed > 0:
+		return fmt.Sprintf("PASSED: every MUST check passed; %d SHOULD check(s) failed (risks; --strict fails on them)", res.ShouldFailed)
+	case res.OK:
+		return "PASSED: every check that ran passed"
+	case strict && res.MustFailed == 0 && res.Errors == 0:
+		return fmt.Sprintf("FAILED (--strict): %d SHOULD check(s) failed", res.ShouldFailed)
+	}
+	return fmt.Sprintf("FAILED: %d MUST check(s) failed, %d SHOULD check(s) failed, %d could not run", res.MustFailed, res.ShouldFailed, res.Errors)
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func listChecks(w io.Writer, platforms []string) error {
+	for _, p := range platforms {
+		checks, err := conform.List(p)
+		if err != nil {
+			return err
+		}
+		for _, c := range checks {
+			req := ""
+			if len(c.Requires) > 0 {
+				req = "  (needs " + strings.Join(c.Requires, ", ") + ")"
+			}
+			fmt.Fprintf(w, "%-48s %-6s %s%s\n", c.ID, c.Severity, c.Summary, req)
+		}
+	}
+	fmt.Fprintln(w, "\nPrint a check's scenario file with: hookdrill conform --show CHECK_ID")
+	return nil
+}
+
+// demoSlowBudget is the latency budget --demo uses with a slow bug: below
+// the receiver's slow delay, far below the platforms' own timeouts.
+const demoSlowBudget = receiver.DefaultSlowDelay / 2
+
+// startDemo starts the bundled correct receiver for cfg's platform and
+// points cfg at it, probes included.
+func startDemo(cfg *conform.Config, bugs []receiver.Bug, stderr io.Writer) (stop func(), err error) {
+	if cfg.Target != "" {
+		return nil, usageErr("--demo starts its own receiver: leave out --target")
+	}
+	for _, s := range []*string{&cfg.Secret, &cfg.OldSecret} {
+		if *s == "" {
+			b := make([]byte, 24)
+			if _, err := rand.Read(b); err != nil {
+				return nil, err
+			}
+			*s = base64.RawURLEncoding.EncodeToString(b)
+		}
+	}
+	if slices.Contains(bugs, receiver.BugSlow) || slices.Contains(bugs, receiver.BugSlowUnderLoad) {
+		if cfg.Budget == 0 {
+			cfg.Budget = demoSlowBudget
+			fmt.Fprintf(stderr, "demo: slow bugs take %s per delivery; latency budget set to %s (--timeout)\n", receiver.DefaultSlowDelay, cfg.Budget)
+		}
+	}
+	url, stop, err := receiver.Start(receiver.Config{Platform: cfg.Platform, Secret: cfg.Secret, OldSecrets: []string{cfg.OldSecret}, Bugs: bugs})
+	if err != nil {
+		return nil, fmt.Errorf("conform --demo: start the reference receiver: %w", err)
+	}
+	cfg.Target = url + "/webhook"
+	if cfg.ProbeApplied == "" {
+		cfg.ProbeApplied = url + "/_state#/processed/{event_id}"
+	}
+	if cfg.ProbeStatus == "" {
+		cfg.ProbeStatus = url + "/_state#/status/{resource_id}"
+	}
+	what := "correct"
+	if len(bugs) > 0 {
+		what = fmt.Sprintf("deliberately broken (%s)", joinBugs(bugs))
+	}
+	fmt.Fprintf(stderr, "demo: bundled %s %s reference receiver at %s\n", what, cfg.Platform, url)
+	return stop, nil
+}
+
+func joinBugs(bugs []receiver.Bug) string {
+	s := make([]string, len(bugs))
+	for i, b := range bugs {
+		s[i] = string(b)
+	}
+	return strings.Join(s, ", ")
+}
+
+func listReceiverBugs(w io.Writer, platforms []string) error {
+	for _, p := range platforms {
+		fmt.Fprintf(w, "%s reference receiver bugs (hookdrill conform --demo --platform %s --bug NAME):\n", p, p)
+		for _, b := range receiver.Bugs(p) {
+			fmt.Fprintf(w, "  %-28s %s\n  %-28s caught by: %s\n", b.Name, b.Summary, "", strings.Join(b.Fails, ", "))
+		}
+	}
+	return nil
+}

@@ -1,0 +1,145 @@
+package conform_test
+
+import (
+	"context"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/hookdrill/hookdrill/assert"
+	"github.com/hookdrill/hookdrill/conform"
+	"github.com/hookdrill/hookdrill/receiver"
+)
+
+const (
+	secret    = "conform-test-secret"
+	oldSecret = "conform-test-old-secret"
+	// slowDelay and budget keep the slow bugs' runs short: a slow delivery
+	// takes slowDelay, over the latency budget, far under the platforms'
+	// own timeouts.
+	slowDelay = 400 * time.Millisecond
+	budget    = 200 * time.Millisecond
+)
+
+// runAgainst runs the platform's suite against a reference receiver with
+// bugs and returns the ids (without the platform prefix) of the checks
+// that failed, and the result.
+func runAgainst(t *testing.T, platform string, bugs []receiver.Bug, strict bool) ([]string, conform.Result) {
+	t.Helper()
+	slow := slices.Contains(bugs, receiver.BugSlow) || slices.Contains(bugs, receiver.BugSlowUnderLoad)
+	rc := receiver.Config{Platform: platform, Secret: secret, OldSecrets: []string{oldSecret}, Bugs: bugs, SlowDelay: slowDelay}
+	url, stop, err := receiver.Start(rc)
+	require.NoError(t, err)
+	defer stop()
+	cfg := conform.Config{
+		Platform: platform, Target: url + "/webhook", Secret: secret, OldSecret: oldSecret,
+		ProbeApplied: url + "/_state#/processed/{event_id}", ProbeStatus: url + "/_state#/status/{resource_id}",
+		Strict: strict, Seed: 7,
+	}
+	if slow {
+		// One check at a time: a slow-under-load receiver is slow for
+		// every check that runs beside a burst.
+		cfg.Budget, cfg.Parallel = budget, 1
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	res, err := conform.Run(ctx, cfg)
+	require.NoError(t, err)
+	var failed []string
+	for _, sc := range res.Report.Scenarios {
+		require.NotEqual(t, assert.Error, sc.Verdict, "%s could not run: %s", sc.Name, sc.Reason)
+		require.NotEqual(t, assert.Skip, sc.Verdict, "%s skipped: %s", sc.Name, sc.Reason)
+		if sc.Verdict == assert.Fail {
+			failed = append(failed, strings.TrimPrefix(sc.Check.ID, platform+"."))
+		}
+	}
+	sort.Strings(failed)
+	return failed, res
+}
+
+// TestCorrectReceiverPasses: zero false alarms. The correct reference
+// receiver passes every check, SHOULD ones included.
+func TestCorrectReceiverPasses(t *testing.T) {
+	for _, p := range conform.Platforms() {
+		t.Run(p, func(t *testing.T) {
+			failed, res := runAgainst(t, p, nil, true)
+			require.Empty(t, failed)
+			require.True(t, res.OK)
+			checks, err := conform.List(p)
+			require.NoError(t, err)
+			require.Len(t, res.Report.Scenarios, len(checks), "every check ran")
+		})
+	}
+}
+
+// TestEveryBugIsCaught: each deliberate bug fails exactly the checks its
+// catalogue entry declares, no more (false alarms) and no fewer (misses).
+func TestEveryBugIsCaught(t *testing.T) {
+	for _, p := range conform.Platforms() {
+		for _, bug := range receiver.Bugs(p) {
+			t.Run(p+"/"+string(bug.Name), func(t *testing.T) {
+				failed, res := runAgainst(t, p, []receiver.Bug{bug.Name}, true)
+				require.Equal(t, bug.Fails, failed)
+				require.False(t, res.OK)
+			})
+		}
+	}
+}
+
+// TestEveryCheckCatchesABug: no check is dead weight: each fails for at
+// least one bug of the catalogue, except those listed here with the reason.
+func TestEveryCheckCatchesABug(t *testing.T) {
+	exempt := map[string]string{
+		"signature.valid": "the positive control: it fails only when verification rejects everything",
+	}
+	for _, p := range conform.Platforms() {
+		caught := map[string]bool{}
+		for _, b := range receiver.Bugs(p) {
+			for _, id := range b.Fails {
+				caught[id] = true
+			}
+		}
+		checks, err := conform.List(p)
+		require.NoError(t, err)
+		for _, c := range checks {
+			id := strings.TrimPrefix(c.ID, p+".")
+			if _, ok := exempt[id]; ok {
+				continue
+			}
+			require.True(t, caught[id], "no bug in the %s catalogue is caught by %s", p, c.ID)
+		}
+	}
+}
+
+func TestRotatedSecretNeedsOldSecret(t *testing.T) {
+	url, stop, err := receiver.Start(receiver.Config{Platform: receiver.Prolific, Secret: secret})
+	require.NoError(t, err)
+	defer stop()
+	res, err := conform.Run(context.Background(), conform.Config{Platform: "prolific", Target: url, Secret: secret,
+		Only: []string{"prolific.signature.rotated_secret", "prolific.idempotency.duplicate_applied_once"}, Seed: 1})
+	require.NoError(t, err)
+	require.Len(t, res.Report.Scenarios, 2)
+	for _, sc := range res.Report.Scenarios {
+		require.Equal(t, assert.Skip, sc.Verdict, sc.Name)
+		require.NotEmpty(t, sc.Reason)
+	}
+	require.True(t, res.OK, "skipped checks do not fail the run")
+}
+
+func TestConfigErrors(t *testing.T) {
+	_, err := conform.Run(context.Background(), conform.Config{Platform: "stripe"})
+	require.ErrorContains(t, err, "platform")
+	_, err = conform.Run(context.Background(), conform.Config{Platform: "prolific", Target: "http://127.0.0.1:1", Secret: "s",
+		Only: []string{"prolific.nope"}})
+	require.ErrorContains(t, err, "unknown check prolific.nope")
+	_, _, err = conform.Source("respondent.nope")
+	require.Error(t, err)
+	file, data, err := conform.Source("respondent.signature.valid")
+	require.NoError(t, err)
+	require.Equal(t, "respondent/signature.valid.yaml", file)
+	require.Contains(t, string(data), "id: respondent.signature.valid")
+}
