@@ -1,0 +1,212 @@
+package mockserver
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/hookdrill/hookdrill"
+)
+
+// The control API, under ControlPrefix. It is for the tester, not for the
+// code under test: no authentication, JSON in and out, errors as
+// {"error": "...", "detail": ...}.
+
+// ClockState is the answer of GET /_hookdrill/clock.
+type ClockState struct {
+	Now time.Time `json:"now"`
+	// Simulated is true on a *clock.Sim (advance works).
+	Simulated bool `json:"simulated"`
+	// PendingTimers counts scheduled timers (retries waiting) on a Sim.
+	PendingTimers int `json:"pending_timers"`
+}
+
+// AdvanceRequest is the body of POST /_hookdrill/clock/advance: exactly
+// one of By (a Go duration, e.g. "90m"), To (an RFC 3339 time) or
+// UntilIdle (run every pending timer, however far away).
+type AdvanceRequest struct {
+	By        string    `json:"by,omitempty"`
+	To        time.Time `json:"to,omitzero"`
+	UntilIdle bool      `json:"until_idle,omitempty"`
+}
+
+// JournalPage is the answer of GET /_hookdrill/journal?format=json.
+type JournalPage struct {
+	Entries hookdrill.Snapshot `json:"entries"`
+	// LastSeq is the highest sequence number seen (filtered or not): pass
+	// it as since to poll for newer entries.
+	LastSeq int64 `json:"last_seq"`
+}
+
+// Info is the answer of GET /_hookdrill/info.
+type Info struct {
+	Seed           uint64      `json:"seed"`
+	Clock          string      `json:"clock"` // "sim" or "real"
+	Now            time.Time   `json:"now"`
+	StrictTargets  bool        `json:"strict_targets"`
+	CreateShape    CreateShape `json:"create_shape"`
+	ProlificBase   string      `json:"prolific_base"`
+	RespondentBase string      `json:"respondent_base"`
+}
+
+// ClockState returns the clock's state.
+func (s *Server) ClockState() ClockState {
+	st := ClockState{Now: s.clk.Now(), Simulated: s.sim != nil}
+	if s.sim != nil {
+		st.PendingTimers = s.sim.Pending()
+	}
+	return st
+}
+
+// Info describes the server.
+func (s *Server) Info() Info {
+	c := "real"
+	if s.sim != nil {
+		c = "sim"
+	}
+	return Info{Seed: s.seed, Clock: c, Now: s.clk.Now(), StrictTargets: s.cfg.StrictTargets,
+		CreateShape: s.cfg.CreateShape, ProlificBase: ProlificPrefix, RespondentBase: RespondentPrefix}
+}
+
+func (s *Server) handleTrigger(w http.ResponseWriter, r *http.Request) {
+	req, e := decodeTrigger(infoOf(r).body)
+	if e != nil {
+		s.writeError(w, r, e)
+		return
+	}
+	res, err := s.Trigger(r.Context(), req)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, res)
+}
+
+func (s *Server) handleClock(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, s.ClockState())
+}
+
+func (s *Server) handleAdvance(w http.ResponseWriter, r *http.Request) {
+	if s.sim == nil {
+		s.writeError(w, r, &Error{Status: http.StatusConflict,
+			Detail: "the server runs on the wall clock; start it with a simulated clock (--clock sim) to advance time"})
+		return
+	}
+	var req AdvanceRequest
+	dec := json.NewDecoder(bytes.NewReader(infoOf(r).body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&req); err != nil {
+		s.writeError(w, r, badRequest("body must be {\"by\": \"1h\"}, {\"to\": \"<RFC 3339>\"} or {\"until_idle\": true}: "+err.Error()))
+		return
+	}
+	n := 0
+	if req.By != "" {
+		n++
+	}
+	if !req.To.IsZero() {
+		n++
+	}
+	if req.UntilIdle {
+		n++
+	}
+	if n != 1 {
+		s.writeError(w, r, badRequest("give exactly one of by, to, until_idle"))
+		return
+	}
+	var err error
+	switch {
+	case req.By != "":
+		d, perr := time.ParseDuration(req.By)
+		if perr != nil || d < 0 {
+			s.writeError(w, r, badRequest("by must be a non-negative Go duration such as 90m or 48h"))
+			return
+		}
+		err = s.sim.Advance(r.Context(), d)
+	case !req.To.IsZero():
+		err = s.sim.AdvanceTo(r.Context(), req.To)
+	default:
+		err = s.sim.RunUntilIdle(r.Context())
+	}
+	if err != nil {
+		s.writeError(w, r, &Error{Status: http.StatusConflict, Detail: err.Error()})
+		return
+	}
+	writeJSON(w, http.StatusOK, s.ClockState())
+}
+
+func (s *Server) handleJournal(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	var since int64
+	if v := q.Get("since"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 0 {
+			s.writeError(w, r, badRequest("since must be a non-negative integer"))
+			return
+		}
+		since = n
+	}
+	format := q.Get("format")
+	if format == "" {
+		format = "json"
+	}
+	if format != "json" && format != "jsonl" {
+		s.writeError(w, r, badRequest("format must be json or jsonl"))
+		return
+	}
+	snap := s.journal.Since(since)
+	page := JournalPage{Entries: filterEntries(snap, q["kind"], q["delivery"]), LastSeq: since}
+	if n := len(snap); n > 0 {
+		page.LastSeq = snap[n-1].Seq
+	}
+	if format == "jsonl" {
+		var buf bytes.Buffer
+		if err := page.Entries.WriteJSONL(&buf); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		w.Header().Set("Content-Type", "application/x-ndjson")
+		w.Header().Set("X-Hookdrill-Last-Seq", strconv.FormatInt(page.LastSeq, 10))
+		_, _ = w.Write(buf.Bytes())
+		return
+	}
+	writeJSON(w, http.StatusOK, page)
+}
+
+// filterEntries keeps entries of the given kinds and deliveries (empty:
+// any).
+func filterEntries(snap hookdrill.Snapshot, kinds, deliveries []string) hookdrill.Snapshot {
+	out := hookdrill.Snapshot{}
+	for _, e := range snap {
+		if len(kinds) > 0 && !contains(kinds, string(e.Kind)) {
+			continue
+		}
+		if len(deliveries) > 0 {
+			id := ""
+			switch {
+			case e.Attempt != nil:
+				id = e.Attempt.DeliveryID
+			case e.Delivery != nil:
+				id = e.Delivery.DeliveryID
+			}
+			if !contains(deliveries, id) {
+				continue
+			}
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+func (s *Server) handleReset(w http.ResponseWriter, r *http.Request) {
+	if err := s.Reset(); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]bool{"reset": true})
+}
+
+func (s *Server) handleInfo(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, s.Info())
+}

@@ -1,0 +1,376 @@
+package mockserver
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"sort"
+	"time"
+
+	"github.com/hookdrill/hookdrill"
+	"github.com/hookdrill/hookdrill/platform/prolific"
+	"github.com/hookdrill/hookdrill/platform/respondent"
+	"github.com/hookdrill/hookdrill/sender"
+)
+
+// job is one delivery a trigger prepared under s.mu and starts after.
+type job struct {
+	d   sender.Delivery
+	out *Dispatched
+	rec *eventRec
+}
+
+// Trigger emits one event as the platform would when a resource changes:
+// Prolific events go to every confirmed, enabled subscription of the event
+// type (optionally of one workspace), each with its own X-Event-ID and an
+// event-log record; Respondent events go to the team's active webhook. It
+// returns once every delivery has started; the result says where each went.
+func (s *Server) Trigger(ctx context.Context, req TriggerRequest) (TriggerResult, error) {
+	if err := ctx.Err(); err != nil {
+		return TriggerResult{}, err
+	}
+	switch req.Platform {
+	case "", hookdrill.Prolific:
+		return s.triggerProlific(req)
+	case hookdrill.Respondent:
+		return s.triggerRespondent(req, "")
+	}
+	fe := fieldErrors{}
+	fe.add("platform", "%q is not a platform. Valid: %s, %s.", req.Platform, hookdrill.Prolific, hookdrill.Respondent)
+	return TriggerResult{}, fe.err()
+}
+
+func closedError() *Error {
+	return &Error{Status: http.StatusServiceUnavailable, Code: CodeInternal, kind: ErrClosed,
+		Detail: "The mock server is shutting down."}
+}
+
+// specError maps a profile's NewEvent error to the field it concerns.
+func specError(err error) *Error {
+	fe := fieldErrors{}
+	switch {
+	case errors.Is(err, prolific.ErrUnknownStatus):
+		fe.add("status", "%v", err)
+	case errors.Is(err, prolific.ErrUnknownExtra):
+		fe.add("extra", "%v", err)
+	default:
+		fe.add("event_type", "%v", err)
+	}
+	return fe.err()
+}
+
+func (req TriggerRequest) spec() hookdrill.EventSpec {
+	return hookdrill.EventSpec{Type: req.EventType, Status: req.Status, ResourceID: req.ResourceID,
+		ID: req.EventID, Extra: req.Extra, Payload: req.Payload}
+}
+
+func (s *Server) triggerProlific(req TriggerRequest) (TriggerResult, error) {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return TriggerResult{}, closedError()
+	}
+	now := s.clk.Now()
+	ev, err := s.cfg.Prolific.NewEvent(req.spec(), s.rnd, now)
+	if err == nil && ev.Type == "" {
+		err = fmt.Errorf("%w: the event has no event_type", prolific.ErrUnknownEventType)
+	}
+	if err != nil {
+		s.mu.Unlock()
+		return TriggerResult{}, specError(err)
+	}
+	s.recordProlificResource(ev)
+	var subs []*subRec
+	for _, rec := range s.st.Subscriptions {
+		if rec.EventType == ev.Type && (req.WorkspaceID == "" || rec.WorkspaceID == req.WorkspaceID) {
+			subs = append(subs, rec)
+		}
+	}
+	sort.Slice(subs, func(i, j int) bool { return subs[i].Seq < subs[j].Seq })
+	res := TriggerResult{Event: ev, Deliveries: []Dispatched{}}
+	var jobs []job
+	for _, sub := range subs {
+		switch {
+		case !sub.Confirmed:
+			res.Skipped = append(res.Skipped, Skipped{SubscriptionID: sub.ID, TargetURL: hookdrill.RedactURL(sub.TargetURL),
+				Reason: "not confirmed (POST the X-Hook-Secret to the subscription to confirm it)"})
+			continue
+		case !sub.IsEnabled:
+			res.Skipped = append(res.Skipped, Skipped{SubscriptionID: sub.ID, TargetURL: hookdrill.RedactURL(sub.TargetURL),
+				Reason: "disabled (PATCH is_enabled: true to resume)"})
+			continue
+		}
+		e := ev
+		e.Payload = ev.Payload.Clone()
+		if len(jobs) > 0 && req.EventID == "" {
+			e.ID = s.hex24() // one X-Event-ID per subscription event (P7)
+		}
+		rec := &eventRec{id: e.ID, eventType: e.Type, resourceID: e.ResourceID, targetURL: sub.TargetURL,
+			created: now, updated: now, status: hookdrill.StatusPending, payload: e.Payload}
+		s.events[sub.ID] = append(s.events[sub.ID], rec)
+		pair := &prolific.Pair{TargetURL: sub.TargetURL, EventType: sub.EventType}
+		subID, ws := sub.ID, sub.WorkspaceID
+		out := &Dispatched{EventID: e.ID, SubscriptionID: sub.ID, WorkspaceID: ws, TargetURL: hookdrill.RedactURL(sub.TargetURL)}
+		d := sender.Delivery{
+			Event: e, Profile: s.cfg.Prolific,
+			Target: hookdrill.Target{URL: sub.TargetURL, Secret: hookdrill.Secret(s.st.Secrets[ws].Value)},
+			Tags:   []string{"mock", "subscription:" + subID},
+			Hooks: sender.Hooks{
+				Secret: func() (string, bool) { return s.workspaceSecret(ws) },
+				Active: func() bool { return s.subscriptionActive(subID, rec.targetURL) },
+			},
+		}
+		jobs = append(jobs, s.hook(job{d: d, out: out, rec: rec}, pair))
+	}
+	s.live.Add(len(jobs))
+	s.mu.Unlock()
+	res.Deliveries = s.start(jobs)
+	return res, nil
+}
+
+// hook adds the event-log and health hooks to j.
+func (s *Server) hook(j job, pair *prolific.Pair) job {
+	rec := j.rec
+	j.d.Hooks.OnAttempt = func(a hookdrill.Attempt) { s.onAttempt(rec, pair, a) }
+	j.d.Hooks.OnDone = func(r sender.Result) { s.onDone(rec, pair, r) }
+	return j
+}
+
+// start hands the prepared deliveries to the dispatcher; s.mu must not be
+// held (a dispatcher may run hooks before returning).
+func (s *Server) start(jobs []job) []Dispatched {
+	out := make([]Dispatched, 0, len(jobs))
+	for _, j := range jobs {
+		h, err := s.disp.Deliver(s.ctx, j.d)
+		if err != nil {
+			s.mu.Lock()
+			j.rec.status = hookdrill.StatusFailed
+			j.rec.updated = s.clk.Now()
+			s.mu.Unlock()
+			s.live.Done()
+			j.out.Error = err.Error()
+		} else {
+			j.out.DeliveryID = h.ID()
+			s.mu.Lock()
+			if j.rec.deliveryID == "" {
+				j.rec.deliveryID = h.ID()
+			}
+			s.mu.Unlock()
+		}
+		out = append(out, *j.out)
+	}
+	return out
+}
+
+func (s *Server) workspaceSecret(ws string) (string, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sec, ok := s.st.Secrets[ws]
+	if !ok {
+		return "", false
+	}
+	return sec.Value, true
+}
+
+func (s *Server) subscriptionActive(id, target string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rec, ok := s.st.Subscriptions[id]
+	return ok && rec.Confirmed && rec.IsEnabled && rec.TargetURL == target
+}
+
+func attemptTime(a hookdrill.Attempt, now time.Time) time.Time {
+	if !a.SimStarted.IsZero() {
+		return a.SimStarted
+	}
+	return now
+}
+
+// countsForHealth reports whether an attempt outcome says something about
+// the receiver (not a local error or a cancellation).
+func countsForHealth(o hookdrill.Outcome) bool {
+	switch o {
+	case hookdrill.OutcomeLocalError, hookdrill.OutcomeCancelled, hookdrill.OutcomeUndelivered:
+		return false
+	}
+	return true
+}
+
+func (s *Server) onAttempt(rec *eventRec, pair *prolific.Pair, a hookdrill.Attempt) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	at := attemptTime(a, s.clk.Now())
+	rec.updated = at.Add(a.Latency)
+	rec.deliveryID = a.DeliveryID
+	switch {
+	case a.Outcome.Success():
+		rec.status = hookdrill.StatusSucceeded
+	case s.cfg.FailedOnEachAttempt && countsForHealth(a.Outcome):
+		rec.status = hookdrill.StatusFailed
+	}
+	if pair != nil && s.cfg.HealthFrom == HealthFromAttempts && countsForHealth(a.Outcome) {
+		s.observe(*pair, at, a.Outcome.Success())
+	}
+}
+
+func (s *Server) onDone(rec *eventRec, pair *prolific.Pair, r sender.Result) {
+	defer s.live.Done()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if r.Status == hookdrill.StatusSucceeded {
+		rec.status = hookdrill.StatusSucceeded
+	} else {
+		rec.status = hookdrill.StatusFailed
+	}
+	if len(r.Attempts) == 0 {
+		rec.updated = s.clk.Now()
+	}
+	if pair != nil && s.cfg.HealthFrom == HealthFromDeliveries && len(r.Attempts) > 0 && countsForHealth(r.Outcome) {
+		last := r.Attempts[len(r.Attempts)-1]
+		s.observe(*pair, attemptTime(last, s.clk.Now()), r.Status == hookdrill.StatusSucceeded)
+	}
+}
+
+// observe folds one outcome into the pair's health and carries out the
+// policy's action (spec 2.8); s.mu must be held.
+func (s *Server) observe(p prolific.Pair, at time.Time, success bool) {
+	h, act := s.policy.Observe(s.health[p], at, success)
+	s.health[p] = h
+	if act == prolific.ActionNone {
+		return
+	}
+	var ids []string
+	for _, rec := range s.st.Subscriptions {
+		if rec.TargetURL == p.TargetURL && rec.EventType == p.EventType {
+			if act == prolific.ActionDisable && rec.IsEnabled {
+				rec.IsEnabled = false
+			}
+			ids = append(ids, rec.ID)
+		}
+	}
+	sort.Strings(ids)
+	n := hookdrill.Notice{Platform: hookdrill.Prolific, TargetURL: hookdrill.RedactURL(p.TargetURL), EventType: p.EventType,
+		SubscriptionIDs: ids}
+	switch act {
+	case prolific.ActionNotify:
+		n.Type = "customer_success_notified"
+		n.Detail = fmt.Sprintf("every delivery for this target URL and event type has failed on %d consecutive days; "+
+			"Prolific's Customer Success team would contact the customer now", h.Streak)
+	case prolific.ActionDisable:
+		n.Type = "auto_disabled"
+		n.Detail = fmt.Sprintf("every delivery for this target URL and event type has failed on %d consecutive days; "+
+			"every subscription with the pair is disabled until PATCHed is_enabled: true", h.Streak)
+	}
+	e := hookdrill.Entry{Kind: hookdrill.KindNotice, Notice: &n}
+	if s.sim != nil {
+		e.Sim = at
+	}
+	s.journal.Append(e)
+	s.logf("%s: %s %s", n.Type, n.EventType, n.TargetURL)
+	s.save()
+}
+
+func (s *Server) activeWebhookLocked() *webhookRec {
+	for _, w := range s.st.Webhooks {
+		if w.Active {
+			return w
+		}
+	}
+	return nil
+}
+
+// triggerRespondent emits a Respondent event to the active webhook;
+// webhookID, when set, must name it (the simulate endpoint).
+func (s *Server) triggerRespondent(req TriggerRequest, webhookID string) (TriggerResult, error) {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return TriggerResult{}, closedError()
+	}
+	hook := s.activeWebhookLocked()
+	if webhookID != "" && (hook == nil || hook.ID != webhookID) {
+		s.mu.Unlock()
+		return TriggerResult{}, notFound("webhook", webhookID)
+	}
+	now := s.clk.Now()
+	ev, err := s.cfg.Respondent.NewEvent(req.spec(), s.rnd, now)
+	if err == nil && ev.Type == "" {
+		err = fmt.Errorf("%w: the event has no event type", respondent.ErrUnknownEventType)
+	}
+	if err != nil {
+		s.mu.Unlock()
+		return TriggerResult{}, specError(err)
+	}
+	s.recordRespondentResource(ev)
+	res := TriggerResult{Event: ev, Deliveries: []Dispatched{}}
+	if hook == nil {
+		res.Skipped = append(res.Skipped, Skipped{Reason: "no active webhook (POST /v1/webhooks to create one)"})
+		s.mu.Unlock()
+		return res, nil
+	}
+	rec := &eventRec{id: ev.ID, eventType: ev.Type, resourceID: ev.ResourceID, targetURL: hook.URL,
+		created: now, updated: now, status: hookdrill.StatusPending, payload: ev.Payload}
+	s.events[hook.ID] = append(s.events[hook.ID], rec)
+	id, key := hook.ID, hook.PrivateKey
+	d := sender.Delivery{
+		Event: ev, Profile: s.cfg.Respondent,
+		Target: hookdrill.Target{URL: hook.URL, Secret: hookdrill.Secret(key)},
+		Tags:   []string{"mock", "webhook:" + id},
+		Hooks: sender.Hooks{
+			Active: func() bool {
+				s.mu.Lock()
+				defer s.mu.Unlock()
+				w, ok := s.st.Webhooks[id]
+				return ok && w.Active
+			},
+		},
+	}
+	out := &Dispatched{EventID: ev.ID, WebhookID: id, TargetURL: hookdrill.RedactURL(hook.URL)}
+	jobs := []job{s.hook(job{d: d, out: out, rec: rec}, nil)}
+	s.live.Add(1)
+	s.mu.Unlock()
+	res.Deliveries = s.start(jobs)
+	return res, nil
+}
+
+// recordRespondentResource updates the screener response an event
+// announces; s.mu must be held.
+func (s *Server) recordRespondentResource(ev hookdrill.Event) {
+	if ev.Type != respondent.EventScreenerResponsesCreated && ev.Type != respondent.EventScreenerResponsesUpdated {
+		return
+	}
+	payload, _ := valueOf(ev.Payload, "payload").(hookdrill.Object)
+	res, _ := valueOf(payload, "resource").(hookdrill.Object)
+	project := res.GetString("projectId")
+	if ev.ResourceID == "" {
+		return
+	}
+	now := s.clk.Now()
+	key := project + "/" + ev.ResourceID
+	r, ok := s.responses[key]
+	if !ok {
+		r = &resource{ID: ev.ResourceID, ProjectID: project, Created: now, Status: respondent.ResponsePending}
+		s.responses[key] = r
+	}
+	r.Updated, r.EventType = now, ev.Type
+	fields, _ := valueOf(res, "updatedFields").([]any)
+	for _, f := range fields {
+		o, _ := f.(hookdrill.Object)
+		switch o.GetString("name") {
+		case "status":
+			if v := o.GetString("newValue"); v != "" {
+				r.Status = v
+			}
+		case "rejected":
+			if v, ok := valueOf(o, "newValue").(bool); ok {
+				r.Rejected = v
+			}
+		}
+	}
+}
+
+func valueOf(o hookdrill.Object, key string) any {
+	v, _ := o.Get(key)
+	return v
+}

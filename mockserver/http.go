@@ -1,0 +1,575 @@
+package mockserver
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/gorilla/mux"
+
+	"github.com/hookdrill/hookdrill"
+)
+
+// Path prefixes the server answers under.
+const (
+	ProlificPrefix   = "/api/v1/"
+	RespondentPrefix = "/v1/"
+	ControlPrefix    = "/_hookdrill/"
+)
+
+// callInfo carries what routing learns about a call back to ServeHTTP,
+// which journals it.
+type callInfo struct {
+	route string // documented route template
+	id    string // resource id from the path
+	body  []byte
+}
+
+type callKey struct{}
+
+func infoOf(r *http.Request) *callInfo {
+	if ci, ok := r.Context().Value(callKey{}).(*callInfo); ok {
+		return ci
+	}
+	return &callInfo{}
+}
+
+// statusWriter remembers the status written.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func platformOf(path string) string {
+	switch {
+	case strings.HasPrefix(path, ProlificPrefix) || path == strings.TrimSuffix(ProlificPrefix, "/"):
+		return hookdrill.Prolific
+	case strings.HasPrefix(path, RespondentPrefix) || path == strings.TrimSuffix(RespondentPrefix, "/"):
+		return hookdrill.Respondent
+	}
+	return ""
+}
+
+// ServeHTTP answers both platforms' APIs and the control API. Paths work
+// with and without a trailing slash (no redirect). Every call to a
+// platform API is journaled as an api_call entry.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	plat := platformOf(r.URL.Path)
+	info := &callInfo{}
+	sw := &statusWriter{ResponseWriter: w}
+	r2 := r.WithContext(context.WithValue(r.Context(), callKey{}, info))
+	if p := r.URL.Path; len(p) > 1 && strings.HasSuffix(p, "/") {
+		u := *r.URL
+		u.Path, u.RawPath = strings.TrimRight(p, "/"), ""
+		if u.Path == "" {
+			u.Path = "/"
+		}
+		r2.URL = &u
+	}
+	defer func() {
+		if v := recover(); v != nil {
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			s.logf("panic serving %s %s: %v\n%s", r.Method, r.URL.Path, v, debug.Stack())
+			if sw.status == 0 {
+				s.writeError(sw, r2, &Error{Status: http.StatusInternalServerError, Code: CodeInternal, Detail: "internal error"})
+			}
+		}
+		if plat != "" {
+			s.record(plat, r, info, sw.status, time.Since(start))
+		}
+	}()
+	if r.Body != nil && r.Method != http.MethodGet && r.Method != http.MethodHead {
+		b, tooLarge, err := readBody(r.Body, r.ContentLength, s.cfg.MaxBodyBytes)
+		switch {
+		case tooLarge:
+			s.writeError(sw, r2, &Error{Status: http.StatusRequestEntityTooLarge, Code: CodeTooLarge,
+				Detail: fmt.Sprintf("The request body exceeds %d bytes.", s.cfg.MaxBodyBytes)})
+			return
+		case err != nil:
+			s.writeError(sw, r2, badRequest("Could not read the request body: "+err.Error()))
+			return
+		}
+		info.body = b
+	}
+	s.router.ServeHTTP(sw, r2)
+}
+
+func readBody(body io.Reader, length, limit int64) ([]byte, bool, error) {
+	if length > limit {
+		return nil, true, nil
+	}
+	b, err := io.ReadAll(io.LimitReader(body, limit+1))
+	if int64(len(b)) > limit {
+		return nil, true, nil
+	}
+	return b, false, err
+}
+
+// record journals one platform API call.
+func (s *Server) record(plat string, r *http.Request, info *callInfo, status int, lat time.Duration) {
+	if status == 0 {
+		status = http.StatusOK
+	}
+	body := info.body
+	if len(body) > DefaultRecordBodyBytes {
+		body = body[:DefaultRecordBodyBytes]
+	}
+	c := &hookdrill.APICall{Platform: plat, Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery,
+		Route: info.route, ResourceID: info.id, Status: status, Latency: lat, Body: redactBody(body)}
+	e := hookdrill.Entry{Kind: hookdrill.KindAPICall, APICall: c}
+	if s.sim != nil {
+		e.Sim = s.clk.Now()
+	}
+	s.journal.Append(e)
+}
+
+// secretKeys are body fields whose values never reach the journal.
+var secretKeys = []string{"secret", "value", "privateKey"}
+
+// redactBody redacts the values of secret-bearing fields of a JSON body.
+func redactBody(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	o, err := hookdrill.ParseObject(b)
+	if err != nil {
+		return string(b)
+	}
+	changed := false
+	for i := range o {
+		if contains(secretKeys, o[i].Key) {
+			if v, ok := o[i].Value.(string); ok {
+				o[i].Value = hookdrill.Redact(v)
+				changed = true
+			}
+		}
+	}
+	if !changed {
+		return string(b)
+	}
+	out, err := hookdrill.EncodeCompact(o)
+	if err != nil {
+		return ""
+	}
+	return string(out)
+}
+
+// writeJSON writes v as JSON with status.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		http.Error(w, `{"error": "encode response"}`, http.StatusInternalServerError)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("Content-Length", fmt.Sprint(buf.Len()))
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// writeError writes err in the shape of the API the request is for.
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	e := asError(err)
+	switch {
+	case strings.HasPrefix(r.URL.Path+"/", RespondentPrefix):
+		writeJSON(w, e.Status, e.nest())
+	case strings.HasPrefix(r.URL.Path+"/", ControlPrefix):
+		writeJSON(w, e.Status, controlError{Error: strings.Join(e.Messages(), "; "), Detail: e.Detail})
+	default:
+		writeJSON(w, e.Status, e.prolific())
+	}
+}
+
+// controlError is the control API's error body.
+type controlError struct {
+	Error  string `json:"error"`
+	Detail any    `json:"detail,omitempty"`
+}
+
+// route registers h under a documented template (journaled as the call's
+// route); the template is given with its trailing slash and matched
+// without it.
+func route(r *mux.Router, prefix, template string, h http.HandlerFunc, methods ...string) {
+	template = strings.TrimRight(prefix, "/") + template
+	path := strings.TrimRight(template, "/")
+	r.HandleFunc(path, func(w http.ResponseWriter, req *http.Request) {
+		info := infoOf(req)
+		info.route = template
+		vars := mux.Vars(req)
+		if id, ok := vars["id"]; ok {
+			info.id = id
+		}
+		h(w, req)
+	}).Methods(methods...)
+}
+
+func (s *Server) routes() http.Handler {
+	r := mux.NewRouter()
+	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		e := &Error{Status: http.StatusNotFound, Code: CodeNotFound, Detail: "Not found."}
+		if strings.HasPrefix(req.URL.Path+"/", RespondentPrefix) {
+			e.Detail = fmt.Sprintf("Cannot %s %s", req.Method, req.URL.Path)
+		}
+		s.writeError(w, req, e)
+	})
+	r.MethodNotAllowedHandler = http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		if strings.HasPrefix(req.URL.Path+"/", RespondentPrefix) {
+			// Express answers an unrouted method with 404.
+			s.writeError(w, req, &Error{Status: http.StatusNotFound, Code: CodeNotFound,
+				Detail: fmt.Sprintf("Cannot %s %s", req.Method, req.URL.Path)})
+			return
+		}
+		s.writeError(w, req, &Error{Status: http.StatusMethodNotAllowed, Code: CodeMethodNotAllowed,
+			Detail: fmt.Sprintf("Method %q not allowed.", req.Method)})
+	})
+
+	pa := s.prolificAuth
+	route(r, ProlificPrefix, "/hooks/event-types/", pa(s.handleEventTypes), http.MethodGet)
+	route(r, ProlificPrefix, "/hooks/secrets/", pa(s.handleListSecrets), http.MethodGet)
+	route(r, ProlificPrefix, "/hooks/secrets/", pa(s.handleCreateSecret), http.MethodPost)
+	route(r, ProlificPrefix, "/hooks/subscriptions/", pa(s.handleListSubscriptions), http.MethodGet)
+	route(r, ProlificPrefix, "/hooks/subscriptions/", pa(s.handleCreateSubscription), http.MethodPost)
+	route(r, ProlificPrefix, "/hooks/subscriptions/{id}/", pa(s.handleGetSubscription), http.MethodGet)
+	route(r, ProlificPrefix, "/hooks/subscriptions/{id}/", pa(s.handleConfirmSubscription), http.MethodPost)
+	route(r, ProlificPrefix, "/hooks/subscriptions/{id}/", pa(s.handleUpdateSubscription), http.MethodPatch)
+	route(r, ProlificPrefix, "/hooks/subscriptions/{id}/", pa(s.handleDeleteSubscription), http.MethodDelete)
+	route(r, ProlificPrefix, "/hooks/subscriptions/{id}/events/", pa(s.handleEvents), http.MethodGet)
+	route(r, ProlificPrefix, "/studies/{id}/", pa(s.handleStudy), http.MethodGet)
+	route(r, ProlificPrefix, "/submissions/{id}/", pa(s.handleSubmission), http.MethodGet)
+
+	ra := s.respondentAuth
+	route(r, RespondentPrefix, "/webhooks", ra(s.handleCreateWebhook), http.MethodPost)
+	route(r, RespondentPrefix, "/webhooks", ra(s.handleActiveWebhook), http.MethodGet)
+	route(r, RespondentPrefix, "/webhooks/{id}", ra(s.handleGetWebhook), http.MethodGet)
+	route(r, RespondentPrefix, "/webhooks/{id}", ra(s.handleDeleteWebhook), http.MethodDelete)
+	route(r, RespondentPrefix, "/webhooks/{id}/event-types", ra(s.handleWebhookEventTypes), http.MethodGet)
+	route(r, RespondentPrefix, "/webhooks/{id}/simulate", ra(s.handleSimulate), http.MethodPost)
+	route(r, RespondentPrefix, "/projects/{projectId}/screener-responses/{id}", ra(s.handleScreenerResponse), http.MethodGet)
+
+	route(r, ControlPrefix, "/trigger", s.handleTrigger, http.MethodPost)
+	route(r, ControlPrefix, "/clock", s.handleClock, http.MethodGet)
+	route(r, ControlPrefix, "/clock/advance", s.handleAdvance, http.MethodPost)
+	route(r, ControlPrefix, "/journal", s.handleJournal, http.MethodGet)
+	route(r, ControlPrefix, "/reset", s.handleReset, http.MethodPost)
+	route(r, ControlPrefix, "/info", s.handleInfo, http.MethodGet)
+	return r
+}
+
+// prolificAuth requires Authorization: Token <t> (spec 1.0).
+func (s *Server) prolificAuth(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		auth := r.Header.Get("Authorization")
+		tok, ok := strings.CutPrefix(auth, "Token ")
+		tok = strings.TrimSpace(tok)
+		if !ok || tok == "" || (s.cfg.Token != "" && tok != s.cfg.Token) {
+			s.writeError(w, r, &Error{Status: http.StatusUnauthorized, Code: CodeUnauthorized, kind: ErrUnauthorized,
+				Detail: "No valid token was provided."})
+			return
+		}
+		h(w, r)
+	}
+}
+
+// respondentAuth requires x-api-key and x-api-secret (spec 4.0).
+func (s *Server) respondentAuth(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		key, sec := r.Header.Get("x-api-key"), r.Header.Get("x-api-secret")
+		if key == "" || sec == "" || (s.cfg.RespondentAPIKey != "" && key != s.cfg.RespondentAPIKey) ||
+			(s.cfg.RespondentAPISecret != "" && sec != s.cfg.RespondentAPISecret) {
+			s.writeError(w, r, &Error{Status: http.StatusUnauthorized, kind: ErrUnauthorized})
+			return
+		}
+		h(w, r)
+	}
+}
+
+// list is a list envelope: results, plus meta.count where Prolific's CLI
+// reads it (P12).
+type list[T any] struct {
+	Results []T   `json:"results"`
+	Meta    *meta `json:"meta,omitempty"`
+}
+
+type meta struct {
+	Count int `json:"count"`
+}
+
+func nonNil[T any](v []T) []T {
+	if v == nil {
+		return []T{}
+	}
+	return v
+}
+
+func (s *Server) handleEventTypes(w http.ResponseWriter, r *http.Request) {
+	type eventType struct {
+		EventType   string `json:"event_type"`
+		Description string `json:"description"`
+	}
+	var out []eventType
+	for _, t := range s.cfg.Prolific.EventTypes() {
+		out = append(out, eventType{t.Name, t.Description})
+	}
+	writeJSON(w, http.StatusOK, list[eventType]{Results: nonNil(out)})
+}
+
+func (s *Server) handleListSecrets(w http.ResponseWriter, r *http.Request) {
+	ws := r.URL.Query().Get("workspace_id")
+	if ws == "" {
+		fe := fieldErrors{}
+		fe.add("workspace_id", "This field is required.")
+		s.writeError(w, r, fe.err())
+		return
+	}
+	writeJSON(w, http.StatusOK, list[SecretDetail]{Results: s.Secrets(ws)})
+}
+
+func (s *Server) handleCreateSecret(w http.ResponseWriter, r *http.Request) {
+	ws, e := decodeCreateSecret(infoOf(r).body, s.cfg.AllowUnknownFields)
+	if e != nil {
+		s.writeError(w, r, e)
+		return
+	}
+	sec, err := s.CreateSecret(ws, "")
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, sec)
+}
+
+func (s *Server) handleListSubscriptions(w http.ResponseWriter, r *http.Request) {
+	q, e := parseSubscriptionsQuery(r.URL.Query())
+	if e != nil {
+		s.writeError(w, r, e)
+		return
+	}
+	subs, total := s.Subscriptions(q.WorkspaceID, q.Enabled, q.Offset, q.Limit)
+	writeJSON(w, http.StatusOK, list[Subscription]{Results: nonNil(subs), Meta: &meta{total}})
+}
+
+func (s *Server) handleCreateSubscription(w http.ResponseWriter, r *http.Request) {
+	c, e := decodeCreateSubscription(infoOf(r).body, s.cfg.AllowUnknownFields)
+	if e != nil {
+		s.writeError(w, r, e)
+		return
+	}
+	sub, tok, err := s.CreateSubscription(c.WorkspaceID, c.EventType, c.TargetURL)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	w.Header().Set("X-Hook-Secret", tok)
+	if s.cfg.CreateShape == ShapeResults {
+		writeJSON(w, http.StatusCreated, list[Subscription]{Results: []Subscription{sub}})
+		return
+	}
+	writeJSON(w, http.StatusCreated, sub)
+}
+
+func (s *Server) handleGetSubscription(w http.ResponseWriter, r *http.Request) {
+	sub, err := s.Subscription(mux.Vars(r)["id"])
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, sub)
+}
+
+func (s *Server) handleConfirmSubscription(w http.ResponseWriter, r *http.Request) {
+	id := mux.Vars(r)["id"]
+	if _, err := s.Subscription(id); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	sec, e := decodeConfirm(infoOf(r).body, s.cfg.AllowUnknownFields)
+	if e != nil {
+		s.writeError(w, r, e)
+		return
+	}
+	sub, err := s.ConfirmSubscription(id, sec)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, sub)
+}
+
+func (s *Server) handleUpdateSubscription(w http.ResponseWriter, r *http.Request) {
+	id := mux.Vars(r)["id"]
+	if _, err := s.Subscription(id); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	u, e := decodeUpdate(infoOf(r).body, s.cfg.AllowUnknownFields)
+	if e != nil {
+		s.writeError(w, r, e)
+		return
+	}
+	sub, err := s.UpdateSubscription(id, u)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, sub)
+}
+
+func (s *Server) handleDeleteSubscription(w http.ResponseWriter, r *http.Request) {
+	if err := s.DeleteSubscription(mux.Vars(r)["id"]); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
+	id := mux.Vars(r)["id"]
+	if _, err := s.Subscription(id); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	f, e := parseEventsQuery(r.URL.Query())
+	if e != nil {
+		s.writeError(w, r, e)
+		return
+	}
+	recs, total, err := s.Events(id, f)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, list[EventRecord]{Results: nonNil(recs), Meta: &meta{total}})
+}
+
+func (s *Server) handleStudy(w http.ResponseWriter, r *http.Request) {
+	v, err := s.Study(mux.Vars(r)["id"])
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, v)
+}
+
+func (s *Server) handleSubmission(w http.ResponseWriter, r *http.Request) {
+	v, err := s.Submission(mux.Vars(r)["id"])
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, v)
+}
+
+// Respondent handlers.
+
+func (s *Server) handleCreateWebhook(w http.ResponseWriter, r *http.Request) {
+	u, e := decodeCreateWebhook(infoOf(r).body)
+	if e != nil {
+		s.writeError(w, r, e)
+		return
+	}
+	hook, err := s.CreateWebhook(u, "")
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, hook)
+}
+
+func (s *Server) handleActiveWebhook(w http.ResponseWriter, r *http.Request) {
+	hook, err := s.ActiveWebhook()
+	if err != nil {
+		s.writeError(w, r, &Error{Status: http.StatusNotFound, kind: ErrNotFound, Detail: "Webhook not found"})
+		return
+	}
+	writeJSON(w, http.StatusOK, hook)
+}
+
+func (s *Server) webhookOr404(w http.ResponseWriter, r *http.Request) (Webhook, bool) {
+	id := mux.Vars(r)["id"]
+	hook, err := s.Webhook(id)
+	if err != nil {
+		s.writeError(w, r, &Error{Status: http.StatusNotFound, kind: ErrNotFound, Detail: "Webhook not found"})
+		return Webhook{}, false
+	}
+	return hook, true
+}
+
+func (s *Server) handleGetWebhook(w http.ResponseWriter, r *http.Request) {
+	if hook, ok := s.webhookOr404(w, r); ok {
+		writeJSON(w, http.StatusOK, hook)
+	}
+}
+
+func (s *Server) handleDeleteWebhook(w http.ResponseWriter, r *http.Request) {
+	if err := s.DeactivateWebhook(mux.Vars(r)["id"]); err != nil {
+		s.writeError(w, r, &Error{Status: http.StatusNotFound, kind: ErrNotFound, Detail: "Webhook not found"})
+		return
+	}
+	w.WriteHeader(http.StatusOK)
+}
+
+func (s *Server) handleWebhookEventTypes(w http.ResponseWriter, r *http.Request) {
+	if _, ok := s.webhookOr404(w, r); !ok {
+		return
+	}
+	writeJSON(w, http.StatusOK, struct {
+		EventTypes []string `json:"eventTypes"`
+	}{eventTypeNames(s.cfg.Respondent)})
+}
+
+func (s *Server) handleSimulate(w http.ResponseWriter, r *http.Request) {
+	event, variant, e := decodeSimulate(infoOf(r).body)
+	if e != nil {
+		s.writeError(w, r, e)
+		return
+	}
+	if _, ok := s.webhookOr404(w, r); !ok {
+		return
+	}
+	if _, err := s.Simulate(r.Context(), mux.Vars(r)["id"], event, variant); err != nil {
+		var ae *Error
+		if errors.As(err, &ae) && errors.Is(err, ErrNotFound) {
+			ae.Detail = "Webhook not found"
+		}
+		s.writeError(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusCreated)
+}
+
+func (s *Server) handleScreenerResponse(w http.ResponseWriter, r *http.Request) {
+	vars := mux.Vars(r)
+	v, err := s.ScreenerResponse(vars["projectId"], vars["id"])
+	if err != nil {
+		s.writeError(w, r, &Error{Status: http.StatusNotFound, kind: ErrNotFound, Detail: "Screener response not found"})
+		return
+	}
+	writeJSON(w, http.StatusOK, v)
+}
