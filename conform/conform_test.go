@@ -143,3 +143,26 @@ func TestConfigErrors(t *testing.T) {
 	require.Equal(t, "respondent/signature.valid.yaml", file)
 	require.Contains(t, string(data), "id: respondent.signature.valid")
 }
+
+// BenchmarkSuite runs a whole suite against the correct local reference
+// receiver (goal for Prolific: under 3 s of wall time per run).
+func BenchmarkSuite(b *testing.B) {
+	for _, p := range conform.Platforms() {
+		b.Run(p, func(b *testing.B) {
+			url, stop, err := receiver.Start(receiver.Config{Platform: p, Secret: secret, OldSecrets: []string{oldSecret}})
+			require.NoError(b, err)
+			defer stop()
+			cfg := conform.Config{
+				Platform: p, Target: url + "/webhook", Secret: secret, OldSecret: oldSecret,
+				ProbeApplied: url + "/_state#/processed/{event_id}", ProbeStatus: url + "/_state#/status/{resource_id}",
+				Strict: true, Seed: 11,
+			}
+			for b.Loop() {
+				res, err := conform.Run(context.Background(), cfg)
+				if err != nil || !res.OK {
+					b.Fatalf("suite failed: err=%v, %d MUST and %d SHOULD checks failed", err, res.MustFailed, res.ShouldFailed)
+				}
+			}
+		})
+	}
+}
