@@ -33,21 +33,21 @@ func wrongSecret(secret string) string {
 // exchange makes one HTTP attempt and returns its record (not yet journaled).
 func (dl *delivery) exchange(n int, due time.Time) *hookdrill.Attempt {
 	s := dl.s
-	ev := dl.d.Event
+	ev := dl.ev
 	a := &hookdrill.Attempt{
-		DeliveryID: dl.d.ID, Platform: dl.prof.Name(), EventID: ev.ID, EventType: ev.Type,
+		DeliveryID: dl.id(), Platform: dl.prof.Name(), EventID: ev.ID, EventType: ev.Type,
 		ResourceID: ev.ResourceID, Number: n,
 	}
 	if s.sim != nil {
 		a.SimStarted = due
 	}
-	secret := string(dl.d.Target.Secret)
-	if h := dl.d.Hooks.Secret; h != nil {
+	secret := string(dl.secret)
+	if h := dl.hooks().Secret; h != nil {
 		if cur, ok := h(); ok {
 			secret = cur
 		}
 	}
-	f := dl.d.Faults
+	f := dl.faults()
 	tamper := f.Tamper
 	if f.TamperAttempts > 0 && n > f.TamperAttempts {
 		tamper = nil
@@ -96,7 +96,7 @@ func (dl *delivery) exchange(n int, due time.Time) *hookdrill.Attempt {
 			body, err = styleBody(body, BodyIndented)
 		}
 	}
-	a.Request = hookdrill.HTTPRequest{Method: http.MethodPost, URL: dl.logURL, Header: h, Body: string(body)}
+	a.Request = hookdrill.HTTPRequest{Method: http.MethodPost, URL: dl.tgt.log, Header: h, Body: string(body)}
 	if err != nil {
 		a.Outcome, a.Error = hookdrill.OutcomeLocalError, "sign: "+err.Error()
 		a.Started = sentAt
@@ -105,7 +105,7 @@ func (dl *delivery) exchange(n int, due time.Time) *hookdrill.Attempt {
 
 	start := s.cfg.WallNow()
 	a.Started = start
-	resp, err := s.roundTrip(dl.ctx, time.Now().Add(dl.pol.Timeout), dl.url, h, body)
+	resp, err := s.roundTrip(dl.ctx, time.Now().Add(dl.pol.Timeout), dl.tgt.url, h, body)
 	a.Latency = s.cfg.WallNow().Sub(start)
 	var rerr error
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -118,10 +119,12 @@ type Sender struct {
 	sem     chan struct{}
 	seq     atomic.Uint64
 
-	mu     sync.Mutex // guards closed and live
-	closed bool
-	live   map[*delivery]struct{}
-	wg     sync.WaitGroup // one count per live delivery
+	mu       sync.Mutex // guards closed, live, targets and policies
+	closed   bool
+	live     *delivery // most recent live delivery; linked through delivery.next
+	targets  map[string]*target
+	policies []*hookdrill.RetryPolicy
+	wg       sync.WaitGroup // one count per live delivery
 }
 
 // New returns a Sender for cfg.
@@ -153,7 +156,7 @@ func New(cfg Config) (*Sender, error) {
 		journal: cfg.Journal,
 		client:  cfg.Client,
 		sem:     make(chan struct{}, cfg.Concurrency),
-		live:    make(map[*delivery]struct{}),
+		targets: make(map[string]*target),
 	}
 	if h, ok := cfg.Clock.(horizonHolder); ok {
 		s.sim = h
@@ -193,31 +196,89 @@ func (s *Sender) Journal() *hookdrill.Journal { return s.journal }
 // Clock returns the clock retries are scheduled on.
 func (s *Sender) Clock() clock.Clock { return s.clk }
 
-// delivery is the state of one delivery in flight. Everything but mu's
-// fields is written before the first attempt and read-only afterwards,
-// except attempts, which only the goroutine running the current attempt
-// touches (attempts of one delivery never overlap).
+// delivery is the state of one delivery in flight. It holds only what the
+// attempts and the journal need, kept small because one exists for every
+// delivery waiting on a retry: the parsed target and the retry policy are
+// shared between deliveries, and hooks, faults and tags live behind a
+// pointer that is nil when the delivery has none. Everything but mu's
+// fields and the live-list links is written before the first attempt and
+// read-only afterwards, except attempts and lastDue, which only the
+// goroutine running the current attempt touches (attempts of one delivery
+// never overlap).
 type delivery struct {
 	s      *Sender
-	d      Delivery
+	handle *Handle // also holds the delivery id
 	prof   hookdrill.Profile
-	pol    hookdrill.RetryPolicy
-	rnd    *rand.Rand
-	body   []byte   // canonical (or styled) bytes that are signed
-	url    *url.URL // parsed Target.URL
-	logURL string   // Target.URL redacted for the journal
+	pol    *hookdrill.RetryPolicy // shared; read-only
+	tgt    *target                // shared; read-only
+	ev     hookdrill.Event
+	secret hookdrill.Secret
+	opt    *extras // nil when the delivery has no hooks, faults or tags
+	body   []byte  // canonical (or styled) bytes that are signed
 	ctx    context.Context
 	first  time.Time // clock time the first attempt was due
-	handle *Handle
+	pcg    rand.PCG  // jitter source: PCG(Seed, n)
+
+	prev, next *delivery // Sender.live list; guarded by s.mu
 
 	attempts []*hookdrill.Attempt
 	lastDue  time.Time // clock instant of the latest attempt
 
 	mu       sync.Mutex // guards timer and finished
-	timer    clock.Timer
 	finished bool
+	timer    clock.Timer
 	stopCtx  func() bool
 }
+
+// extras are the parts of a Delivery most deliveries leave empty.
+type extras struct {
+	hooks  Hooks
+	faults *Faults // nil when the faults are all zero
+	tags   []string
+}
+
+func newExtras(d *Delivery) *extras {
+	f := &d.Faults
+	hasFaults := len(f.Tamper) > 0 || f.TamperAttempts != 0 || f.Skew != 0 || f.LostAck != 0 ||
+		f.BodyStyle != "" || f.Algorithm != ""
+	h := &d.Hooks
+	if !hasFaults && d.Tags == nil && h.Secret == nil && h.Active == nil && h.OnAttempt == nil && h.OnDone == nil {
+		return nil
+	}
+	x := &extras{hooks: d.Hooks, tags: d.Tags}
+	if hasFaults {
+		fc := d.Faults
+		x.faults = &fc
+	}
+	return x
+}
+
+func (dl *delivery) id() string { return dl.handle.id }
+
+func (dl *delivery) faults() Faults {
+	if dl.opt == nil || dl.opt.faults == nil {
+		return Faults{}
+	}
+	return *dl.opt.faults
+}
+
+func (dl *delivery) hooks() Hooks {
+	if dl.opt == nil {
+		return Hooks{}
+	}
+	return dl.opt.hooks
+}
+
+func (dl *delivery) tags() []string {
+	if dl.opt == nil {
+		return nil
+	}
+	return dl.opt.tags
+}
+
+// rnd returns the delivery's jitter source. rand.Rand holds nothing but its
+// Source, so a Rand made afresh over the same PCG draws the same sequence.
+func (dl *delivery) rnd() *rand.Rand { return rand.New(&dl.pcg) }
 
 // Deliver starts delivering d and returns at once. ctx governs the whole
 // delivery, retries included: cancelling it ends the delivery as cancelled.
@@ -231,10 +292,12 @@ func (s *Sender) Deliver(ctx context.Context, d Delivery) (*Handle, error) {
 	if prof == nil {
 		return nil, errors.New("sender: no platform profile for the delivery")
 	}
-	if err := d.Target.Validate(); err != nil {
-		return nil, fmt.Errorf("sender: %w", err)
+	tgt := s.cachedTarget(d.Target.URL)
+	if tgt == nil || d.Target.Secret == "" {
+		if err := d.Target.Validate(); err != nil {
+			return nil, fmt.Errorf("sender: %w", err)
+		}
 	}
-	u, _ := url.Parse(d.Target.URL) // Validate parsed it already
 	pol := prof.RetryPolicy()
 	if s.cfg.Policy != nil {
 		pol = *s.cfg.Policy
@@ -255,6 +318,13 @@ func (s *Sender) Deliver(ctx context.Context, d Delivery) (*Handle, error) {
 	if body, err = styleBody(body, d.Faults.BodyStyle); err != nil {
 		return nil, fmt.Errorf("sender: %w", err)
 	}
+	if tgt == nil {
+		u, _ := url.Parse(d.Target.URL) // Validate parsed it already
+		tgt = &target{url: u, log: hookdrill.RedactURL(d.Target.URL)}
+	}
+	dl := &delivery{
+		s: s, prof: prof, tgt: tgt, ev: d.Event, secret: d.Target.Secret, opt: newExtras(&d), body: body, ctx: ctx,
+	}
 
 	s.mu.Lock()
 	if s.closed {
@@ -265,12 +335,11 @@ func (s *Sender) Deliver(ctx context.Context, d Delivery) (*Handle, error) {
 	if d.ID == "" {
 		d.ID = fmt.Sprintf("d%06d", n)
 	}
-	dl := &delivery{
-		s: s, d: d, prof: prof, pol: pol, body: body, url: u, logURL: hookdrill.RedactURL(d.Target.URL), ctx: ctx,
-		rnd:    rand.New(rand.NewPCG(s.cfg.Seed, n)),
-		handle: &Handle{id: d.ID, done: make(chan struct{})},
-	}
-	s.live[dl] = struct{}{}
+	dl.handle = &Handle{id: d.ID}
+	dl.pcg.Seed(s.cfg.Seed, n)
+	dl.pol = s.internPolicy(&pol)
+	s.keepTarget(d.Target.URL, tgt)
+	s.pushLive(dl)
 	s.wg.Add(1)
 	s.mu.Unlock()
 
@@ -288,6 +357,77 @@ func (s *Sender) Deliver(ctx context.Context, d Delivery) (*Handle, error) {
 		}()
 	}
 	return dl.handle, nil
+}
+
+// target is a parsed Target.URL with its redacted form for the journal,
+// shared by the deliveries to that URL. It is never modified once built.
+type target struct {
+	url *url.URL
+	log string
+}
+
+// Bounds of the Sender's caches of shared per-delivery values.
+const (
+	maxTargets  = 256
+	maxPolicies = 16
+)
+
+// cachedTarget returns the shared parse of rawURL, or nil if none is cached.
+func (s *Sender) cachedTarget(rawURL string) *target {
+	s.mu.Lock()
+	t := s.targets[rawURL]
+	s.mu.Unlock()
+	return t
+}
+
+// keepTarget caches t for rawURL; the cache starts over when full. Called
+// with s.mu held.
+func (s *Sender) keepTarget(rawURL string, t *target) {
+	if _, ok := s.targets[rawURL]; ok {
+		return
+	}
+	if len(s.targets) >= maxTargets {
+		clear(s.targets)
+	}
+	s.targets[rawURL] = t
+}
+
+// internPolicy returns a shared copy of *p: deliveries with equal policies
+// (the profile's or the sender's default, typically) point to one value.
+// Called with s.mu held.
+func (s *Sender) internPolicy(p *hookdrill.RetryPolicy) *hookdrill.RetryPolicy {
+	for _, q := range s.policies {
+		if *q == *p {
+			return q
+		}
+	}
+	c := *p
+	if len(s.policies) < maxPolicies {
+		s.policies = append(s.policies, &c)
+	}
+	return &c
+}
+
+// pushLive and dropLive maintain the list of live deliveries that Close
+// cancels. Called with s.mu held.
+func (s *Sender) pushLive(dl *delivery) {
+	dl.next = s.live
+	if s.live != nil {
+		s.live.prev = dl
+	}
+	s.live = dl
+}
+
+func (s *Sender) dropLive(dl *delivery) {
+	if dl.prev != nil {
+		dl.prev.next = dl.next
+	} else {
+		s.live = dl.next
+	}
+	if dl.next != nil {
+		dl.next.prev = dl.prev
+	}
+	dl.prev, dl.next = nil, nil
 }
 
 // schedule arms the timer for attempt n, due at the given clock instant.
@@ -321,7 +461,7 @@ func (dl *delivery) start(n int, due time.Time) {
 	dl.timer = nil
 	dl.mu.Unlock()
 	elapsed := due.Sub(dl.first)
-	wait, stop := dl.pol.Next(n, elapsed, hookdrill.OutcomeHTTPError, dl.rnd)
+	wait, stop := dl.pol.Next(n, elapsed, hookdrill.OutcomeHTTPError, dl.rnd())
 	if dl.s.sim == nil {
 		// Already on a goroutine of our own (Deliver's or the timer's).
 		release := dl.s.clk.Hold()
@@ -352,7 +492,7 @@ func (dl *delivery) attempt(n int, due time.Time, wait time.Duration, stopIfRetr
 		dl.finish(hookdrill.OutcomeCancelled, "sender closed before attempt "+fmt.Sprint(n))
 		return
 	}
-	if h := dl.d.Hooks.Active; h != nil && !h() {
+	if h := dl.hooks().Active; h != nil && !h() {
 		dl.finish(hookdrill.OutcomeUndelivered, "the subscription is no longer active")
 		return
 	}
@@ -372,12 +512,12 @@ func (dl *delivery) attempt(n int, due time.Time, wait time.Duration, stopIfRetr
 	}
 	a.Final = last
 	dl.attempts = append(dl.attempts, a)
-	e := hookdrill.Entry{Kind: hookdrill.KindAttempt, Tags: dl.d.Tags, Attempt: a}
+	e := hookdrill.Entry{Kind: hookdrill.KindAttempt, Tags: dl.tags(), Attempt: a}
 	if s.sim != nil {
 		e.Sim = due
 	}
 	s.journal.Append(e)
-	if h := dl.d.Hooks.OnAttempt; h != nil {
+	if h := dl.hooks().OnAttempt; h != nil {
 		h(*a)
 	}
 	if last {
@@ -427,15 +567,15 @@ func (dl *delivery) finish(last hookdrill.Outcome, reason string) {
 		status = hookdrill.StatusSucceeded
 	}
 	res := Result{
-		DeliveryID: dl.d.ID, EventID: dl.d.Event.ID, Status: status, Outcome: last,
+		DeliveryID: dl.id(), EventID: dl.ev.ID, Status: status, Outcome: last,
 		Attempts: make([]hookdrill.Attempt, len(dl.attempts)), Reason: reason,
 	}
 	for i, a := range dl.attempts {
 		res.Attempts[i] = *a
 	}
-	e := hookdrill.Entry{Kind: hookdrill.KindDelivery, Tags: dl.d.Tags, Delivery: &hookdrill.Delivery{
-		DeliveryID: dl.d.ID, Platform: dl.prof.Name(), EventID: dl.d.Event.ID, EventType: dl.d.Event.Type,
-		ResourceID: dl.d.Event.ResourceID, TargetURL: dl.logURL,
+	e := hookdrill.Entry{Kind: hookdrill.KindDelivery, Tags: dl.tags(), Delivery: &hookdrill.Delivery{
+		DeliveryID: dl.id(), Platform: dl.prof.Name(), EventID: dl.ev.ID, EventType: dl.ev.Type,
+		ResourceID: dl.ev.ResourceID, TargetURL: dl.tgt.log,
 		Status: status, Attempts: len(dl.attempts), Outcome: last, Reason: reason,
 	}}
 	if s.sim != nil {
@@ -445,13 +585,12 @@ func (dl *delivery) finish(last hookdrill.Outcome, reason string) {
 		}
 	}
 	s.journal.Append(e)
-	dl.handle.result = res
-	if h := dl.d.Hooks.OnDone; h != nil {
+	if h := dl.hooks().OnDone; h != nil {
 		h(res)
 	}
-	close(dl.handle.done)
+	dl.handle.end(&res)
 	s.mu.Lock()
-	delete(s.live, dl)
+	s.dropLive(dl)
 	s.mu.Unlock()
 	s.wg.Done()
 }
@@ -468,11 +607,12 @@ func (s *Sender) isClosed() bool {
 func (s *Sender) Close() error {
 	s.mu.Lock()
 	s.closed = true
-	pending := make([]*delivery, 0, len(s.live))
-	for dl := range s.live {
+	var pending []*delivery
+	for dl := s.live; dl != nil; dl = dl.next {
 		pending = append(pending, dl)
 	}
 	s.mu.Unlock()
+	slices.Reverse(pending) // oldest first
 	for _, dl := range pending {
 		dl.cancelPending()
 	}

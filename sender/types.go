@@ -2,6 +2,8 @@ package sender
 
 import (
 	"context"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/hookdrill/hookdrill"
@@ -91,31 +93,54 @@ func (r Result) Delivered() bool { return r.Status == hookdrill.StatusSucceeded 
 // Handle follows a delivery in flight.
 type Handle struct {
 	id     string
-	done   chan struct{}
-	result Result // written once before done is closed
+	result atomic.Pointer[Result] // set once, when the delivery ends
+
+	mu   sync.Mutex    // guards done and orders it with result
+	done chan struct{} // made on the first call to Done before the end
+}
+
+// end records the result and closes done; called once.
+func (h *Handle) end(r *Result) {
+	h.mu.Lock()
+	h.result.Store(r)
+	if h.done != nil {
+		close(h.done)
+	}
+	h.mu.Unlock()
 }
 
 // ID returns the delivery id.
 func (h *Handle) ID() string { return h.id }
 
 // Done is closed when the delivery has ended.
-func (h *Handle) Done() <-chan struct{} { return h.done }
+func (h *Handle) Done() <-chan struct{} {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.done == nil {
+		h.done = make(chan struct{})
+		if h.result.Load() != nil {
+			close(h.done) // the delivery ended before anyone asked
+		}
+	}
+	return h.done
+}
 
 // Result returns the outcome; it is complete only after Done is closed.
 func (h *Handle) Result() Result {
-	select {
-	case <-h.done:
-		return h.result
-	default:
-		return Result{DeliveryID: h.id, Status: hookdrill.StatusPending}
+	if r := h.result.Load(); r != nil {
+		return *r
 	}
+	return Result{DeliveryID: h.id, Status: hookdrill.StatusPending}
 }
 
 // Wait blocks until the delivery ends or ctx is done.
 func (h *Handle) Wait(ctx context.Context) (Result, error) {
+	if r := h.result.Load(); r != nil {
+		return *r, nil
+	}
 	select {
-	case <-h.done:
-		return h.result, nil
+	case <-h.Done():
+		return *h.result.Load(), nil
 	case <-ctx.Done():
 		return Result{DeliveryID: h.id, Status: hookdrill.StatusPending}, ctx.Err()
 	}
