@@ -13,6 +13,13 @@
 // and "status" (the status it holds for a resource). Checks whose probe is
 // not given are skipped, naming the flag that enables them.
 //
+// Checks run concurrently against one receiver. Each gets its own seed,
+// derived from the run's seed and its id (CheckSeed), so no two checks share
+// event or resource ids; Result.Seed reproduces the whole run.
+//
 // Run passes when every MUST check passes (with Config.Strict, every
-// SHOULD check too).
+// SHOULD check too). The reference receivers in package receiver, one
+// correct and one broken per bug class, are what hookdrill's own tests hold
+// these verdicts to: each bug fails exactly the checks its catalogue entry
+// names, and the correct receivers fail none.
 package conform
