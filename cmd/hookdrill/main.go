@@ -60,12 +60,13 @@ type environ struct {
 
 func commands() map[string]command {
 	return map[string]command{
-		"send":    {"sign and deliver one event with the platform's retries", runSend},
-		"serve":   {"serve mock Prolific and Respondent webhook APIs and a control API", runServe},
-		"trigger": {"make a running mock server emit an event and follow its delivery", runTrigger},
-		"run":     {"run YAML scenarios against a receiver and assert how it behaved", runRun},
-		"conform": {"run the built-in conformance suite against a receiver", runConform},
-		"version": {"print the version", runVersion},
+		"send":     {"sign and deliver one event with the platform's retries", runSend},
+		"serve":    {"serve mock Prolific and Respondent webhook APIs and a control API", runServe},
+		"trigger":  {"make a running mock server emit an event and follow its delivery", runTrigger},
+		"run":      {"run YAML scenarios against a receiver and assert how it behaved", runRun},
+		"conform":  {"run the built-in conformance suite against a receiver", runConform},
+		"receiver": {"serve the bundled reference receiver, correct or with deliberate bugs", runReceiver},
+		"version":  {"print the version", runVersion},
 	}
 }
 

@@ -1,0 +1,92 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/hookdrill/hookdrill"
+	"github.com/hookdrill/hookdrill/receiver"
+)
+
+// DefaultReceiverAddr is where `hookdrill receiver` listens by default.
+const DefaultReceiverAddr = "127.0.0.1:8080"
+
+func runReceiver(ctx context.Context, args []string, env *environ) error {
+	fs := flag.NewFlagSet("receiver", flag.ContinueOnError)
+	fs.SetOutput(env.stderr)
+	var (
+		plat      = fs.String("platform", "", "platform: prolific or respondent (required)")
+		addr      = fs.String("addr", DefaultReceiverAddr, "address to listen on (127.0.0.1:0 picks a free port)")
+		secret    = fs.String("secret", "", "signing secret to verify with (default: $HOOKDRILL_SECRET)")
+		oldSecret = fs.String("old-secret", "", "a rotated-away secret (rejected, unless --bug accepts-old-secret)")
+		bugList   = fs.String("bug", "", "switch on deliberate bugs (comma-separated; hookdrill conform --list-bugs)")
+		tolerance = fs.Duration("tolerance", receiver.DefaultTolerance, "Prolific request-timestamp window, either way")
+		slow      = fs.Duration("slow-delay", receiver.DefaultSlowDelay, "how long the slow bug takes per delivery")
+	)
+	fs.Usage = func() {
+		fmt.Fprintln(env.stderr, "usage: hookdrill receiver --platform P [--secret S] [--addr 127.0.0.1:8080] [--bug NAME,...]")
+		fmt.Fprintln(env.stderr)
+		fmt.Fprintln(env.stderr, "Serves the bundled reference webhook receiver (correct, or with deliberate bugs), to try")
+		fmt.Fprintln(env.stderr, "send, run, serve and trigger against. POST any path: a delivery; GET /_state: what it")
+		fmt.Fprintln(env.stderr, "applied; POST /_reset: forget it. Runs until interrupted.")
+		fmt.Fprintln(env.stderr)
+		fs.PrintDefaults()
+	}
+	if err := parseArgs(fs, args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return usageErr("%v", err)
+	}
+	if fs.NArg() > 0 {
+		return usageErr("receiver takes no arguments, got %q", fs.Args())
+	}
+	if *secret == "" {
+		*secret = env.getenv("HOOKDRILL_SECRET")
+	}
+	bugs, err := receiver.ParseBugs(*plat, *bugList)
+	if err != nil {
+		return usageErr("%v", err)
+	}
+	cfg := receiver.Config{Platform: *plat, Secret: *secret, Tolerance: *tolerance, SlowDelay: *slow, Bugs: bugs}
+	if *oldSecret != "" {
+		cfg.OldSecrets = []string{*oldSecret}
+	}
+	rcv, err := receiver.New(cfg)
+	if err != nil {
+		return usageErr("%v", err)
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("receiver: %w", err)
+	}
+	hs := &http.Server{Handler: rcv, ReadHeaderTimeout: 10 * time.Second}
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- hs.Serve(ln) }()
+
+	base := "http://" + ln.Addr().String()
+	what := "correct"
+	if len(bugs) > 0 {
+		what = "deliberately broken (" + joinBugs(bugs) + ")"
+	}
+	fmt.Fprintf(env.stdout, "hookdrill %s %s reference receiver on %s (secret %s)\n", what, *plat, base, hookdrill.Redact(*secret))
+	fmt.Fprintf(env.stdout, "  deliveries:     POST %s/webhook (any path)\n", base)
+	fmt.Fprintf(env.stdout, "  state:          GET  %s/_state\n", base)
+	fmt.Fprintf(env.stdout, "  conform probes: --probe-applied '%s/_state#/processed/{event_id}' --probe-status '%s/_state#/status/{resource_id}'\n", base, base)
+
+	var runErr error
+	select {
+	case <-ctx.Done():
+	case runErr = <-serveErr:
+		runErr = fmt.Errorf("receiver: %w", runErr)
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_ = hs.Shutdown(sctx)
+	return runErr
+}
