@@ -136,7 +136,7 @@ type Journal struct {
 	chunks  [][]Entry  // every chunk but the last is full
 	n       int
 	seq     int64
-	changed chan struct{} // closed and replaced on every append
+	changed chan struct{} // made by Wait, closed (and dropped) by the next Append
 }
 
 // copyAfter copies every entry with Seq > after; j.mu must be held.
@@ -156,16 +156,13 @@ func (j *Journal) copyAfter(after int64) Snapshot {
 }
 
 // NewJournal returns an empty journal.
-func NewJournal() *Journal { return &Journal{changed: make(chan struct{})} }
+func NewJournal() *Journal { return &Journal{} }
 
 // Append records e, assigning its sequence number (and Wall time when zero),
 // and returns the stored entry.
 func (j *Journal) Append(e Entry) Entry {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	if j.changed == nil {
-		j.changed = make(chan struct{})
-	}
 	j.seq++
 	e.Seq = j.seq
 	if e.Wall.IsZero() {
@@ -177,8 +174,10 @@ func (j *Journal) Append(e Entry) Entry {
 	last := len(j.chunks) - 1
 	j.chunks[last] = append(j.chunks[last], e)
 	j.n++
-	close(j.changed)
-	j.changed = make(chan struct{})
+	if j.changed != nil {
+		close(j.changed) // wake the waiters; the next Wait makes a new one
+		j.changed = nil
+	}
 	return e
 }
 

@@ -10,7 +10,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"net/url"
 	"strings"
 	"syscall"
 	"time"
@@ -33,11 +32,16 @@ func wrongSecret(secret string) string {
 // exchange makes one HTTP attempt and returns its record (not yet journaled).
 func (dl *delivery) exchange(n int, due time.Time) *hookdrill.Attempt {
 	s := dl.s
-	ev := dl.ev
-	a := &hookdrill.Attempt{
+	ev := &dl.ev
+	// The attempt and its response record are allocated together.
+	rec := &struct {
+		a hookdrill.Attempt
+		r hookdrill.HTTPResponse
+	}{a: hookdrill.Attempt{
 		DeliveryID: dl.id(), Platform: dl.prof.Name(), EventID: ev.ID, EventType: ev.Type,
 		ResourceID: ev.ResourceID, Number: n,
-	}
+	}}
+	a := &rec.a
 	if s.sim != nil {
 		a.SimStarted = due
 	}
@@ -82,7 +86,7 @@ func (dl *delivery) exchange(n int, due time.Time) *hookdrill.Attempt {
 			headerTampers = append(headerTampers, t)
 		}
 	}
-	h, err := dl.prof.Sign(hookdrill.SignInput{Event: ev, Body: body, Secret: signKey, SentAt: sentAt, Algorithm: f.Algorithm})
+	h, err := dl.prof.Sign(hookdrill.SignInput{Event: *ev, Body: body, Secret: signKey, SentAt: sentAt, Algorithm: f.Algorithm})
 	if err == nil {
 		for _, t := range headerTampers {
 			if err = dl.prof.ApplyTamper(h, t); err != nil {
@@ -91,7 +95,7 @@ func (dl *delivery) exchange(n int, due time.Time) *hookdrill.Attempt {
 		}
 	}
 	if err == nil && mutate {
-		body, err = dl.prof.MutateBody(ev)
+		body, err = dl.prof.MutateBody(*ev)
 		if err == nil && f.BodyStyle == BodyIndented {
 			body, err = styleBody(body, BodyIndented)
 		}
@@ -105,12 +109,16 @@ func (dl *delivery) exchange(n int, due time.Time) *hookdrill.Attempt {
 
 	start := s.cfg.WallNow()
 	a.Started = start
-	resp, err := s.roundTrip(dl.ctx, time.Now().Add(dl.pol.Timeout), dl.tgt.url, h, body)
+	now := start // the attempt's deadline is in real time
+	if !s.realWall {
+		now = time.Now()
+	}
+	resp, err := s.roundTrip(dl.ctx, now.Add(dl.pol.Timeout), &dl.tgt.ep, h, body)
 	a.Latency = s.cfg.WallNow().Sub(start)
 	var rerr error
 	if err != nil {
 		var ah *errAfterHeaders
-		if !errors.As(err, &ah) || resp == nil {
+		if !errors.As(err, &ah) || !resp.got {
 			a.Outcome = classify(err, dl.ctx)
 			a.Error = describe(a.Outcome, err, dl.pol.Timeout)
 			return a
@@ -122,10 +130,11 @@ func (dl *delivery) exchange(n int, due time.Time) *hookdrill.Attempt {
 	if len(keep) > s.cfg.RecordBodyBytes {
 		keep = keep[:s.cfg.RecordBodyBytes]
 	}
-	a.Response = &hookdrill.HTTPResponse{
+	rec.r = hookdrill.HTTPResponse{
 		Status: resp.status, Header: resp.header, Body: string(keep),
 		BodyTruncated: resp.truncated || len(raw) > len(keep),
 	}
+	a.Response = &rec.r
 	status := resp.status
 	switch {
 	case rerr != nil:
@@ -191,8 +200,10 @@ func isReset(err error) bool {
 }
 
 // roundTrip sends one POST through the sender's client; the exchange ends
-// at deadline (real time) or when ctx is done.
-func (s *Sender) roundTrip(ctx context.Context, deadline time.Time, u *url.URL, h http.Header, body []byte) (*response, error) {
+// at deadline (real time) or when ctx is done. The response is valid when
+// err is nil or an *errAfterHeaders.
+func (s *Sender) roundTrip(ctx context.Context, deadline time.Time, ep *endpoint, h http.Header, body []byte) (response, error) {
+	u := ep.url
 	if u.User != nil && h.Get("Authorization") == "" {
 		h = h.Clone()
 		pw, _ := u.User.Password()
@@ -201,13 +212,13 @@ func (s *Sender) roundTrip(ctx context.Context, deadline time.Time, u *url.URL, 
 		h.Set("Authorization", req.Header.Get("Authorization"))
 	}
 	if s.h1 != nil {
-		return s.h1.post(ctx, deadline, u, h, body, s.cfg.MaxResponseBytes)
+		return s.h1.post(ctx, deadline, ep, h, body, s.cfg.MaxResponseBytes)
 	}
 	ctx, cancel := context.WithDeadline(ctx, deadline)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), bytes.NewReader(body))
 	if err != nil {
-		return nil, err
+		return response{}, err
 	}
 	req.Header = h.Clone()
 	if _, ok := req.Header["User-Agent"]; !ok {
@@ -215,11 +226,11 @@ func (s *Sender) roundTrip(ctx context.Context, deadline time.Time, u *url.URL, 
 	}
 	resp, err := s.client.Do(req)
 	if err != nil {
-		return nil, err
+		return response{}, err
 	}
 	defer resp.Body.Close()
 	raw, more, rerr := readLimited(resp.Body, s.cfg.MaxResponseBytes)
-	r := &response{status: resp.StatusCode, header: resp.Header, body: raw, truncated: more}
+	r := response{got: true, status: resp.StatusCode, header: resp.Header, body: raw, truncated: more}
 	if rerr != nil {
 		return r, &errAfterHeaders{rerr}
 	}

@@ -2,6 +2,7 @@ package sender
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -9,8 +10,8 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"sort"
-	"strconv"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 )
@@ -55,6 +56,7 @@ func newH1Client(maxIdle int, tlsConf *tls.Config) *h1Client {
 
 // response is what one exchange returns.
 type response struct {
+	got       bool // the status and headers were read (the zero value has none)
 	status    int
 	header    http.Header
 	body      []byte
@@ -67,7 +69,17 @@ type errAfterHeaders struct{ err error }
 func (e *errAfterHeaders) Error() string { return e.err.Error() }
 func (e *errAfterHeaders) Unwrap() error { return e.err }
 
-func connKey(u *url.URL) (key, addr string) {
+// endpoint is a parsed target URL with what every request to it needs,
+// worked out once: the connection pool key, the dial address and the start
+// of the request head.
+type endpoint struct {
+	url  *url.URL
+	key  string // scheme://host:port
+	addr string // host:port
+	head string // "POST <request-uri> HTTP/1.1\r\nHost: <host>\r\n"
+}
+
+func newEndpoint(u *url.URL) endpoint {
 	host, port := u.Hostname(), u.Port()
 	if port == "" {
 		port = "80"
@@ -75,8 +87,13 @@ func connKey(u *url.URL) (key, addr string) {
 			port = "443"
 		}
 	}
-	addr = net.JoinHostPort(host, port)
-	return u.Scheme + "://" + addr, addr
+	addr := net.JoinHostPort(host, port)
+	return endpoint{
+		url:  u,
+		key:  u.Scheme + "://" + addr,
+		addr: addr,
+		head: "POST " + u.RequestURI() + " HTTP/1.1\r\nHost: " + u.Host + "\r\n",
+	}
 }
 
 func (c *h1Client) get(key string) *h1Conn {
@@ -114,20 +131,20 @@ func (c *h1Client) close() {
 	}
 }
 
-func (c *h1Client) dial(ctx context.Context, deadline time.Time, u *url.URL, addr string) (*h1Conn, error) {
+func (c *h1Client) dial(ctx context.Context, deadline time.Time, ep *endpoint) (*h1Conn, error) {
 	ctx, cancel := context.WithDeadline(ctx, deadline)
 	defer cancel()
-	nc, err := c.dialer.DialContext(ctx, "tcp", addr)
+	nc, err := c.dialer.DialContext(ctx, "tcp", ep.addr)
 	if err != nil {
 		return nil, err
 	}
-	if u.Scheme == "https" {
+	if ep.url.Scheme == "https" {
 		conf := &tls.Config{}
 		if c.tlsConf != nil {
 			conf = c.tlsConf.Clone()
 		}
 		if conf.ServerName == "" {
-			conf.ServerName = u.Hostname()
+			conf.ServerName = ep.url.Hostname()
 		}
 		tc := tls.Client(nc, conf)
 		if err := tc.HandshakeContext(ctx); err != nil {
@@ -141,34 +158,33 @@ func (c *h1Client) dial(ctx context.Context, deadline time.Time, u *url.URL, add
 
 // post sends one request and reads the answer, keeping at most maxBody
 // bytes of its body. The exchange ends at deadline or when ctx is done.
-func (c *h1Client) post(ctx context.Context, deadline time.Time, u *url.URL, h http.Header, body []byte, maxBody int64) (*response, error) {
-	key, addr := connKey(u)
+func (c *h1Client) post(ctx context.Context, deadline time.Time, ep *endpoint, h http.Header, body []byte, maxBody int64) (response, error) {
 	for try := 0; ; try++ {
-		cn, reused := c.get(key), true
+		cn, reused := c.get(ep.key), true
 		if cn == nil || try > 0 {
 			if cn != nil {
 				cn.nc.Close()
 			}
 			var err error
-			if cn, err = c.dial(ctx, deadline, u, addr); err != nil {
-				return nil, err
+			if cn, err = c.dial(ctx, deadline, ep); err != nil {
+				return response{}, err
 			}
 			reused = false
 		}
-		resp, answered, err := c.exchange(ctx, deadline, cn, u, h, body, maxBody)
+		resp, answered, err := c.exchange(ctx, deadline, cn, ep, h, body, maxBody)
 		if err == nil {
 			if resp.keep {
-				c.put(key, cn)
+				c.put(ep.key, cn)
 			} else {
 				cn.nc.Close()
 			}
-			return &resp.response, nil
+			return resp.response, nil
 		}
 		cn.nc.Close()
 		if reused && !answered && ctx.Err() == nil && time.Now().Before(deadline) && isStaleConn(err) {
 			continue // the receiver closed the idle connection: once more on a new one
 		}
-		return nil, err
+		return response{}, err
 	}
 }
 
@@ -185,16 +201,24 @@ func isStaleConn(err error) bool {
 	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || isReset(err)
 }
 
-func (c *h1Client) exchange(ctx context.Context, deadline time.Time, cn *h1Conn, u *url.URL, h http.Header, body []byte, maxBody int64) (res exchangeResult, answered bool, err error) {
+func (c *h1Client) exchange(ctx context.Context, deadline time.Time, cn *h1Conn, ep *endpoint, h http.Header, body []byte, maxBody int64) (res exchangeResult, answered bool, err error) {
+	// The deadline is left in place afterwards: a connection going back to
+	// the pool gets a new one before its next use.
 	cn.nc.SetDeadline(deadline)
 	if ctx.Done() != nil {
 		stop := context.AfterFunc(ctx, func() { cn.nc.SetDeadline(time.Unix(1, 0)) })
 		defer stop()
 	}
 
-	writeRequest(cn.bw, u, h, body)
+	writeRequest(cn.bw, ep, h, body)
 	if err := cn.bw.Flush(); err != nil {
 		return res, false, err
+	}
+	if _, err := cn.br.Peek(1); err != nil {
+		return res, false, err
+	}
+	if res, ok, err := readSimpleResponse(cn.br, maxBody); ok {
+		return res, true, err
 	}
 	var resp *http.Response
 	for {
@@ -212,7 +236,7 @@ func (c *h1Client) exchange(ctx context.Context, deadline time.Time, cn *h1Conn,
 		resp.Body.Close()
 	}
 	raw, more, rerr := readLimited(resp.Body, maxBody)
-	res.status, res.header, res.body, res.truncated = resp.StatusCode, resp.Header, raw, more
+	res.got, res.status, res.header, res.body, res.truncated = true, resp.StatusCode, resp.Header, raw, more
 	if rerr != nil {
 		return res, true, &errAfterHeaders{rerr}
 	}
@@ -224,37 +248,247 @@ func (c *h1Client) exchange(ctx context.Context, deadline time.Time, cn *h1Conn,
 		}
 	}
 	resp.Body.Close()
-	if res.keep {
-		cn.nc.SetDeadline(time.Time{})
+	return res, true, nil
+}
+
+// maxSimpleBody is the largest Content-Length readSimpleResponse reads into
+// a buffer of that size at once; larger bodies are read as they come.
+const maxSimpleBody = 64 << 10
+
+// maxSimpleHeaders bounds the header lines readSimpleResponse handles.
+const maxSimpleHeaders = 16
+
+// readSimpleResponse parses the common answer without net/http: a final
+// HTTP/1.1 status (2xx to 5xx), a header block that is already buffered in
+// full, well-formed (CRLF line ends, token names, no folded lines) and free
+// of anything that changes the framing (Transfer-Encoding, Connection,
+// Trailer) or that net/http rewrites (Pragma), and a body framed by one
+// valid Content-Length (or none at all for 204 and 304). The result is the
+// one http.ReadResponse and the generic path would produce. ok=false means
+// the answer is not of that form and nothing has been consumed; the caller
+// then parses it with net/http.
+func readSimpleResponse(br *bufio.Reader, maxBody int64) (res exchangeResult, ok bool, err error) {
+	buf, _ := br.Peek(br.Buffered())
+	end := bytes.Index(buf, crlf2)
+	if end < 0 {
+		return res, false, nil
+	}
+	head := buf[:end+2] // every line with its CRLF
+	nl := bytes.IndexByte(head, '\n')
+	if nl < 1 || head[nl-1] != '\r' {
+		return res, false, nil
+	}
+	line := head[:nl-1]
+	if len(line) < 12 || string(line[:9]) != "HTTP/1.1 " || (len(line) > 12 && line[12] != ' ') {
+		return res, false, nil
+	}
+	status := 0
+	for _, c := range line[9:12] {
+		if c < '0' || c > '9' {
+			return res, false, nil
+		}
+		status = status*10 + int(c-'0')
+	}
+	if status < 200 {
+		return res, false, nil
+	}
+
+	// First pass: validate every line and find keys and values.
+	type field struct{ k, v []byte }
+	var fields [maxSimpleHeaders]field
+	n := 0
+	clen := int64(-1)
+	for rest := head[nl+1:]; len(rest) > 0; {
+		nl := bytes.IndexByte(rest, '\n')
+		if nl < 1 || rest[nl-1] != '\r' || n == maxSimpleHeaders {
+			return res, false, nil
+		}
+		line, next := rest[:nl-1], rest[nl+1:]
+		rest = next
+		colon := bytes.IndexByte(line, ':')
+		if colon < 1 {
+			return res, false, nil
+		}
+		k, v := line[:colon], line[colon+1:]
+		for _, c := range k {
+			if !tokenByte(c) {
+				return res, false, nil
+			}
+		}
+		for _, c := range v {
+			if c < ' ' && c != '\t' || c == 0x7f {
+				return res, false, nil
+			}
+		}
+		v = trimSpaceTab(v)
+		switch {
+		case asciiEqualFold(k, "Content-Length"):
+			if clen >= 0 || len(v) == 0 || len(v) > 18 {
+				return res, false, nil
+			}
+			clen = 0
+			for _, c := range v {
+				if c < '0' || c > '9' {
+					return res, false, nil
+				}
+				clen = clen*10 + int64(c-'0')
+			}
+		case asciiEqualFold(k, "Transfer-Encoding"), asciiEqualFold(k, "Connection"),
+			asciiEqualFold(k, "Trailer"), asciiEqualFold(k, "Pragma"):
+			return res, false, nil
+		}
+		fields[n] = field{k, v}
+		n++
+	}
+	noBody := status == 204 || status == 304
+	if clen < 0 && !noBody {
+		return res, false, nil // delimited by the connection's close
+	}
+
+	// Second pass: one string holds every canonical key and value.
+	var stack [512]byte
+	all := stack[:0]
+	for _, f := range fields[:n] {
+		upper := true
+		for _, c := range f.k {
+			if upper && 'a' <= c && c <= 'z' {
+				c -= 'a' - 'A'
+			} else if !upper && 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			all = append(all, c)
+			upper = c == '-'
+		}
+		all = append(all, f.v...)
+	}
+	str := string(all)
+	vals := make([]string, n)
+	hdr := make(http.Header, n)
+	off := 0
+	for i, f := range fields[:n] {
+		k := str[off : off+len(f.k)]
+		off += len(f.k)
+		v := str[off : off+len(f.v)]
+		off += len(f.v)
+		if vv, dup := hdr[k]; dup {
+			hdr[k] = append(vv, v)
+			continue
+		}
+		vals[i] = v
+		hdr[k] = vals[i : i+1 : i+1]
+	}
+	br.Discard(len(head) + 2)
+	res.got, res.status, res.header = true, status, hdr
+	res.keep = true
+	if noBody || clen == 0 {
+		res.body = []byte{}
+		return res, true, nil
+	}
+	if clen > maxBody || clen > maxSimpleBody {
+		raw, more, rerr := readLimited(&exactReader{r: br, n: clen}, maxBody)
+		res.body, res.truncated = raw, more
+		res.keep = rerr == nil && !more
+		if rerr != nil {
+			return res, true, &errAfterHeaders{rerr}
+		}
+		return res, true, nil
+	}
+	b := make([]byte, clen)
+	k, rerr := io.ReadFull(br, b)
+	res.body = b[:k]
+	if rerr != nil {
+		if rerr == io.EOF {
+			rerr = io.ErrUnexpectedEOF
+		}
+		res.keep = false
+		return res, true, &errAfterHeaders{rerr}
 	}
 	return res, true, nil
 }
 
+var crlf2 = []byte("\r\n\r\n")
+
+// exactReader reads a body of n bytes, reporting a body cut short by the
+// connection's end as io.ErrUnexpectedEOF, as net/http's body does.
+type exactReader struct {
+	r io.Reader
+	n int64
+}
+
+func (e *exactReader) Read(p []byte) (int, error) {
+	if e.n <= 0 {
+		return 0, io.EOF
+	}
+	if int64(len(p)) > e.n {
+		p = p[:e.n]
+	}
+	k, err := e.r.Read(p)
+	e.n -= int64(k)
+	if err == io.EOF && e.n > 0 {
+		err = io.ErrUnexpectedEOF
+	}
+	return k, err
+}
+
+// tokenByte reports whether c may appear in a header name (RFC 9110 tchar),
+// the set net/textproto accepts.
+func tokenByte(c byte) bool {
+	switch {
+	case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		return true
+	}
+	return c < 0x80 && strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0
+}
+
+func trimSpaceTab(b []byte) []byte {
+	for len(b) > 0 && (b[0] == ' ' || b[0] == '\t') {
+		b = b[1:]
+	}
+	for len(b) > 0 && (b[len(b)-1] == ' ' || b[len(b)-1] == '\t') {
+		b = b[:len(b)-1]
+	}
+	return b
+}
+
+func asciiEqualFold(b []byte, s string) bool {
+	if len(b) != len(s) {
+		return false
+	}
+	for i := range b {
+		c, d := b[i], s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if 'A' <= d && d <= 'Z' {
+			d += 'a' - 'A'
+		}
+		if c != d {
+			return false
+		}
+	}
+	return true
+}
+
 // writeRequest writes a POST the way net/http does: request line, Host,
 // User-Agent, Content-Length, then the other headers sorted by name.
-func writeRequest(w *bufio.Writer, u *url.URL, h http.Header, body []byte) {
-	w.WriteString("POST ")
-	w.WriteString(u.RequestURI())
-	w.WriteString(" HTTP/1.1\r\nHost: ")
-	w.WriteString(u.Host)
-	w.WriteString("\r\n")
-	if ua := h.Get("User-Agent"); ua != "" {
+func writeRequest(w *bufio.Writer, ep *endpoint, h http.Header, body []byte) {
+	w.WriteString(ep.head)
+	if ua := h["User-Agent"]; len(ua) > 0 && ua[0] != "" { // h.Get("User-Agent")
 		w.WriteString("User-Agent: ")
-		w.WriteString(ua)
+		w.WriteString(ua[0])
 		w.WriteString("\r\n")
 	}
 	w.WriteString("Content-Length: ")
-	w.WriteString(strconv.Itoa(len(body)))
+	writeUint(w, uint(len(body)))
 	w.WriteString("\r\n")
-	keys := make([]string, 0, len(h))
+	var arr [16]string
+	keys := arr[:0]
 	for k := range h {
-		switch http.CanonicalHeaderKey(k) {
-		case "Host", "User-Agent", "Content-Length", "Transfer-Encoding", "Connection":
-			continue
+		if !framingHeader(k) {
+			keys = append(keys, k)
 		}
-		keys = append(keys, k)
 	}
-	sort.Strings(keys)
+	slices.Sort(keys)
 	for _, k := range keys {
 		for _, v := range h[k] {
 			w.WriteString(k)
@@ -265,6 +499,37 @@ func writeRequest(w *bufio.Writer, u *url.URL, h http.Header, body []byte) {
 	}
 	w.WriteString("\r\n")
 	w.Write(body)
+}
+
+// framingHeader reports whether k is, canonicalised, one of the headers
+// writeRequest writes itself or never sends: Host, User-Agent,
+// Content-Length, Transfer-Encoding, Connection.
+func framingHeader(k string) bool {
+	var name string
+	switch len(k) {
+	case 4:
+		name = "Host"
+	case 10:
+		if k[0] == 'u' || k[0] == 'U' {
+			name = "User-Agent"
+		} else {
+			name = "Connection"
+		}
+	case 14:
+		name = "Content-Length"
+	case 17:
+		name = "Transfer-Encoding"
+	default:
+		return false
+	}
+	return http.CanonicalHeaderKey(k) == name
+}
+
+func writeUint(w *bufio.Writer, n uint) {
+	if n >= 10 {
+		writeUint(w, n/10)
+	}
+	w.WriteByte(byte('0' + n%10))
 }
 
 // headerValue drops CR and LF so a value can never split the header block.

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -110,17 +111,19 @@ type horizonHolder interface {
 
 // Sender delivers events. It is safe for concurrent use.
 type Sender struct {
-	cfg     Config
-	clk     clock.Clock
-	sim     horizonHolder // non-nil on a discrete-event clock
-	journal *hookdrill.Journal
-	client  *http.Client // set when the user supplies one; otherwise h1 is used
-	h1      *h1Client
-	sem     chan struct{}
-	seq     atomic.Uint64
+	cfg      Config
+	realWall bool // cfg.WallNow is time.Now
+	clk      clock.Clock
+	sim      horizonHolder // non-nil on a discrete-event clock
+	journal  *hookdrill.Journal
+	client   *http.Client // set when the user supplies one; otherwise h1 is used
+	h1       *h1Client
+	sem      chan struct{}
+	seq      atomic.Uint64
+	workers  *workers // runs first attempts and simulated-clock attempts
 
-	mu       sync.Mutex // guards closed, live, targets and policies
-	closed   bool
+	mu       sync.Mutex // guards live, targets and policies, and orders closed with wg
+	closed   atomic.Bool
 	live     *delivery // most recent live delivery; linked through delivery.next
 	targets  map[string]*target
 	policies []*hookdrill.RetryPolicy
@@ -141,7 +144,8 @@ func New(cfg Config) (*Sender, error) {
 	if cfg.Concurrency == 0 {
 		cfg.Concurrency = DefaultConcurrency
 	}
-	if cfg.WallNow == nil {
+	realWall := cfg.WallNow == nil
+	if realWall {
 		cfg.WallNow = time.Now
 	}
 	if cfg.RecordBodyBytes == 0 {
@@ -151,12 +155,14 @@ func New(cfg Config) (*Sender, error) {
 		cfg.MaxResponseBytes = DefaultMaxResponseBytes
 	}
 	s := &Sender{
-		cfg:     cfg,
-		clk:     cfg.Clock,
-		journal: cfg.Journal,
-		client:  cfg.Client,
-		sem:     make(chan struct{}, cfg.Concurrency),
-		targets: make(map[string]*target),
+		cfg:      cfg,
+		realWall: realWall,
+		clk:      cfg.Clock,
+		journal:  cfg.Journal,
+		client:   cfg.Client,
+		sem:      make(chan struct{}, cfg.Concurrency),
+		workers:  newWorkers(cfg.Concurrency),
+		targets:  make(map[string]*target),
 	}
 	if h, ok := cfg.Clock.(horizonHolder); ok {
 		s.sim = h
@@ -298,12 +304,14 @@ func (s *Sender) Deliver(ctx context.Context, d Delivery) (*Handle, error) {
 			return nil, fmt.Errorf("sender: %w", err)
 		}
 	}
-	pol := prof.RetryPolicy()
-	if s.cfg.Policy != nil {
-		pol = *s.cfg.Policy
-	}
-	if d.Policy != nil {
+	var pol hookdrill.RetryPolicy
+	switch {
+	case d.Policy != nil:
 		pol = *d.Policy
+	case s.cfg.Policy != nil:
+		pol = *s.cfg.Policy
+	default:
+		pol = prof.RetryPolicy()
 	}
 	if err := pol.Validate(); err != nil {
 		return nil, fmt.Errorf("sender: retry policy %q: %w", pol.Name, err)
@@ -320,20 +328,20 @@ func (s *Sender) Deliver(ctx context.Context, d Delivery) (*Handle, error) {
 	}
 	if tgt == nil {
 		u, _ := url.Parse(d.Target.URL) // Validate parsed it already
-		tgt = &target{url: u, log: hookdrill.RedactURL(d.Target.URL)}
+		tgt = &target{ep: newEndpoint(u), log: hookdrill.RedactURL(d.Target.URL)}
 	}
 	dl := &delivery{
 		s: s, prof: prof, tgt: tgt, ev: d.Event, secret: d.Target.Secret, opt: newExtras(&d), body: body, ctx: ctx,
 	}
 
 	s.mu.Lock()
-	if s.closed {
+	if s.closed.Load() {
 		s.mu.Unlock()
 		return nil, ErrClosed
 	}
 	n := s.seq.Add(1)
 	if d.ID == "" {
-		d.ID = fmt.Sprintf("d%06d", n)
+		d.ID = deliveryID(n)
 	}
 	dl.handle = &Handle{id: d.ID}
 	dl.pcg.Seed(s.cfg.Seed, n)
@@ -350,19 +358,28 @@ func (s *Sender) Deliver(ctx context.Context, d Delivery) (*Handle, error) {
 	if d.Faults.Delay > 0 {
 		dl.schedule(1, dl.first, d.Faults.Delay)
 	} else {
-		release := s.clk.Hold() // keep a simulated clock still until the attempt holds on its own
-		go func() {
-			defer release()
-			dl.start(1, dl.first)
-		}()
+		// Hold keeps a simulated clock still until the attempt holds on its own.
+		s.workers.run(task{dl: dl, first: true, release: s.clk.Hold()})
 	}
 	return dl.handle, nil
+}
+
+// deliveryID formats n as fmt.Sprintf("d%06d", n) does.
+func deliveryID(n uint64) string {
+	var b [24]byte
+	d := strconv.AppendUint(b[:1], n, 10)
+	if pad := 7 - len(d); pad > 0 {
+		d = append(b[:1], "000000"[:pad]...)
+		d = strconv.AppendUint(d, n, 10)
+	}
+	d[0] = 'd'
+	return string(d)
 }
 
 // target is a parsed Target.URL with its redacted form for the journal,
 // shared by the deliveries to that URL. It is never modified once built.
 type target struct {
-	url *url.URL
+	ep  endpoint // ep.url is the parsed URL
 	log string
 }
 
@@ -473,11 +490,7 @@ func (dl *delivery) start(n int, due time.Time) {
 	if stop {
 		horizon = due.Add(1 << 62) // schedules nothing
 	}
-	release := dl.s.sim.HoldUntil(horizon)
-	go func() {
-		defer release()
-		dl.attempt(n, due, wait, stop)
-	}()
+	dl.s.workers.run(task{dl: dl, n: n, due: due, wait: wait, stop: stop, release: dl.s.sim.HoldUntil(horizon)})
 }
 
 // attempt makes attempt n and either finishes the delivery or schedules the
@@ -496,11 +509,15 @@ func (dl *delivery) attempt(n int, due time.Time, wait time.Duration, stopIfRetr
 		dl.finish(hookdrill.OutcomeUndelivered, "the subscription is no longer active")
 		return
 	}
-	select {
-	case s.sem <- struct{}{}:
-	case <-dl.ctx.Done():
-		dl.finish(hookdrill.OutcomeCancelled, "cancelled while waiting for a free connection slot")
-		return
+	if done := dl.ctx.Done(); done == nil {
+		s.sem <- struct{}{}
+	} else {
+		select {
+		case s.sem <- struct{}{}:
+		case <-done:
+			dl.finish(hookdrill.OutcomeCancelled, "cancelled while waiting for a free connection slot")
+			return
+		}
 	}
 	a := dl.exchange(n, due)
 	<-s.sem
@@ -566,13 +583,23 @@ func (dl *delivery) finish(last hookdrill.Outcome, reason string) {
 	if last.Success() {
 		status = hookdrill.StatusSucceeded
 	}
-	res := Result{
-		DeliveryID: dl.id(), EventID: dl.ev.ID, Status: status, Outcome: last,
-		Attempts: make([]hookdrill.Attempt, len(dl.attempts)), Reason: reason,
+	var res *Result
+	if len(dl.attempts) == 1 {
+		// The common case: the result and its one attempt in one allocation.
+		r := &struct {
+			res Result
+			a   [1]hookdrill.Attempt
+		}{}
+		r.a[0] = *dl.attempts[0]
+		res = &r.res
+		res.Attempts = r.a[:]
+	} else {
+		res = &Result{Attempts: make([]hookdrill.Attempt, len(dl.attempts))}
+		for i, a := range dl.attempts {
+			res.Attempts[i] = *a
+		}
 	}
-	for i, a := range dl.attempts {
-		res.Attempts[i] = *a
-	}
+	res.DeliveryID, res.EventID, res.Status, res.Outcome, res.Reason = dl.id(), dl.ev.ID, status, last, reason
 	e := hookdrill.Entry{Kind: hookdrill.KindDelivery, Tags: dl.tags(), Delivery: &hookdrill.Delivery{
 		DeliveryID: dl.id(), Platform: dl.prof.Name(), EventID: dl.ev.ID, EventType: dl.ev.Type,
 		ResourceID: dl.ev.ResourceID, TargetURL: dl.tgt.log,
@@ -586,27 +613,23 @@ func (dl *delivery) finish(last hookdrill.Outcome, reason string) {
 	}
 	s.journal.Append(e)
 	if h := dl.hooks().OnDone; h != nil {
-		h(res)
+		h(*res)
 	}
-	dl.handle.end(&res)
+	dl.handle.end(res)
 	s.mu.Lock()
 	s.dropLive(dl)
 	s.mu.Unlock()
 	s.wg.Done()
 }
 
-func (s *Sender) isClosed() bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.closed
-}
+func (s *Sender) isClosed() bool { return s.closed.Load() }
 
 // Close stops accepting deliveries, cancels every retry that is waiting on
 // a timer (recording it as cancelled), and waits for attempts in flight to
 // finish; none of them schedules another. It is idempotent.
 func (s *Sender) Close() error {
 	s.mu.Lock()
-	s.closed = true
+	wasClosed := s.closed.Swap(true)
 	var pending []*delivery
 	for dl := s.live; dl != nil; dl = dl.next {
 		pending = append(pending, dl)
@@ -617,6 +640,9 @@ func (s *Sender) Close() error {
 		dl.cancelPending()
 	}
 	s.wg.Wait()
+	if !wasClosed {
+		s.workers.stop()
+	}
 	if s.h1 != nil {
 		s.h1.close()
 	}
