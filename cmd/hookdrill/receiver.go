@@ -5,9 +5,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"net"
-	"net/http"
-	"time"
 
 	"github.com/hookdrill/hookdrill"
 	"github.com/hookdrill/hookdrill/receiver"
@@ -61,32 +58,14 @@ func runReceiver(ctx context.Context, args []string, env *environ) error {
 	if err != nil {
 		return usageErr("%v", err)
 	}
-	ln, err := net.Listen("tcp", *addr)
-	if err != nil {
-		return fmt.Errorf("receiver: %w", err)
-	}
-	hs := &http.Server{Handler: rcv, ReadHeaderTimeout: 10 * time.Second}
-	serveErr := make(chan error, 1)
-	go func() { serveErr <- hs.Serve(ln) }()
-
-	base := "http://" + ln.Addr().String()
 	what := "correct"
 	if len(bugs) > 0 {
 		what = "deliberately broken (" + joinBugs(bugs) + ")"
 	}
-	fmt.Fprintf(env.stdout, "hookdrill %s %s reference receiver on %s (secret %s)\n", what, *plat, base, hookdrill.Redact(*secret))
-	fmt.Fprintf(env.stdout, "  deliveries:     POST %s/webhook (any path)\n", base)
-	fmt.Fprintf(env.stdout, "  state:          GET  %s/_state\n", base)
-	fmt.Fprintf(env.stdout, "  conform probes: --probe-applied '%s/_state#/processed/{event_id}' --probe-status '%s/_state#/status/{resource_id}'\n", base, base)
-
-	var runErr error
-	select {
-	case <-ctx.Done():
-	case runErr = <-serveErr:
-		runErr = fmt.Errorf("receiver: %w", runErr)
-	}
-	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	_ = hs.Shutdown(sctx)
-	return runErr
+	return listenAndServe(ctx, "receiver", *addr, rcv, func(base string) {
+		fmt.Fprintf(env.stdout, "hookdrill %s %s reference receiver on %s (secret %s)\n", what, *plat, base, hookdrill.Redact(*secret))
+		fmt.Fprintf(env.stdout, "  deliveries:     POST %s/webhook (any path)\n", base)
+		fmt.Fprintf(env.stdout, "  state:          GET  %s/_state\n", base)
+		fmt.Fprintf(env.stdout, "  conform probes: --probe-applied '%s/_state#/processed/{event_id}' --probe-status '%s/_state#/status/{resource_id}'\n", base, base)
+	})
 }

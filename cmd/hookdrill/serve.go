@@ -88,35 +88,19 @@ func runServe(ctx context.Context, args []string, env *environ) error {
 		}
 		return err
 	}
-	ln, err := net.Listen("tcp", *addr)
-	if err != nil {
-		_ = srv.Close()
-		return fmt.Errorf("serve: %w", err)
+	runErr := listenAndServe(ctx, "serve", *addr, srv, func(base string) {
+		out := env.stdout
+		fmt.Fprintf(out, "hookdrill mock server on %s (clock %s, seed %d)\n", base, *clk, cfg.Seed)
+		fmt.Fprintf(out, "  Prolific API:   %s/api/v1/   (Authorization: Token %s)\n", base, orDefault(redactFlag(*token), "<any>"))
+		fmt.Fprintf(out, "  Respondent API: %s/v1/       (x-api-key, x-api-secret: %s)\n", base, orDefault(redactFlag(*apiKey), "<any>"))
+		fmt.Fprintf(out, "  Control API:    %s/_hookdrill/ (trigger: hookdrill trigger --server %s EVENT_TYPE)\n", base, base)
+		if *statePath != "" {
+			fmt.Fprintf(out, "  State file:     %s\n", *statePath)
+		}
+	})
+	if ctx.Err() != nil {
+		fmt.Fprintln(env.stdout, "shutting down")
 	}
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
-	serveErr := make(chan error, 1)
-	go func() { serveErr <- hs.Serve(ln) }()
-
-	base := "http://" + ln.Addr().String()
-	out := env.stdout
-	fmt.Fprintf(out, "hookdrill mock server on %s (clock %s, seed %d)\n", base, *clk, cfg.Seed)
-	fmt.Fprintf(out, "  Prolific API:   %s/api/v1/   (Authorization: Token %s)\n", base, orDefault(redactFlag(*token), "<any>"))
-	fmt.Fprintf(out, "  Respondent API: %s/v1/       (x-api-key, x-api-secret: %s)\n", base, orDefault(redactFlag(*apiKey), "<any>"))
-	fmt.Fprintf(out, "  Control API:    %s/_hookdrill/ (trigger: hookdrill trigger --server %s EVENT_TYPE)\n", base, base)
-	if *statePath != "" {
-		fmt.Fprintf(out, "  State file:     %s\n", *statePath)
-	}
-
-	var runErr error
-	select {
-	case <-ctx.Done():
-	case runErr = <-serveErr:
-		runErr = fmt.Errorf("serve: %w", runErr)
-	}
-	fmt.Fprintln(out, "shutting down")
-	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	_ = hs.Shutdown(sctx)
 	if *grace > 0 {
 		gctx, gcancel := context.WithTimeout(context.Background(), *grace)
 		_ = srv.Shutdown(gctx)
@@ -139,4 +123,28 @@ func redactFlag(v string) string {
 		return ""
 	}
 	return "(as given)"
+}
+
+// listenAndServe serves h on addr until ctx ends or serving fails, calling
+// ready with the base URL once it listens, then shuts the HTTP server down
+// (in-flight requests get 5 s). what names the command in errors.
+func listenAndServe(ctx context.Context, what, addr string, h http.Handler, ready func(base string)) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	hs := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- hs.Serve(ln) }()
+	ready("http://" + ln.Addr().String())
+	var runErr error
+	select {
+	case <-ctx.Done():
+	case err := <-serveErr:
+		runErr = fmt.Errorf("%s: %w", what, err)
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_ = hs.Shutdown(sctx)
+	return runErr
 }
