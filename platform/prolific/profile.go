@@ -8,6 +8,7 @@ import (
 // immutable and safe for concurrent use.
 type Profile struct {
 	opts Options
+	macs macCache
 }
 
 var _ hookdrill.Profile = (*Profile)(nil)

@@ -6,8 +6,10 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"hash"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/hookdrill/hookdrill"
@@ -38,6 +40,47 @@ const MalformedSignature = "!!not-base64!!"
 // receiver's verifier.
 func Signature(secret, timestamp string, body []byte) string {
 	return base64.StdEncoding.EncodeToString(mac(secret, timestamp, body))
+}
+
+// canonEventID is HeaderEventID as http.Header stores it.
+const canonEventID = "X-Event-Id"
+
+// maxCachedSecrets bounds how many secrets a Profile keeps HMAC states for.
+const maxCachedSecrets = 64
+
+// macCache reuses HMAC-SHA256 states per secret across attempts: a fresh
+// hmac.New per attempt costs two SHA-256 states and the key pads, a large
+// share of what signing allocates. Beyond maxCachedSecrets distinct
+// secrets it signs without caching.
+type macCache struct {
+	mu    sync.Mutex // guards pools
+	pools map[string]*sync.Pool
+}
+
+// signature is Signature, with a reused HMAC state.
+func (c *macCache) signature(secret, timestamp string, body []byte) string {
+	c.mu.Lock()
+	pool := c.pools[secret]
+	if pool == nil && len(c.pools) < maxCachedSecrets {
+		if c.pools == nil {
+			c.pools = make(map[string]*sync.Pool)
+		}
+		key := []byte(secret)
+		pool = &sync.Pool{New: func() any { return hmac.New(sha256.New, key) }}
+		c.pools[secret] = pool
+	}
+	c.mu.Unlock()
+	if pool == nil {
+		return Signature(secret, timestamp, body)
+	}
+	m := pool.Get().(hash.Hash)
+	m.Reset()
+	m.Write([]byte(timestamp))
+	m.Write(body)
+	var sum [sha256.Size]byte
+	out := base64.StdEncoding.EncodeToString(m.Sum(sum[:0]))
+	pool.Put(m)
+	return out
 }
 
 func mac(secret, timestamp string, body []byte) []byte {
@@ -101,21 +144,28 @@ func (p *Profile) Sign(in hookdrill.SignInput) (http.Header, error) {
 		return nil, errors.New("prolific: sign: SentAt is zero")
 	}
 	ts := p.FormatTimestamp(in.SentAt)
-	h := http.Header{}
-	h.Set("Content-Type", "application/json")
-	if p.opts.UserAgent != NoUserAgent {
-		h.Set("User-Agent", p.opts.UserAgent)
+	// One map and one backing array for the values: this runs for every
+	// attempt. Keys are written in their canonical form (canonicalHeaders).
+	h := make(http.Header, 6)
+	vals := make([]string, 0, 6)
+	set := func(k, v string) {
+		vals = append(vals, v)
+		h[k] = vals[len(vals)-1 : len(vals) : len(vals)]
 	}
-	h.Set(HeaderRequestTimestamp, ts)
-	h.Set(HeaderSignature, Signature(in.Secret, ts, in.Body))
+	set("Content-Type", "application/json")
+	if p.opts.UserAgent != NoUserAgent {
+		set("User-Agent", p.opts.UserAgent)
+	}
+	set(HeaderRequestTimestamp, ts)
+	set(HeaderSignature, p.macs.signature(in.Secret, ts, in.Body))
 	if in.Event.ID != "" {
-		h.Set(HeaderEventID, in.Event.ID)
+		set(canonEventID, in.Event.ID)
 	}
 	switch {
 	case p.opts.XTimestampPerAttempt:
-		h.Set(HeaderTimestamp, ts)
+		set(HeaderTimestamp, ts)
 	case !in.Event.CreatedAt.IsZero():
-		h.Set(HeaderTimestamp, p.FormatTimestamp(in.Event.CreatedAt))
+		set(HeaderTimestamp, p.FormatTimestamp(in.Event.CreatedAt))
 	}
 	return h, nil
 }
