@@ -2,6 +2,8 @@ package conform_test
 
 import (
 	"context"
+	"fmt"
+	"os"
 	"slices"
 	"sort"
 	"strings"
@@ -164,5 +166,40 @@ func BenchmarkSuite(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestREADMETables keeps the README's check and bug tables true: every
+// check with its severity, and every bug with exactly the checks that
+// catch it on each platform.
+func TestREADMETables(t *testing.T) {
+	data, err := os.ReadFile("../README.md")
+	require.NoError(t, err)
+	readme := string(data)
+	for _, p := range conform.Platforms() {
+		checks, err := conform.List(p)
+		require.NoError(t, err)
+		for _, c := range checks {
+			require.Contains(t, readme, "| `"+c.ID+"` | "+c.Severity+" |", "README checks table row for %s", c.ID)
+		}
+	}
+	cell := func(p string, name receiver.Bug) string {
+		for _, b := range receiver.Bugs(p) {
+			if b.Name == name {
+				return "`" + strings.Join(b.Fails, "`, `") + "`"
+			}
+		}
+		return "n/a"
+	}
+	seen := map[receiver.Bug]bool{}
+	for _, p := range conform.Platforms() {
+		for _, b := range receiver.Bugs(p) {
+			if seen[b.Name] {
+				continue
+			}
+			seen[b.Name] = true
+			row := fmt.Sprintf("| `%s` | %s | %s | %s |", b.Name, b.Summary, cell("prolific", b.Name), cell("respondent", b.Name))
+			require.Contains(t, readme, row, "README bug table row for %s", b.Name)
+		}
 	}
 }
