@@ -1,6 +1,6 @@
 # hookdrill build and test entry points. `make test` is what CI runs.
 GO       ?= go
-FUZZTIME ?= 3s
+FUZZTIME ?= 5000x
 BIN      ?= bin/hookdrill
 
 .PHONY: all test fmt-check vet lint unit fuzz-smoke build bench bench-compare fuzz clean
@@ -23,7 +23,7 @@ lint:
 unit:
 	$(GO) test -race -count=1 ./...
 
-## fuzz-smoke: every Fuzz target for $(FUZZTIME) (seed corpus plus fresh inputs)
+## fuzz-smoke: every Fuzz target for $(FUZZTIME) executions (seed corpus plus fresh inputs; a count, not a duration: see scripts/fuzz-smoke.sh)
 fuzz-smoke:
 	FUZZTIME=$(FUZZTIME) ./scripts/fuzz-smoke.sh
 
