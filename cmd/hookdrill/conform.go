@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -53,11 +52,8 @@ func runConform(ctx context.Context, args []string, env *environ) error {
 		fmt.Fprintln(env.stderr)
 		fs.PrintDefaults()
 	}
-	if err := parseArgs(fs, args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return usageErr("%v", err)
+	if help, err := parseCommand(fs, args); help || err != nil {
+		return err
 	}
 	if fs.NArg() > 0 {
 		return usageErr("conform takes no arguments, got %q", fs.Args())

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 
@@ -34,11 +33,8 @@ func runReceiver(ctx context.Context, args []string, env *environ) error {
 		fmt.Fprintln(env.stderr)
 		fs.PrintDefaults()
 	}
-	if err := parseArgs(fs, args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return usageErr("%v", err)
+	if help, err := parseCommand(fs, args); help || err != nil {
+		return err
 	}
 	if fs.NArg() > 0 {
 		return usageErr("receiver takes no arguments, got %q", fs.Args())

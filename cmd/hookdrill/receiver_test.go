@@ -86,3 +86,20 @@ func TestReceiverCommandBugAndUsage(t *testing.T) {
 		tassert.Equal(t, exitUsage, code, "%v: %s", args, errOut)
 	}
 }
+
+// Every command answers -h with its usage and exit 0, and an unknown flag
+// with exit 2.
+func TestEveryCommandHelpAndBadFlag(t *testing.T) {
+	for name := range commands() {
+		if name == "version" {
+			continue
+		}
+		t.Run(name, func(t *testing.T) {
+			_, errOut, code := runCLI(t, nil, name, "-h")
+			tassert.Equal(t, exitOK, code)
+			tassert.Contains(t, errOut, "usage: hookdrill "+name)
+			_, _, code = runCLI(t, nil, name, "--no-such-flag")
+			tassert.Equal(t, exitUsage, code)
+		})
+	}
+}

@@ -64,11 +64,8 @@ func runRun(ctx context.Context, args []string, env *environ) error {
 		fmt.Fprintln(env.stderr)
 		fs.PrintDefaults()
 	}
-	if err := parseArgs(fs, args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return usageErr("%v", err)
+	if help, err := parseCommand(fs, args); help || err != nil {
+		return err
 	}
 	if fs.NArg() == 0 {
 		fs.Usage()

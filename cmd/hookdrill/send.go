@@ -64,11 +64,8 @@ func runSend(ctx context.Context, args []string, env *environ) error {
 		fmt.Fprintln(env.stderr)
 		fs.PrintDefaults()
 	}
-	if err := parseArgs(fs, args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return usageErr("%v", err)
+	if help, err := parseCommand(fs, args); help || err != nil {
+		return err
 	}
 	if fs.NArg() != 1 {
 		fs.Usage()
@@ -297,6 +294,19 @@ func writeJournal(path string, j *hookdrill.Journal) error {
 
 // parseArgs parses fs from args, allowing flags after positional arguments
 // ("send EVENT --status X" as well as "send --status X EVENT").
+// parseCommand parses a command's arguments with parseArgs. help is true
+// when -h or --help was asked for (the usage has been printed: nothing else
+// to do); a parse error is a usage error (exit 2).
+func parseCommand(fs *flag.FlagSet, args []string) (help bool, err error) {
+	if err := parseArgs(fs, args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return true, nil
+		}
+		return false, usageErr("%v", err)
+	}
+	return false, nil
+}
+
 func parseArgs(fs *flag.FlagSet, args []string) error {
 	var flags, pos []string
 	for i := 0; i < len(args); i++ {

@@ -46,11 +46,8 @@ func runServe(ctx context.Context, args []string, env *environ) error {
 		fmt.Fprintln(env.stderr)
 		fs.PrintDefaults()
 	}
-	if err := parseArgs(fs, args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return usageErr("%v", err)
+	if help, err := parseCommand(fs, args); help || err != nil {
+		return err
 	}
 	if fs.NArg() != 0 {
 		fs.Usage()
