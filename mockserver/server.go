@@ -165,15 +165,11 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	s.mu.Lock()
 	s.closed = true
 	s.mu.Unlock()
-	done := make(chan struct{})
-	go func() { s.live.Wait(); close(done) }()
-	select {
-	case <-done:
-		return s.Close()
-	case <-ctx.Done():
+	if err := s.Wait(ctx); err != nil {
 		_ = s.Close()
-		return ctx.Err()
+		return err
 	}
+	return s.Close()
 }
 
 // Wait blocks until no delivery started by the server is live, or ctx ends.

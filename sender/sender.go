@@ -653,15 +653,11 @@ func (s *Sender) Close() error {
 // until ctx is done; then it closes the sender as Close does and returns
 // ctx's error.
 func (s *Sender) Shutdown(ctx context.Context) error {
-	done := make(chan struct{})
-	go func() { s.wg.Wait(); close(done) }()
-	select {
-	case <-done:
-		return s.Close()
-	case <-ctx.Done():
+	if err := s.Wait(ctx); err != nil {
 		_ = s.Close()
-		return ctx.Err()
+		return err
 	}
+	return s.Close()
 }
 
 // Wait blocks until no delivery is live or ctx is done.
