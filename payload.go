@@ -184,22 +184,22 @@ func parseValue(dec *json.Decoder, depth int) (any, error) {
 // EncodePython serialises v exactly like Python's json.dumps with default
 // arguments: ", " and ": " separators, every character outside printable
 // ASCII escaped as \uXXXX (surrogate pairs above U+FFFF), keys in order.
-func EncodePython(v any) ([]byte, error) {
-	var b bytes.Buffer
-	if err := encode(&b, v, pythonStyle, 0); err != nil {
-		return nil, err
-	}
-	return b.Bytes(), nil
-}
+func EncodePython(v any) ([]byte, error) { return encodeExact(v, pythonStyle) }
 
 // EncodeCompact serialises v exactly like JavaScript's JSON.stringify: no
 // whitespace, non-ASCII kept as UTF-8, keys in order.
-func EncodeCompact(v any) ([]byte, error) {
-	var b bytes.Buffer
-	if err := encode(&b, v, jsStyle, 0); err != nil {
+func EncodeCompact(v any) ([]byte, error) { return encodeExact(v, jsStyle) }
+
+// encodeExact encodes into a scratch buffer on the stack and returns a copy
+// of exactly the encoded length: the sender keeps every body for the
+// delivery's retries, so spare capacity would be kept too.
+func encodeExact(v any, s style) ([]byte, error) {
+	var scratch [1024]byte
+	b, err := appendValue(scratch[:0], v, s, 0)
+	if err != nil {
 		return nil, err
 	}
-	return b.Bytes(), nil
+	return bytes.Clone(b), nil
 }
 
 type style struct {
@@ -213,75 +213,72 @@ var (
 	jsStyle     = style{comma: ",", colon: ":"}
 )
 
-func encode(b *bytes.Buffer, v any, s style, depth int) error {
+func appendValue(b []byte, v any, s style, depth int) ([]byte, error) {
 	if depth > maxDepth {
-		return fmt.Errorf("encode JSON: nesting deeper than %d", maxDepth)
+		return b, fmt.Errorf("encode JSON: nesting deeper than %d", maxDepth)
 	}
+	var err error
 	switch t := v.(type) {
 	case nil:
-		b.WriteString("null")
+		b = append(b, "null"...)
 	case bool:
-		if t {
-			b.WriteString("true")
-		} else {
-			b.WriteString("false")
-		}
+		b = strconv.AppendBool(b, t)
 	case string:
-		writeString(b, t, s)
+		b = appendString(b, t, s)
 	case Secret:
-		writeString(b, string(t), s)
+		b = appendString(b, string(t), s)
 	case json.Number:
 		if !json.Valid([]byte(t)) {
-			return fmt.Errorf("encode JSON: invalid number %q", string(t))
+			return b, fmt.Errorf("encode JSON: invalid number %q", string(t))
 		}
-		b.WriteString(string(t))
+		b = append(b, t...)
 	case int:
-		b.WriteString(strconv.Itoa(t))
+		b = strconv.AppendInt(b, int64(t), 10)
 	case int64:
-		b.WriteString(strconv.FormatInt(t, 10))
+		b = strconv.AppendInt(b, t, 10)
 	case float64:
 		f, err := formatFloat(t, s)
 		if err != nil {
-			return err
+			return b, err
 		}
-		b.WriteString(f)
+		b = append(b, f...)
 	case Object:
-		b.WriteByte('{')
+		b = append(b, '{')
 		for i, f := range t {
 			if i > 0 {
-				b.WriteString(s.comma)
+				b = append(b, s.comma...)
 			}
-			writeString(b, f.Key, s)
-			b.WriteString(s.colon)
-			if err := encode(b, f.Value, s, depth+1); err != nil {
-				return err
+			b = appendString(b, f.Key, s)
+			b = append(b, s.colon...)
+			if b, err = appendValue(b, f.Value, s, depth+1); err != nil {
+				return b, err
 			}
 		}
-		b.WriteByte('}')
+		b = append(b, '}')
 	case []any:
-		b.WriteByte('[')
+		b = append(b, '[')
 		for i, e := range t {
 			if i > 0 {
-				b.WriteString(s.comma)
+				b = append(b, s.comma...)
 			}
-			if err := encode(b, e, s, depth+1); err != nil {
-				return err
+			if b, err = appendValue(b, e, s, depth+1); err != nil {
+				return b, err
 			}
 		}
-		b.WriteByte(']')
+		b = append(b, ']')
 	case []string:
-		b.WriteByte('[')
+		b = append(b, '[')
 		for i, e := range t {
 			if i > 0 {
-				b.WriteString(s.comma)
+				b = append(b, s.comma...)
 			}
-			writeString(b, e, s)
+			b = appendString(b, e, s)
 		}
-		b.WriteByte(']')
+		b = append(b, ']')
 	default:
-		return fmt.Errorf("encode JSON: unsupported type %T", v)
+		return b, fmt.Errorf("encode JSON: unsupported type %T", v)
 	}
-	return nil
+	return b, nil
 }
 
 func formatFloat(f float64, s style) (string, error) {
@@ -344,58 +341,64 @@ func formatFloat(f float64, s style) (string, error) {
 
 const hexDigits = "0123456789abcdef"
 
-func writeString(b *bytes.Buffer, str string, s style) {
-	b.WriteByte('"')
+// plainByte reports whether c is written as itself inside a JSON string in
+// style s: printable ASCII other than '"' and '\\' (and, for JavaScript,
+// DEL, which JSON.stringify leaves alone).
+func plainByte(c byte, s style) bool {
+	return c >= 0x20 && c != '"' && c != '\\' && (c < 0x7f || c == 0x7f && !s.asciiOnly)
+}
+
+func appendString(b []byte, str string, s style) []byte {
+	b = append(b, '"')
 	for i := 0; i < len(str); {
+		// Copy the run of bytes that need no escaping in one go.
+		j := i
+		for j < len(str) && plainByte(str[j], s) {
+			j++
+		}
+		b = append(b, str[i:j]...)
+		if i = j; i == len(str) {
+			break
+		}
 		c := str[i]
 		if c < utf8.RuneSelf {
 			switch c {
 			case '"':
-				b.WriteString(`\"`)
+				b = append(b, `\"`...)
 			case '\\':
-				b.WriteString(`\\`)
+				b = append(b, `\\`...)
 			case '\n':
-				b.WriteString(`\n`)
+				b = append(b, `\n`...)
 			case '\r':
-				b.WriteString(`\r`)
+				b = append(b, `\r`...)
 			case '\t':
-				b.WriteString(`\t`)
+				b = append(b, `\t`...)
 			case '\b':
-				b.WriteString(`\b`)
+				b = append(b, `\b`...)
 			case '\f':
-				b.WriteString(`\f`)
-			default:
-				if c < 0x20 || (s.asciiOnly && c == 0x7f) {
-					writeU(b, rune(c))
-				} else {
-					b.WriteByte(c)
-				}
+				b = append(b, `\f`...)
+			default: // other control characters, and DEL in Python's style
+				b = appendU(b, rune(c))
 			}
 			i++
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(str[i:])
 		// Invalid UTF-8 becomes U+FFFD, as both Python and JS see text.
-		if s.asciiOnly {
-			if r > 0xFFFF {
-				r1, r2 := utf16.EncodeRune(r)
-				writeU(b, r1)
-				writeU(b, r2)
-			} else {
-				writeU(b, r)
-			}
-		} else {
-			b.WriteRune(r)
+		switch {
+		case !s.asciiOnly:
+			b = utf8.AppendRune(b, r)
+		case r > 0xFFFF:
+			r1, r2 := utf16.EncodeRune(r)
+			b = appendU(appendU(b, r1), r2)
+		default:
+			b = appendU(b, r)
 		}
 		i += size
 	}
-	b.WriteByte('"')
+	return append(b, '"')
 }
 
-func writeU(b *bytes.Buffer, r rune) {
-	b.WriteString(`\u`)
-	b.WriteByte(hexDigits[(r>>12)&0xf])
-	b.WriteByte(hexDigits[(r>>8)&0xf])
-	b.WriteByte(hexDigits[(r>>4)&0xf])
-	b.WriteByte(hexDigits[r&0xf])
+func appendU(b []byte, r rune) []byte {
+	return append(b, '\\', 'u', hexDigits[(r>>12)&0xf], hexDigits[(r>>8)&0xf], hexDigits[(r>>4)&0xf], hexDigits[r&0xf])
 }

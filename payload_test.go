@@ -3,7 +3,9 @@ package hookdrill_test
 import (
 	"encoding/json"
 	"math"
+	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/hookdrill/hookdrill"
 	tassert "github.com/stretchr/testify/assert"
@@ -148,6 +150,36 @@ func FuzzParseObject(f *testing.F) {
 			back, err := hookdrill.ParseObject(b)
 			require.NoError(t, err)
 			require.Equal(t, o, back)
+		}
+	})
+}
+
+// FuzzEncodeString checks both string encoders on arbitrary input: the
+// output is one valid JSON string that decodes to the input (with each
+// invalid UTF-8 byte read as U+FFFD, as Python and JavaScript see text),
+// Python's is printable ASCII only, and JavaScript's escapes nothing but
+// quotes, backslashes and control characters.
+func FuzzEncodeString(f *testing.F) {
+	for _, s := range []string{"", "hello", "café 😀", "\x00\x1f\x7f\"\\", "\xff\xfe", "\u2028", "a\"b\\c\nd"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want := string([]rune(s))
+		py, err := hookdrill.EncodePython(s)
+		require.NoError(t, err)
+		js, err := hookdrill.EncodeCompact(s)
+		require.NoError(t, err)
+		for name, out := range map[string][]byte{"python": py, "js": js} {
+			var got string
+			require.NoError(t, json.Unmarshal(out, &got), "%s: %q", name, out)
+			require.Equal(t, want, got, "%s: %q", name, out)
+		}
+		for _, c := range py {
+			require.True(t, c >= 0x20 && c < 0x7f, "python output %q has byte %#x", py, c)
+		}
+		require.True(t, utf8.Valid(js), "js output %q", js)
+		if !strings.ContainsAny(want, "\"\\") && !strings.ContainsFunc(want, func(r rune) bool { return r < 0x20 }) {
+			require.Equal(t, `"`+want+`"`, string(js), "js escapes only what it must")
 		}
 	})
 }

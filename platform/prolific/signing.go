@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"hash"
 	"net/http"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -59,6 +60,17 @@ type macCache struct {
 
 // signature is Signature, with a reused HMAC state.
 func (c *macCache) signature(secret, timestamp string, body []byte) string {
+	buf := append(make([]byte, 0, len(timestamp)+sha256.Size+base64Len), timestamp...)
+	return string(c.appendSignature(buf[len(timestamp):], secret, buf, body))
+}
+
+// base64Len is the length of a SHA-256 MAC in standard base64.
+var base64Len = base64.StdEncoding.EncodedLen(sha256.Size)
+
+// appendSignature appends Signature(secret, timestamp, body) to dst. It
+// needs sha256.Size bytes of spare capacity in dst beyond what it appends
+// to avoid allocating.
+func (c *macCache) appendSignature(dst []byte, secret string, timestamp, body []byte) []byte {
 	c.mu.Lock()
 	pool := c.pools[secret]
 	if pool == nil && len(c.pools) < maxCachedSecrets {
@@ -70,17 +82,23 @@ func (c *macCache) signature(secret, timestamp string, body []byte) string {
 		c.pools[secret] = pool
 	}
 	c.mu.Unlock()
-	if pool == nil {
-		return Signature(secret, timestamp, body)
+	var m hash.Hash
+	if pool != nil {
+		m = pool.Get().(hash.Hash)
+		m.Reset()
+	} else {
+		m = hmac.New(sha256.New, []byte(secret))
 	}
-	m := pool.Get().(hash.Hash)
-	m.Reset()
-	m.Write([]byte(timestamp))
+	m.Write(timestamp)
 	m.Write(body)
-	var sum [sha256.Size]byte
-	out := base64.StdEncoding.EncodeToString(m.Sum(sum[:0]))
-	pool.Put(m)
-	return out
+	// The MAC goes after the base64 room, then is encoded into that room.
+	n := len(dst)
+	dst = m.Sum(slices.Grow(dst, base64Len+sha256.Size)[:n+base64Len])
+	if pool != nil {
+		pool.Put(m)
+	}
+	base64.StdEncoding.Encode(dst[n:n+base64Len], dst[n+base64Len:])
+	return dst[:n+base64Len]
 }
 
 func mac(secret, timestamp string, body []byte) []byte {
@@ -93,10 +111,15 @@ func mac(secret, timestamp string, body []byte) []byte {
 // FormatTimestamp renders t as the timestamp headers carry it: decimal
 // integer in Options.TimestampUnit since the Unix epoch.
 func (p *Profile) FormatTimestamp(t time.Time) string {
+	var buf [20]byte
+	return string(p.appendTimestamp(buf[:0], t))
+}
+
+func (p *Profile) appendTimestamp(b []byte, t time.Time) []byte {
 	if p.opts.TimestampUnit == time.Millisecond {
-		return strconv.FormatInt(t.UnixMilli(), 10)
+		return strconv.AppendInt(b, t.UnixMilli(), 10)
 	}
-	return strconv.FormatInt(t.Unix(), 10)
+	return strconv.AppendInt(b, t.Unix(), 10)
 }
 
 func (p *Profile) parseTimestamp(s string) (time.Time, error) {
@@ -143,9 +166,24 @@ func (p *Profile) Sign(in hookdrill.SignInput) (http.Header, error) {
 	if in.SentAt.IsZero() {
 		return nil, errors.New("prolific: sign: SentAt is zero")
 	}
-	ts := p.FormatTimestamp(in.SentAt)
-	// One map and one backing array for the values: this runs for every
-	// attempt. Keys are written in their canonical form (canonicalHeaders).
+	// The timestamps and the signature share one string, and the headers
+	// one map and one array of values: this runs for every attempt.
+	var buf [96]byte
+	b := p.appendTimestamp(buf[:0], in.SentAt)
+	nts := len(b)
+	b = p.macs.appendSignature(b, in.Secret, b, in.Body)
+	nsig := len(b)
+	switch {
+	case p.opts.XTimestampPerAttempt:
+	case !in.Event.CreatedAt.IsZero():
+		b = p.appendTimestamp(b, in.Event.CreatedAt)
+	}
+	str := string(b)
+	ts, sig, xts := str[:nts], str[nts:nsig], str[nsig:]
+	if p.opts.XTimestampPerAttempt {
+		xts = ts
+	}
+	// Keys are written in their canonical form (canonicalHeaders).
 	h := make(http.Header, 6)
 	vals := make([]string, 0, 6)
 	set := func(k, v string) {
@@ -157,15 +195,12 @@ func (p *Profile) Sign(in hookdrill.SignInput) (http.Header, error) {
 		set("User-Agent", p.opts.UserAgent)
 	}
 	set(HeaderRequestTimestamp, ts)
-	set(HeaderSignature, p.macs.signature(in.Secret, ts, in.Body))
+	set(HeaderSignature, sig)
 	if in.Event.ID != "" {
 		set(canonEventID, in.Event.ID)
 	}
-	switch {
-	case p.opts.XTimestampPerAttempt:
-		set(HeaderTimestamp, ts)
-	case !in.Event.CreatedAt.IsZero():
-		set(HeaderTimestamp, p.FormatTimestamp(in.Event.CreatedAt))
+	if xts != "" {
+		set(HeaderTimestamp, xts)
 	}
 	return h, nil
 }
