@@ -10,9 +10,12 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -40,10 +43,20 @@ type h1Client struct {
 }
 
 type h1Conn struct {
-	nc net.Conn
-	br *bufio.Reader
-	bw *bufio.Writer
+	nc  net.Conn
+	raw syscall.RawConn // nc's file descriptor, for plain TCP; nil for TLS
+	br  *bufio.Reader
+	wb  []byte // the request being written
+
+	// State of send's RawConn.Read callback, made once per connection.
+	ready   func(fd uintptr) bool
+	written int
+	werr    error
 }
+
+// maxKeptWriteBuffer bounds the request buffer a connection keeps between
+// requests; a larger body's buffer is dropped after use.
+const maxKeptWriteBuffer = 16 << 10
 
 func newH1Client(maxIdle int, tlsConf *tls.Config) *h1Client {
 	return &h1Client{
@@ -153,7 +166,9 @@ func (c *h1Client) dial(ctx context.Context, deadline time.Time, ep *endpoint) (
 		}
 		nc = tc
 	}
-	return &h1Conn{nc: nc, br: bufio.NewReaderSize(nc, 4096), bw: bufio.NewWriterSize(nc, 4096)}, nil
+	cn := &h1Conn{nc: nc, br: bufio.NewReaderSize(nc, 4096), wb: make([]byte, 0, 4096)}
+	cn.useRaw()
+	return cn, nil
 }
 
 // post sends one request and reads the answer, keeping at most maxBody
@@ -210,8 +225,12 @@ func (c *h1Client) exchange(ctx context.Context, deadline time.Time, cn *h1Conn,
 		defer stop()
 	}
 
-	writeRequest(cn.bw, ep, h, body)
-	if err := cn.bw.Flush(); err != nil {
+	cn.wb = appendRequest(cn.wb[:0], ep, h, body)
+	err = cn.send()
+	if cap(cn.wb) > maxKeptWriteBuffer {
+		cn.wb = make([]byte, 0, 4096)
+	}
+	if err != nil {
 		return res, false, err
 	}
 	if _, err := cn.br.Peek(1); err != nil {
@@ -469,18 +488,18 @@ func asciiEqualFold(b []byte, s string) bool {
 	return true
 }
 
-// writeRequest writes a POST the way net/http does: request line, Host,
-// User-Agent, Content-Length, then the other headers sorted by name.
-func writeRequest(w *bufio.Writer, ep *endpoint, h http.Header, body []byte) {
-	w.WriteString(ep.head)
+// appendRequest appends a POST the way net/http writes it: request line,
+// Host, User-Agent, Content-Length, then the other headers sorted by name.
+func appendRequest(b []byte, ep *endpoint, h http.Header, body []byte) []byte {
+	b = append(b, ep.head...)
 	if ua := h["User-Agent"]; len(ua) > 0 && ua[0] != "" { // h.Get("User-Agent")
-		w.WriteString("User-Agent: ")
-		w.WriteString(ua[0])
-		w.WriteString("\r\n")
+		b = append(b, "User-Agent: "...)
+		b = append(b, ua[0]...)
+		b = append(b, "\r\n"...)
 	}
-	w.WriteString("Content-Length: ")
-	writeUint(w, uint(len(body)))
-	w.WriteString("\r\n")
+	b = append(b, "Content-Length: "...)
+	b = strconv.AppendUint(b, uint64(len(body)), 10)
+	b = append(b, "\r\n"...)
 	var arr [16]string
 	keys := arr[:0]
 	for k := range h {
@@ -491,14 +510,14 @@ func writeRequest(w *bufio.Writer, ep *endpoint, h http.Header, body []byte) {
 	slices.Sort(keys)
 	for _, k := range keys {
 		for _, v := range h[k] {
-			w.WriteString(k)
-			w.WriteString(": ")
-			w.WriteString(headerValue(v))
-			w.WriteString("\r\n")
+			b = append(b, k...)
+			b = append(b, ": "...)
+			b = appendHeaderValue(b, v)
+			b = append(b, "\r\n"...)
 		}
 	}
-	w.WriteString("\r\n")
-	w.Write(body)
+	b = append(b, "\r\n"...)
+	return append(b, body...)
 }
 
 // framingHeader reports whether k is, canonicalised, one of the headers
@@ -525,27 +544,51 @@ func framingHeader(k string) bool {
 	return http.CanonicalHeaderKey(k) == name
 }
 
-func writeUint(w *bufio.Writer, n uint) {
-	if n >= 10 {
-		writeUint(w, n/10)
-	}
-	w.WriteByte(byte('0' + n%10))
-}
-
-// headerValue drops CR and LF so a value can never split the header block.
-func headerValue(v string) string {
+// appendHeaderValue appends v without CR and LF, so a value can never
+// split the header block.
+func appendHeaderValue(b []byte, v string) []byte {
 	for i := 0; i < len(v); i++ {
-		if v[i] == '\r' || v[i] == '\n' {
-			b := []byte(v)
-			n := 0
-			for _, c := range b {
-				if c != '\r' && c != '\n' {
-					b[n] = c
-					n++
-				}
-			}
-			return string(b[:n])
+		if c := v[i]; c != '\r' && c != '\n' {
+			b = append(b, c)
 		}
 	}
-	return v
+	return b
+}
+
+// send writes the request in cn.wb. On plain TCP it writes from inside
+// RawConn.Read and then waits there for the socket to become readable:
+// Go's own Read would first try a read that, right after the request went
+// out, finds nothing yet, and that costs a system call per exchange. The
+// readiness wait is armed before the write, so an answer that arrives at
+// once is not missed. Anything unusual (a request larger than the socket
+// takes at once, bytes already buffered, a spurious wake-up) falls back to
+// the ordinary calls, which behave the same, only slower.
+func (cn *h1Conn) send() error {
+	if cn.raw == nil || cn.br.Buffered() > 0 {
+		_, err := cn.nc.Write(cn.wb)
+		return err
+	}
+	cn.written, cn.werr = 0, nil
+	err := cn.raw.Read(cn.ready)
+	written, werr := cn.written, cn.werr
+	cn.werr = nil
+	switch {
+	case werr == syscall.EAGAIN:
+		// The socket's buffer is full: write the rest the ordinary way.
+		_, err := cn.nc.Write(cn.wb[written:])
+		return err
+	case werr != nil:
+		return &net.OpError{Op: "write", Net: "tcp", Source: cn.nc.LocalAddr(), Addr: cn.nc.RemoteAddr(), Err: os.NewSyscallError("write", werr)}
+	}
+	var oe *net.OpError
+	if errors.As(err, &oe) && oe.Op == "raw-read" {
+		c := *oe
+		if written < len(cn.wb) {
+			c.Op = "write" // the deadline passed or the connection closed before the request went out
+		} else {
+			c.Op = "read" // waiting for the answer is a read
+		}
+		err = &c
+	}
+	return err
 }

@@ -118,9 +118,9 @@ type Sender struct {
 	journal  *hookdrill.Journal
 	client   *http.Client // set when the user supplies one; otherwise h1 is used
 	h1       *h1Client
-	sem      chan struct{}
+	slots    *slots // bounds the exchanges in flight; queues the rest
 	seq      atomic.Uint64
-	workers  *workers // runs first attempts and simulated-clock attempts
+	workers  *workers // runs the attempts that cannot run where they start
 
 	mu       sync.Mutex // guards live, targets and policies, and orders closed with wg
 	closed   atomic.Bool
@@ -160,7 +160,7 @@ func New(cfg Config) (*Sender, error) {
 		clk:      cfg.Clock,
 		journal:  cfg.Journal,
 		client:   cfg.Client,
-		sem:      make(chan struct{}, cfg.Concurrency),
+		slots:    newSlots(cfg.Concurrency),
 		workers:  newWorkers(cfg.Concurrency),
 		targets:  make(map[string]*target),
 	}
@@ -358,8 +358,7 @@ func (s *Sender) Deliver(ctx context.Context, d Delivery) (*Handle, error) {
 	if d.Faults.Delay > 0 {
 		dl.schedule(1, dl.first, d.Faults.Delay)
 	} else {
-		// Hold keeps a simulated clock still until the attempt holds on its own.
-		s.workers.run(task{dl: dl, first: true, release: s.clk.Hold()})
+		dl.start(1, dl.first, false)
 	}
 	return dl.handle, nil
 }
@@ -454,7 +453,7 @@ func (dl *delivery) schedule(n int, due time.Time, wait time.Duration) {
 	if dl.finished {
 		return
 	}
-	dl.timer = dl.s.clk.AfterFunc(wait, func() { dl.start(n, due) })
+	dl.timer = dl.s.clk.AfterFunc(wait, func() { dl.start(n, due, true) })
 }
 
 // cancelPending ends a delivery whose next attempt is waiting on a timer.
@@ -465,62 +464,73 @@ func (dl *delivery) cancelPending() {
 	dl.mu.Unlock()
 	if t != nil && t.Stop() {
 		dl.finish(hookdrill.OutcomeCancelled, "cancelled while waiting to retry")
+		return
+	}
+	if dl.ctx.Err() != nil {
+		if t, ok := dl.s.slots.remove(dl); ok {
+			dl.finish(hookdrill.OutcomeCancelled, "cancelled while waiting for a free connection slot")
+			t.release()
+		}
 	}
 }
 
-// start runs on the clock's goroutine: it decides the wait that would
-// follow a failure (drawing jitter now, so the draw order is fixed), takes a
-// hold that promises nothing is scheduled before that instant, and runs the
-// HTTP exchange on its own goroutine so a simulated clock can keep firing
-// other deliveries' timers meanwhile.
-func (dl *delivery) start(n int, due time.Time) {
+// start works out attempt n, due at the clock instant due: the wait that
+// would follow a failure (drawing jitter now, so the draw order is fixed)
+// and a clock hold that promises nothing is scheduled before that wait
+// ends, so a simulated clock can keep firing other deliveries' timers
+// while the exchange runs. The attempt then runs when a connection slot is
+// free: on this goroutine if inline is set and the clock is real (a
+// timer's own goroutine), otherwise on a worker. start never blocks on the
+// exchange: Deliver and a simulated clock's goroutine call it.
+func (dl *delivery) start(n int, due time.Time, inline bool) {
 	dl.mu.Lock()
 	dl.timer = nil
 	dl.mu.Unlock()
+	s := dl.s
 	elapsed := due.Sub(dl.first)
 	wait, stop := dl.pol.Next(n, elapsed, hookdrill.OutcomeHTTPError, dl.rnd())
-	if dl.s.sim == nil {
-		// Already on a goroutine of our own (Deliver's or the timer's).
-		release := dl.s.clk.Hold()
-		defer release()
-		dl.attempt(n, due, wait, stop)
-		return
+	var release func()
+	if s.sim == nil {
+		release = s.clk.Hold()
+	} else {
+		horizon := due.Add(wait)
+		if stop {
+			horizon = due.Add(1 << 62) // schedules nothing
+		}
+		release = s.sim.HoldUntil(horizon)
+		inline = false
 	}
-	horizon := due.Add(wait)
-	if stop {
-		horizon = due.Add(1 << 62) // schedules nothing
+	t := task{dl: dl, n: n, due: due, wait: wait, stop: stop, release: release}
+	switch {
+	case !s.slots.take(t):
+		// Queued: the attempt that frees a slot runs it.
+	case inline:
+		t.run()
+	default:
+		s.workers.run(t)
 	}
-	dl.s.workers.run(task{dl: dl, n: n, due: due, wait: wait, stop: stop, release: dl.s.sim.HoldUntil(horizon)})
 }
 
-// attempt makes attempt n and either finishes the delivery or schedules the
-// next attempt.
-func (dl *delivery) attempt(n int, due time.Time, wait time.Duration, stopIfRetryable bool) {
+// attempt makes attempt n, holding a connection slot, and either finishes
+// the delivery or schedules the next attempt. It gives the slot up when
+// the exchange is over and returns the waiting task it handed the slot to,
+// if any, for the caller to run next.
+func (dl *delivery) attempt(n int, due time.Time, wait time.Duration, stopIfRetryable bool) (task, bool) {
 	s := dl.s
 	if err := dl.ctx.Err(); err != nil {
-		dl.finish(hookdrill.OutcomeCancelled, "cancelled before attempt "+fmt.Sprint(n))
-		return
+		dl.finish(hookdrill.OutcomeCancelled, "cancelled before attempt "+strconv.Itoa(n))
+		return s.slots.handOff()
 	}
 	if s.isClosed() {
-		dl.finish(hookdrill.OutcomeCancelled, "sender closed before attempt "+fmt.Sprint(n))
-		return
+		dl.finish(hookdrill.OutcomeCancelled, "sender closed before attempt "+strconv.Itoa(n))
+		return s.slots.handOff()
 	}
 	if h := dl.hooks().Active; h != nil && !h() {
 		dl.finish(hookdrill.OutcomeUndelivered, "the subscription is no longer active")
-		return
-	}
-	if done := dl.ctx.Done(); done == nil {
-		s.sem <- struct{}{}
-	} else {
-		select {
-		case s.sem <- struct{}{}:
-		case <-done:
-			dl.finish(hookdrill.OutcomeCancelled, "cancelled while waiting for a free connection slot")
-			return
-		}
+		return s.slots.handOff()
 	}
 	a := dl.exchange(n, due)
-	<-s.sem
+	next, handed := s.slots.handOff()
 	dl.lastDue = due
 
 	last := !a.Outcome.Retryable() || stopIfRetryable || s.isClosed() || dl.ctx.Err() != nil
@@ -539,13 +549,14 @@ func (dl *delivery) attempt(n int, due time.Time, wait time.Duration, stopIfRetr
 	}
 	if last {
 		dl.finish(a.Outcome, dl.reason(a, stopIfRetryable))
-		return
+		return next, handed
 	}
-	next := due.Add(wait)
+	at := due.Add(wait)
 	if s.sim == nil {
-		next = s.clk.Now().Add(wait) // on the wall clock the wait starts when the attempt ended
+		at = s.clk.Now().Add(wait) // on the wall clock the wait starts when the attempt ended
 	}
-	dl.schedule(n+1, next, next.Sub(s.clk.Now()))
+	dl.schedule(n+1, at, at.Sub(s.clk.Now()))
+	return next, handed
 }
 
 func (dl *delivery) reason(a *hookdrill.Attempt, cut bool) string {
@@ -624,9 +635,10 @@ func (dl *delivery) finish(last hookdrill.Outcome, reason string) {
 
 func (s *Sender) isClosed() bool { return s.closed.Load() }
 
-// Close stops accepting deliveries, cancels every retry that is waiting on
-// a timer (recording it as cancelled), and waits for attempts in flight to
-// finish; none of them schedules another. It is idempotent.
+// Close stops accepting deliveries, cancels every attempt that is waiting
+// on a retry timer or for a free connection slot (recording it as
+// cancelled), and waits for attempts in flight to finish; none of them
+// schedules another. It is idempotent.
 func (s *Sender) Close() error {
 	s.mu.Lock()
 	wasClosed := s.closed.Swap(true)
@@ -638,6 +650,10 @@ func (s *Sender) Close() error {
 	slices.Reverse(pending) // oldest first
 	for _, dl := range pending {
 		dl.cancelPending()
+	}
+	for _, t := range s.slots.drain() {
+		t.dl.finish(hookdrill.OutcomeCancelled, "sender closed before attempt "+strconv.Itoa(t.n))
+		t.release()
 	}
 	s.wg.Wait()
 	if !wasClosed {

@@ -46,7 +46,9 @@ type Faults struct {
 
 // Hooks let the owner of a delivery (the mock server) follow and steer it.
 // Every field is optional; hooks run on the delivery's goroutine and must
-// not block for long.
+// not block for long. In particular a hook must not wait for another
+// delivery to progress: when connection slots are all taken, the goroutine
+// running the hook is the one that runs the next queued attempt.
 type Hooks struct {
 	// Secret is asked for the signing key before every attempt, so a
 	// rotated secret signs later attempts. ok=false keeps Target.Secret.

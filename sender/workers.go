@@ -1,18 +1,17 @@
 package sender
 
 import (
+	"sync"
 	"sync/atomic"
 	"time"
 )
 
-// task is an attempt handed to a worker: with first set, delivery dl's
-// first attempt (start, due at dl.first); otherwise attempt n of dl as
-// start worked it out on a simulated clock. release ends the clock hold
-// taken for it. A task is passed by value: handing one over allocates
-// nothing.
+// task is attempt n of delivery dl, as start worked it out: due at the
+// clock instant due, followed after a failure by wait (or by nothing when
+// stop is set). release ends the clock hold taken for it. A task is passed
+// by value: handing one over allocates nothing.
 type task struct {
 	dl      *delivery
-	first   bool
 	n       int
 	due     time.Time
 	wait    time.Duration
@@ -20,14 +19,133 @@ type task struct {
 	release func()
 }
 
-func (t *task) run() {
-	defer t.release()
-	if t.first {
-		t.dl.start(1, t.dl.first)
-		return
+// run runs t, which holds a connection slot, and then each waiting task
+// the slot is handed to, until none is waiting.
+func (t task) run() {
+	for {
+		next, ok := t.dl.attempt(t.n, t.due, t.wait, t.stop)
+		t.release()
+		if !ok {
+			return
+		}
+		t = next
 	}
-	t.dl.attempt(t.n, t.due, t.wait, t.stop)
 }
+
+// slots bounds the exchanges in flight to Config.Concurrency. A task that
+// finds every slot taken waits in a FIFO queue, holding no goroutine; the
+// attempt that frees a slot hands it to the first waiter, and its goroutine
+// runs that task next. So however many deliveries are queued, at most
+// Concurrency goroutines run attempts, and a queued delivery costs a queue
+// node rather than a parked goroutine and its stack.
+type slots struct {
+	mu         sync.Mutex
+	free       int
+	head, tail *waiter
+	n          int                   // waiters queued
+	byDl       map[*delivery]*waiter // the waiters whose context can be cancelled
+	spare      []*waiter             // nodes kept for reuse
+}
+
+type waiter struct {
+	t          task
+	prev, next *waiter
+}
+
+func newSlots(n int) *slots {
+	return &slots{free: n, byDl: make(map[*delivery]*waiter)}
+}
+
+// take reserves a slot for t; if none is free it queues t and returns false.
+func (q *slots) take(t task) bool {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.free > 0 {
+		q.free--
+		return true
+	}
+	var w *waiter
+	if k := len(q.spare); k > 0 {
+		w, q.spare = q.spare[k-1], q.spare[:k-1]
+	} else {
+		w = new(waiter)
+	}
+	w.t, w.prev = t, q.tail
+	if q.tail != nil {
+		q.tail.next = w
+	} else {
+		q.head = w
+	}
+	q.tail = w
+	q.n++
+	if t.dl.ctx.Done() != nil {
+		q.byDl[t.dl] = w
+	}
+	return false
+}
+
+// handOff gives up the caller's slot: to the first waiting task, which the
+// caller must then run, or back to the free count.
+func (q *slots) handOff() (task, bool) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	w := q.head
+	if w == nil {
+		q.free++
+		return task{}, false
+	}
+	return q.unlink(w), true
+}
+
+// remove takes dl's task out of the queue, for a delivery whose context
+// was cancelled while it waited.
+func (q *slots) remove(dl *delivery) (task, bool) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	w := q.byDl[dl]
+	if w == nil {
+		return task{}, false
+	}
+	return q.unlink(w), true
+}
+
+// drain empties the queue and returns its tasks, oldest first.
+func (q *slots) drain() []task {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	ts := make([]task, 0, q.n)
+	for q.head != nil {
+		ts = append(ts, q.unlink(q.head))
+	}
+	return ts
+}
+
+// unlink removes w from the queue and returns its task. Called with q.mu held.
+func (q *slots) unlink(w *waiter) task {
+	if w.prev != nil {
+		w.prev.next = w.next
+	} else {
+		q.head = w.next
+	}
+	if w.next != nil {
+		w.next.prev = w.prev
+	} else {
+		q.tail = w.prev
+	}
+	q.n--
+	t := w.t
+	if t.dl.ctx.Done() != nil {
+		delete(q.byDl, t.dl)
+	}
+	*w = waiter{}
+	if len(q.spare) < maxSpareWaiters {
+		q.spare = append(q.spare, w)
+	}
+	return t
+}
+
+// maxSpareWaiters bounds the queue nodes kept for reuse.
+const maxSpareWaiters = 256
 
 // workers runs tasks on goroutines kept for reuse. An attempt needs a few
 // KiB of stack (signing, the HTTP exchange, the journal): a fresh goroutine
