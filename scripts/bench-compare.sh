@@ -7,4 +7,4 @@ if ! command -v wrk >/dev/null 2>&1; then
   echo "installing wrk (Debian package)"
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk
 fi
-HOOKDRILL_WRK=$(command -v wrk) go test -run '^$' -bench 'BenchmarkSenderThroughput' -benchtime 100000x -count 3 ./sender/
+HOOKDRILL_WRK=$(command -v wrk) go test -run '^$' -bench 'BenchmarkSenderThroughput' -benchtime 100000x -count 5 ./sender/

@@ -11,6 +11,11 @@
 // real and use wall time for timeouts, latency and signature timestamps
 // (receivers check freshness against their own wall clock).
 //
+// At most Config.Concurrency exchanges are in flight at once. Further
+// attempts wait their turn in FIFO order without holding a goroutine, so
+// a burst of many thousand deliveries costs memory, not goroutines; a
+// context cancelled meanwhile, or Close, ends them as cancelled.
+//
 // A receiver that hangs, resets, redirects, answers garbage or an enormous
 // body produces a recorded Outcome, never a panic or a stuck sender.
 package sender
