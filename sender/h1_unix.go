@@ -31,6 +31,9 @@ func (cn *h1Conn) writeThenWait(fd uintptr) bool {
 		case err != nil:
 			cn.werr = err
 			return true
+		case n <= 0:
+			cn.werr = syscall.EAGAIN // nothing taken: let the ordinary Write deal with it
+			return true
 		}
 		cn.written += n
 	}

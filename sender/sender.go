@@ -456,8 +456,9 @@ func (dl *delivery) schedule(n int, due time.Time, wait time.Duration) {
 	dl.timer = dl.s.clk.AfterFunc(wait, func() { dl.start(n, due, true) })
 }
 
-// cancelPending ends a delivery whose next attempt is waiting on a timer.
-// An attempt in flight notices cancellation by itself.
+// cancelPending ends a delivery whose next attempt is waiting on a timer
+// or, once its context is done, for a free connection slot. An attempt in
+// flight notices cancellation by itself.
 func (dl *delivery) cancelPending() {
 	dl.mu.Lock()
 	t := dl.timer

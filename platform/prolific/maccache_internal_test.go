@@ -3,6 +3,7 @@ package prolific
 import (
 	"fmt"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 
@@ -23,7 +24,15 @@ func TestCanonicalHeaderNames(t *testing.T) {
 // secrets than the cache holds, and from many goroutines at once.
 func TestMacCacheMatchesSignature(t *testing.T) {
 	var c macCache
-	require.Equal(t, "6iTRldQeMNnPzBW9EfKNNkjzA2IYR/gepfWdrA1UKAs=", c.signature("cGNqFPb6y0RT3XO9XVSessBDYIbHQ-test", "1767225600",
+	// signature appends after a prefix, as Sign does after the timestamp.
+	signature := func(secret, ts string, body []byte) string {
+		out := string(c.appendSignature([]byte("prefix:"), secret, []byte(ts), body))
+		if rest, ok := strings.CutPrefix(out, "prefix:"); ok {
+			return rest
+		}
+		return "prefix lost: " + out
+	}
+	require.Equal(t, "6iTRldQeMNnPzBW9EfKNNkjzA2IYR/gepfWdrA1UKAs=", signature("cGNqFPb6y0RT3XO9XVSessBDYIbHQ-test", "1767225600",
 		[]byte(`{"resource_id": "6394cee383e14a167638b3a1", "event_type": "submission.status.change", "participant_id": "5f0c1c2d3e4f5a6b7c8d9e0f", "status": "AWAITING REVIEW"}`)))
 	var wg sync.WaitGroup
 	for g := 0; g < 8; g++ {
@@ -34,7 +43,7 @@ func TestMacCacheMatchesSignature(t *testing.T) {
 				secret := fmt.Sprintf("%0*d", i%130, i)
 				body := []byte(fmt.Sprintf(`{"n": %d, "g": %d}`, i, g))
 				ts := fmt.Sprint(1767225600 + i)
-				if got, want := c.signature(secret, ts, body), Signature(secret, ts, body); got != want {
+				if got, want := signature(secret, ts, body), Signature(secret, ts, body); got != want {
 					t.Errorf("secret %d: cached %s, fresh %s", i, got, want)
 					return
 				}

@@ -58,12 +58,6 @@ type macCache struct {
 	pools map[string]*sync.Pool
 }
 
-// signature is Signature, with a reused HMAC state.
-func (c *macCache) signature(secret, timestamp string, body []byte) string {
-	buf := append(make([]byte, 0, len(timestamp)+sha256.Size+base64Len), timestamp...)
-	return string(c.appendSignature(buf[len(timestamp):], secret, buf, body))
-}
-
 // base64Len is the length of a SHA-256 MAC in standard base64.
 var base64Len = base64.StdEncoding.EncodedLen(sha256.Size)
 
@@ -173,9 +167,7 @@ func (p *Profile) Sign(in hookdrill.SignInput) (http.Header, error) {
 	nts := len(b)
 	b = p.macs.appendSignature(b, in.Secret, b, in.Body)
 	nsig := len(b)
-	switch {
-	case p.opts.XTimestampPerAttempt:
-	case !in.Event.CreatedAt.IsZero():
+	if !p.opts.XTimestampPerAttempt && !in.Event.CreatedAt.IsZero() {
 		b = p.appendTimestamp(b, in.Event.CreatedAt)
 	}
 	str := string(b)
