@@ -49,6 +49,8 @@ type HTTPRequest struct {
 }
 
 // HTTPResponse records an answer; Body holds at most the first KiB.
+// Records are read-only: the sender shares one Header map between the
+// attempts whose answers had byte-identical heads.
 type HTTPResponse struct {
 	Status        int         `json:"status"`
 	Header        http.Header `json:"header,omitempty"`

@@ -46,7 +46,8 @@ type h1Conn struct {
 	nc  net.Conn
 	raw syscall.RawConn // nc's file descriptor, for plain TCP; nil for TLS
 	br  *bufio.Reader
-	wb  []byte // the request being written
+	wb  []byte    // the request being written
+	hc  headCache // the last simple answer's head
 
 	// State of send's RawConn.Read callback, made once per connection.
 	ready   func(fd uintptr) bool
@@ -236,7 +237,7 @@ func (c *h1Client) exchange(ctx context.Context, deadline time.Time, cn *h1Conn,
 	if _, err := cn.br.Peek(1); err != nil {
 		return res, false, err
 	}
-	if res, ok, err := readSimpleResponse(cn.br, maxBody); ok {
+	if res, ok, err := readSimpleResponse(cn.br, maxBody, &cn.hc); ok {
 		return res, true, err
 	}
 	var resp *http.Response
@@ -286,30 +287,91 @@ const maxSimpleHeaders = 16
 // one http.ReadResponse and the generic path would produce. ok=false means
 // the answer is not of that form and nothing has been consumed; the caller
 // then parses it with net/http.
-func readSimpleResponse(br *bufio.Reader, maxBody int64) (res exchangeResult, ok bool, err error) {
+//
+// hc, when not nil, holds the connection's last simple head: a receiver
+// answers most requests with byte-identical heads (the same status and
+// headers, the same Date within a second), and such a head reuses the
+// parsed status, length and header map, which the journal then shares
+// between attempts (recorded headers are read-only).
+func readSimpleResponse(br *bufio.Reader, maxBody int64, hc *headCache) (res exchangeResult, ok bool, err error) {
 	buf, _ := br.Peek(br.Buffered())
 	end := bytes.Index(buf, crlf2)
 	if end < 0 {
 		return res, false, nil
 	}
 	head := buf[:end+2] // every line with its CRLF
+	var h simpleHead
+	if hc != nil && hc.hdr != nil && bytes.Equal(head, hc.raw) {
+		h = hc.simpleHead
+	} else if h, ok = parseSimpleHead(head); !ok {
+		return res, false, nil
+	} else if hc != nil {
+		hc.raw, hc.simpleHead = append(hc.raw[:0], head...), h
+	}
+	status, clen, hdr := h.status, h.clen, h.hdr
+	noBody := status == 204 || status == 304
+	br.Discard(len(head) + 2)
+	res.got, res.status, res.header = true, status, hdr
+	res.keep = true
+	if noBody || clen == 0 {
+		res.body = []byte{}
+		return res, true, nil
+	}
+	if clen > maxBody || clen > maxSimpleBody {
+		raw, more, rerr := readLimited(&exactReader{r: br, n: clen}, maxBody)
+		res.body, res.truncated = raw, more
+		res.keep = rerr == nil && !more
+		if rerr != nil {
+			return res, true, &errAfterHeaders{rerr}
+		}
+		return res, true, nil
+	}
+	b := make([]byte, clen)
+	k, rerr := io.ReadFull(br, b)
+	res.body = b[:k]
+	if rerr != nil {
+		if rerr == io.EOF {
+			rerr = io.ErrUnexpectedEOF
+		}
+		res.keep = false
+		return res, true, &errAfterHeaders{rerr}
+	}
+	return res, true, nil
+}
+
+// simpleHead is what readSimpleResponse takes from a head.
+type simpleHead struct {
+	status int
+	clen   int64 // -1 when there is no Content-Length
+	hdr    http.Header
+}
+
+// headCache is a connection's last simple head, raw and parsed.
+type headCache struct {
+	raw []byte
+	simpleHead
+}
+
+// parseSimpleHead parses head, the status line and header lines each with
+// its CRLF, if it is of the form readSimpleResponse handles.
+func parseSimpleHead(head []byte) (h simpleHead, ok bool) {
 	nl := bytes.IndexByte(head, '\n')
 	if nl < 1 || head[nl-1] != '\r' {
-		return res, false, nil
+		return h, false
 	}
 	line := head[:nl-1]
 	if len(line) < 12 || string(line[:9]) != "HTTP/1.1 " || (len(line) > 12 && line[12] != ' ') {
-		return res, false, nil
+		return h, false
 	}
 	status := 0
 	for _, c := range line[9:12] {
 		if c < '0' || c > '9' {
-			return res, false, nil
+			return h, false
 		}
 		status = status*10 + int(c-'0')
 	}
 	if status < 200 {
-		return res, false, nil
+		return h, false
 	}
 
 	// First pass: validate every line and find keys and values.
@@ -320,48 +382,48 @@ func readSimpleResponse(br *bufio.Reader, maxBody int64) (res exchangeResult, ok
 	for rest := head[nl+1:]; len(rest) > 0; {
 		nl := bytes.IndexByte(rest, '\n')
 		if nl < 1 || rest[nl-1] != '\r' || n == maxSimpleHeaders {
-			return res, false, nil
+			return h, false
 		}
 		line, next := rest[:nl-1], rest[nl+1:]
 		rest = next
 		colon := bytes.IndexByte(line, ':')
 		if colon < 1 {
-			return res, false, nil
+			return h, false
 		}
 		k, v := line[:colon], line[colon+1:]
 		for _, c := range k {
 			if !tokenByte(c) {
-				return res, false, nil
+				return h, false
 			}
 		}
 		for _, c := range v {
 			if c < ' ' && c != '\t' || c == 0x7f {
-				return res, false, nil
+				return h, false
 			}
 		}
 		v = trimSpaceTab(v)
 		switch {
 		case asciiEqualFold(k, "Content-Length"):
 			if clen >= 0 || len(v) == 0 || len(v) > 18 {
-				return res, false, nil
+				return h, false
 			}
 			clen = 0
 			for _, c := range v {
 				if c < '0' || c > '9' {
-					return res, false, nil
+					return h, false
 				}
 				clen = clen*10 + int64(c-'0')
 			}
 		case asciiEqualFold(k, "Transfer-Encoding"), asciiEqualFold(k, "Connection"),
 			asciiEqualFold(k, "Trailer"), asciiEqualFold(k, "Pragma"):
-			return res, false, nil
+			return h, false
 		}
 		fields[n] = field{k, v}
 		n++
 	}
 	noBody := status == 204 || status == 304
 	if clen < 0 && !noBody {
-		return res, false, nil // delimited by the connection's close
+		return h, false // delimited by the connection's close
 	}
 
 	// Second pass: one string holds every canonical key and value.
@@ -396,33 +458,7 @@ func readSimpleResponse(br *bufio.Reader, maxBody int64) (res exchangeResult, ok
 		vals[i] = v
 		hdr[k] = vals[i : i+1 : i+1]
 	}
-	br.Discard(len(head) + 2)
-	res.got, res.status, res.header = true, status, hdr
-	res.keep = true
-	if noBody || clen == 0 {
-		res.body = []byte{}
-		return res, true, nil
-	}
-	if clen > maxBody || clen > maxSimpleBody {
-		raw, more, rerr := readLimited(&exactReader{r: br, n: clen}, maxBody)
-		res.body, res.truncated = raw, more
-		res.keep = rerr == nil && !more
-		if rerr != nil {
-			return res, true, &errAfterHeaders{rerr}
-		}
-		return res, true, nil
-	}
-	b := make([]byte, clen)
-	k, rerr := io.ReadFull(br, b)
-	res.body = b[:k]
-	if rerr != nil {
-		if rerr == io.EOF {
-			rerr = io.ErrUnexpectedEOF
-		}
-		res.keep = false
-		return res, true, &errAfterHeaders{rerr}
-	}
-	return res, true, nil
+	return simpleHead{status: status, clen: clen, hdr: hdr}, true
 }
 
 var crlf2 = []byte("\r\n\r\n")

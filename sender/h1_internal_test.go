@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"io"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -35,11 +36,26 @@ func generic(t testing.TB, raw string, maxBody int64) (exchangeResult, error) {
 	return res, nil
 }
 
-// fast parses raw with readSimpleResponse; ok=false when it declines.
-func fast(raw string, maxBody int64) (exchangeResult, bool, error) {
-	br := bufio.NewReaderSize(strings.NewReader(raw), 4096)
-	br.Peek(1)
-	return readSimpleResponse(br, maxBody)
+// fast parses raw with readSimpleResponse; ok=false when it declines. It
+// parses raw twice, the second time through the head cache the first
+// filled, and fails t unless both agree.
+func fast(t testing.TB, raw string, maxBody int64) (exchangeResult, bool, error) {
+	t.Helper()
+	var hc headCache
+	parse := func() (exchangeResult, bool, error) {
+		br := bufio.NewReaderSize(strings.NewReader(raw), 4096)
+		br.Peek(1)
+		return readSimpleResponse(br, maxBody, &hc)
+	}
+	res, ok, err := parse()
+	if ok {
+		require.NotNil(t, hc.hdr, "an accepted head is cached")
+	}
+	again, ok2, err2 := parse()
+	require.Equal(t, ok, ok2, "%q", raw)
+	require.Equal(t, res, again, "%q: cached head", raw)
+	require.Equal(t, err, err2, "%q: cached head", raw)
+	return res, ok, err
 }
 
 // Whenever readSimpleResponse accepts an answer, it produces what
@@ -80,7 +96,7 @@ func TestReadSimpleResponseMatchesNetHTTP(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(strings.SplitN(tt.raw, "\r\n", 2)[0], func(t *testing.T) {
-			got, ok, gotErr := fast(tt.raw, 1024)
+			got, ok, gotErr := fast(t, tt.raw, 1024)
 			require.Equal(t, tt.accept, ok)
 			if !ok {
 				return
@@ -96,7 +112,7 @@ func TestReadSimpleResponseMatchesNetHTTP(t *testing.T) {
 func TestReadSimpleResponseTruncates(t *testing.T) {
 	for _, n := range []int{10, 100 << 10} {
 		raw := "HTTP/1.1 200 OK\r\nContent-Length: " + strconv.Itoa(n) + "\r\n\r\n" + strings.Repeat("y", n)
-		got, ok, err := fast(raw, 8)
+		got, ok, err := fast(t, raw, 8)
 		require.True(t, ok)
 		want, wantErr := generic(t, raw, 8)
 		tassert.Equal(t, want, got)
@@ -113,7 +129,7 @@ func FuzzReadSimpleResponse(f *testing.F) {
 	f.Add([]byte("HTTP/1.1 204 No Content\r\nX-A: 1\r\nx-a: 2\r\n\r\n"))
 	f.Add([]byte("HTTP/1.1 404 Not Found\r\nContent-Type: text/plain\r\nContent-Length: 9\r\n\r\nnot found"))
 	f.Fuzz(func(t *testing.T, raw []byte) {
-		got, ok, gotErr := fast(string(raw), 64)
+		got, ok, gotErr := fast(t, string(raw), 64)
 		if !ok {
 			return
 		}
@@ -121,4 +137,40 @@ func FuzzReadSimpleResponse(f *testing.F) {
 		require.Equal(t, want, got, "%q", raw)
 		require.Equal(t, wantErr, gotErr, "%q", raw)
 	})
+}
+
+// The head cache serves only a byte-identical head: any change, however
+// small, is parsed afresh, and an answer the fast path declines leaves the
+// cache as it was.
+func TestHeadCacheReparsesAChangedHead(t *testing.T) {
+	answers := []string{
+		"HTTP/1.1 200 OK\r\nDate: Sun, 29 Nov 2026 19:54:42 GMT\r\nContent-Length: 0\r\n\r\n",
+		"HTTP/1.1 200 OK\r\nDate: Sun, 29 Nov 2026 19:54:42 GMT\r\nContent-Length: 0\r\n\r\n",
+		"HTTP/1.1 200 OK\r\nDate: Sun, 29 Nov 2026 19:54:43 GMT\r\nContent-Length: 0\r\n\r\n",
+		"HTTP/1.1 500 Internal Server Error\r\nDate: Sun, 29 Nov 2026 19:54:43 GMT\r\nContent-Length: 3\r\n\r\nbad",
+		"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+		"HTTP/1.1 500 Internal Server Error\r\nDate: Sun, 29 Nov 2026 19:54:43 GMT\r\nContent-Length: 3\r\n\r\nbad",
+	}
+	var hc headCache
+	var prev http.Header
+	for i, raw := range answers {
+		br := bufio.NewReaderSize(strings.NewReader(raw), 4096)
+		br.Peek(1)
+		got, ok, err := readSimpleResponse(br, 1024, &hc)
+		if i == 4 {
+			require.False(t, ok, "chunked answers go to net/http")
+			require.Contains(t, string(hc.raw), "500", "a declined answer leaves the cache alone")
+			continue
+		}
+		require.True(t, ok, raw)
+		want, wantErr := generic(t, raw, 1024)
+		tassert.Equal(t, want, got, raw)
+		tassert.Equal(t, wantErr, err, raw)
+		if i == 1 || i == 5 {
+			tassert.Equal(t, reflect.ValueOf(prev).Pointer(), reflect.ValueOf(got.header).Pointer(), "an identical head shares the parsed header map")
+		} else if prev != nil {
+			tassert.NotEqual(t, reflect.ValueOf(prev).Pointer(), reflect.ValueOf(got.header).Pointer(), "a changed head gets its own map")
+		}
+		prev = got.header
+	}
 }

@@ -26,7 +26,9 @@ func TestMacCacheMatchesSignature(t *testing.T) {
 	var c macCache
 	// signature appends after a prefix, as Sign does after the timestamp.
 	signature := func(secret, ts string, body []byte) string {
-		out := string(c.appendSignature([]byte("prefix:"), secret, []byte(ts), body))
+		st := c.get(secret)
+		out := string(st.appendSignature([]byte("prefix:"), []byte(ts), body))
+		st.release()
 		if rest, ok := strings.CutPrefix(out, "prefix:"); ok {
 			return rest
 		}

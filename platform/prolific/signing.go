@@ -58,13 +58,19 @@ type macCache struct {
 	pools map[string]*sync.Pool
 }
 
+// macState is an HMAC state for one secret, with scratch room for the
+// bytes of the headers Sign writes (timestamps and signature).
+type macState struct {
+	h    hash.Hash
+	pool *sync.Pool // where it goes back to; nil when not cached
+	buf  [96]byte
+}
+
 // base64Len is the length of a SHA-256 MAC in standard base64.
 var base64Len = base64.StdEncoding.EncodedLen(sha256.Size)
 
-// appendSignature appends Signature(secret, timestamp, body) to dst. It
-// needs sha256.Size bytes of spare capacity in dst beyond what it appends
-// to avoid allocating.
-func (c *macCache) appendSignature(dst []byte, secret string, timestamp, body []byte) []byte {
+// get returns a reset HMAC state for secret; release it when done.
+func (c *macCache) get(secret string) *macState {
 	c.mu.Lock()
 	pool := c.pools[secret]
 	if pool == nil && len(c.pools) < maxCachedSecrets {
@@ -72,25 +78,35 @@ func (c *macCache) appendSignature(dst []byte, secret string, timestamp, body []
 			c.pools = make(map[string]*sync.Pool)
 		}
 		key := []byte(secret)
-		pool = &sync.Pool{New: func() any { return hmac.New(sha256.New, key) }}
+		pool = &sync.Pool{}
+		pool.New = func() any { return &macState{h: hmac.New(sha256.New, key), pool: pool} }
 		c.pools[secret] = pool
 	}
 	c.mu.Unlock()
-	var m hash.Hash
-	if pool != nil {
-		m = pool.Get().(hash.Hash)
-		m.Reset()
-	} else {
-		m = hmac.New(sha256.New, []byte(secret))
+	if pool == nil {
+		return &macState{h: hmac.New(sha256.New, []byte(secret))}
 	}
-	m.Write(timestamp)
-	m.Write(body)
+	st := pool.Get().(*macState)
+	st.h.Reset()
+	return st
+}
+
+// release returns st to its pool; st must not be used afterwards.
+func (st *macState) release() {
+	if st.pool != nil {
+		st.pool.Put(st)
+	}
+}
+
+// appendSignature appends Signature(secret, timestamp, body) to dst. It
+// needs sha256.Size bytes of spare capacity in dst beyond what it appends
+// to avoid allocating.
+func (st *macState) appendSignature(dst, timestamp, body []byte) []byte {
+	st.h.Write(timestamp)
+	st.h.Write(body)
 	// The MAC goes after the base64 room, then is encoded into that room.
 	n := len(dst)
-	dst = m.Sum(slices.Grow(dst, base64Len+sha256.Size)[:n+base64Len])
-	if pool != nil {
-		pool.Put(m)
-	}
+	dst = st.h.Sum(slices.Grow(dst, base64Len+sha256.Size)[:n+base64Len])
 	base64.StdEncoding.Encode(dst[n:n+base64Len], dst[n+base64Len:])
 	return dst[:n+base64Len]
 }
@@ -162,15 +178,16 @@ func (p *Profile) Sign(in hookdrill.SignInput) (http.Header, error) {
 	}
 	// The timestamps and the signature share one string, and the headers
 	// one map and one array of values: this runs for every attempt.
-	var buf [96]byte
-	b := p.appendTimestamp(buf[:0], in.SentAt)
+	st := p.macs.get(in.Secret)
+	b := p.appendTimestamp(st.buf[:0], in.SentAt)
 	nts := len(b)
-	b = p.macs.appendSignature(b, in.Secret, b, in.Body)
+	b = st.appendSignature(b, b, in.Body)
 	nsig := len(b)
 	if !p.opts.XTimestampPerAttempt && !in.Event.CreatedAt.IsZero() {
 		b = p.appendTimestamp(b, in.Event.CreatedAt)
 	}
 	str := string(b)
+	st.release()
 	ts, sig, xts := str[:nts], str[nts:nsig], str[nsig:]
 	if p.opts.XTimestampPerAttempt {
 		xts = ts
