@@ -616,6 +616,9 @@ func (cn *h1Conn) send() error {
 	case werr != nil:
 		return &net.OpError{Op: "write", Net: "tcp", Source: cn.nc.LocalAddr(), Addr: cn.nc.RemoteAddr(), Err: os.NewSyscallError("write", werr)}
 	}
+	if err == nil {
+		return nil
+	}
 	var oe *net.OpError
 	if errors.As(err, &oe) && oe.Op == "raw-read" {
 		c := *oe
