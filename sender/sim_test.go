@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"runtime"
 	"strings"
 	"testing"
@@ -183,8 +184,9 @@ func BenchmarkPendingRetryMemory(b *testing.B) {
 		var mid, end runtime.MemStats
 		runtime.ReadMemStats(&mid)
 		copies := make([]hookdrill.Entry, len(snap))
+		shared := map[uintptr]http.Header{}
 		for k, e := range snap {
-			copies[k] = deepCopy(e)
+			copies[k] = deepCopy(e, shared)
 		}
 		runtime.GC()
 		runtime.ReadMemStats(&end)
@@ -201,8 +203,9 @@ func BenchmarkPendingRetryMemory(b *testing.B) {
 func randFor(i uint64) *rand.Rand { return rand.New(rand.NewPCG(i, 99)) }
 
 // deepCopy copies an attempt entry with fresh strings and header maps, to
-// measure what the journal retains per entry.
-func deepCopy(e hookdrill.Entry) hookdrill.Entry {
+// measure what the journal retains per entry. A response header map the
+// sender shares between attempts is copied once (shared maps, by identity).
+func deepCopy(e hookdrill.Entry, shared map[uintptr]http.Header) hookdrill.Entry {
 	if e.Attempt == nil {
 		return e
 	}
@@ -212,7 +215,11 @@ func deepCopy(e hookdrill.Entry) hookdrill.Entry {
 	a.EventID, a.DeliveryID, a.ResourceID = strings.Clone(a.EventID), strings.Clone(a.DeliveryID), strings.Clone(a.ResourceID)
 	if a.Response != nil {
 		r := *a.Response
-		r.Header = r.Header.Clone()
+		id := reflect.ValueOf(r.Header).Pointer()
+		if _, ok := shared[id]; !ok {
+			shared[id] = r.Header.Clone()
+		}
+		r.Header = shared[id]
 		r.Body = strings.Clone(r.Body)
 		a.Response = &r
 	}
