@@ -59,9 +59,11 @@ func runReceiver(ctx context.Context, args []string, env *environ) error {
 		what = "deliberately broken (" + joinBugs(bugs) + ")"
 	}
 	return listenAndServe(ctx, "receiver", *addr, rcv, func(base string) {
-		fmt.Fprintf(env.stdout, "hookdrill %s %s reference receiver on %s (secret %s)\n", what, *plat, base, hookdrill.Redact(*secret))
-		fmt.Fprintf(env.stdout, "  deliveries:     POST %s/webhook (any path)\n", base)
-		fmt.Fprintf(env.stdout, "  state:          GET  %s/_state\n", base)
-		fmt.Fprintf(env.stdout, "  conform probes: --probe-applied '%s/_state#/processed/{event_id}' --probe-status '%s/_state#/status/{resource_id}'\n", base, base)
+		// One write, so whoever watches the output sees the banner whole.
+		fmt.Fprintf(env.stdout, "hookdrill %s %s reference receiver on %s (secret %s)\n"+
+			"  deliveries:     POST %s/webhook (any path)\n"+
+			"  state:          GET  %s/_state\n"+
+			"  conform probes: --probe-applied '%s/_state#/processed/{event_id}' --probe-status '%s/_state#/status/{resource_id}'\n",
+			what, *plat, base, hookdrill.Redact(*secret), base, base, base, base)
 	})
 }

@@ -5,9 +5,11 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/hookdrill/hookdrill/clock"
@@ -86,14 +88,16 @@ func runServe(ctx context.Context, args []string, env *environ) error {
 		return err
 	}
 	runErr := listenAndServe(ctx, "serve", *addr, srv, func(base string) {
-		out := env.stdout
-		fmt.Fprintf(out, "hookdrill mock server on %s (clock %s, seed %d)\n", base, *clk, cfg.Seed)
-		fmt.Fprintf(out, "  Prolific API:   %s/api/v1/   (Authorization: Token %s)\n", base, orDefault(redactFlag(*token), "<any>"))
-		fmt.Fprintf(out, "  Respondent API: %s/v1/       (x-api-key, x-api-secret: %s)\n", base, orDefault(redactFlag(*apiKey), "<any>"))
-		fmt.Fprintf(out, "  Control API:    %s/_hookdrill/ (trigger: hookdrill trigger --server %s EVENT_TYPE)\n", base, base)
+		// One write, so whoever watches the output sees the banner whole.
+		var banner strings.Builder
+		fmt.Fprintf(&banner, "hookdrill mock server on %s (clock %s, seed %d)\n", base, *clk, cfg.Seed)
+		fmt.Fprintf(&banner, "  Prolific API:   %s/api/v1/   (Authorization: Token %s)\n", base, orDefault(redactFlag(*token), "<any>"))
+		fmt.Fprintf(&banner, "  Respondent API: %s/v1/       (x-api-key, x-api-secret: %s)\n", base, orDefault(redactFlag(*apiKey), "<any>"))
+		fmt.Fprintf(&banner, "  Control API:    %s/_hookdrill/ (trigger: hookdrill trigger --server %s EVENT_TYPE)\n", base, base)
 		if *statePath != "" {
-			fmt.Fprintf(out, "  State file:     %s\n", *statePath)
+			fmt.Fprintf(&banner, "  State file:     %s\n", *statePath)
 		}
+		io.WriteString(env.stdout, banner.String())
 	})
 	if ctx.Err() != nil {
 		fmt.Fprintln(env.stdout, "shutting down")
