@@ -177,3 +177,31 @@ func TestLargeRequestBodyIsSentWhole(t *testing.T) {
 	tassert.Equal(t, res.Attempts[0].Request.Body, string(got))
 	tassert.True(t, verified, "the receiver verified the signature")
 }
+
+// Cancelling a delivery while its request waits for an answer ends the
+// attempt at once as cancelled, and the connection slot is free again.
+func TestCancelWhileWaitingForTheAnswer(t *testing.T) {
+	g := newGate()
+	srv := httptest.NewServer(g)
+	defer srv.Close()
+	defer close(g.release)
+	s := newSender(t, sender.Config{Concurrency: 1})
+	target := hookdrill.Target{URL: srv.URL, Secret: secret}
+	ctx, cancel := context.WithCancel(context.Background())
+	h, err := s.Deliver(ctx, sender.Delivery{Event: eventWithID(t, "hung"), Target: target})
+	require.NoError(t, err)
+	<-g.arrived
+	start := time.Now()
+	cancel()
+	res := waitResult(t, h)
+	tassert.Less(t, time.Since(start), 2*time.Second, "the cancelled attempt does not wait for its timeout")
+	tassert.Equal(t, hookdrill.OutcomeCancelled, res.Outcome)
+	require.Len(t, res.Attempts, 1)
+	tassert.Equal(t, hookdrill.OutcomeCancelled, res.Attempts[0].Outcome)
+
+	next, err := s.Deliver(context.Background(), sender.Delivery{Event: eventWithID(t, "next"), Target: target})
+	require.NoError(t, err)
+	<-g.arrived
+	g.release <- struct{}{}
+	tassert.True(t, waitResult(t, next).Delivered(), "the slot was given back")
+}
