@@ -502,13 +502,18 @@ func (dl *delivery) start(n int, due time.Time, inline bool) {
 		inline = false
 	}
 	t := task{dl: dl, n: n, due: due, wait: wait, stop: stop, release: release}
-	switch {
-	case !s.slots.take(t):
-		// Queued: the attempt that frees a slot runs it.
-	case inline:
-		t.run()
+	switch s.slots.take(t) {
+	case slotQueued:
+		// The attempt that frees a slot runs it.
+	case slotCancelled:
+		dl.finish(hookdrill.OutcomeCancelled, "cancelled while waiting for a free connection slot")
+		release()
 	default:
-		s.workers.run(t)
+		if inline {
+			t.run()
+		} else {
+			s.workers.run(t)
+		}
 	}
 }
 

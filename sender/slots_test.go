@@ -205,3 +205,24 @@ func TestCancelWhileWaitingForTheAnswer(t *testing.T) {
 	g.release <- struct{}{}
 	tassert.True(t, waitResult(t, next).Delivered(), "the slot was given back")
 }
+
+// A delivery whose context is already done when it would have to queue
+// ends at once, not when a slot frees.
+func TestDeliverWithADoneContextDoesNotQueue(t *testing.T) {
+	g := newGate()
+	srv := httptest.NewServer(g)
+	defer srv.Close()
+	defer close(g.release)
+	s := newSender(t, sender.Config{Concurrency: 1})
+	target := hookdrill.Target{URL: srv.URL, Secret: secret}
+	_, err := s.Deliver(context.Background(), sender.Delivery{Event: eventWithID(t, "held"), Target: target})
+	require.NoError(t, err)
+	<-g.arrived
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	h, err := s.Deliver(ctx, sender.Delivery{Event: eventWithID(t, "late"), Target: target})
+	require.NoError(t, err)
+	res := waitResult(t, h) // while "held" still holds the slot
+	tassert.Equal(t, hookdrill.OutcomeCancelled, res.Outcome)
+	tassert.Empty(t, res.Attempts)
+}

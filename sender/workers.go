@@ -56,13 +56,25 @@ func newSlots(n int) *slots {
 	return &slots{free: n, byDl: make(map[*delivery]*waiter)}
 }
 
-// take reserves a slot for t; if none is free it queues t and returns false.
-func (q *slots) take(t task) bool {
+// What take did with a task.
+const (
+	slotTaken     = iota // the task holds a slot: run it
+	slotQueued           // the task waits in the queue
+	slotCancelled        // no slot, and the task's context is done: end it
+)
+
+// take reserves a slot for t, or queues t. A task whose context is already
+// done is not queued: cancelPending, which its context's end runs, may
+// have looked for it in the queue already.
+func (q *slots) take(t task) int {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	if q.free > 0 {
 		q.free--
-		return true
+		return slotTaken
+	}
+	if t.dl.ctx.Err() != nil {
+		return slotCancelled
 	}
 	var w *waiter
 	if k := len(q.spare); k > 0 {
@@ -81,7 +93,7 @@ func (q *slots) take(t task) bool {
 	if t.dl.ctx.Done() != nil {
 		q.byDl[t.dl] = w
 	}
-	return false
+	return slotQueued
 }
 
 // handOff gives up the caller's slot: to the first waiting task, which the
