@@ -27,10 +27,31 @@ type gate struct {
 	order   []string
 	arrived chan struct{}
 	release chan struct{}
+	once    sync.Once
 }
 
 func newGate() *gate {
 	return &gate{arrived: make(chan struct{}, 100), release: make(chan struct{})}
+}
+
+// open lets every held request and every later one through.
+func (g *gate) open() { g.once.Do(func() { close(g.release) }) }
+
+// gated starts a gate receiver and a sender for it. Cleanup opens the
+// gate first, so that closing the sender does not wait on held requests.
+func gated(t *testing.T, cfg sender.Config) (*gate, *sender.Sender, hookdrill.Target) {
+	t.Helper()
+	g := newGate()
+	srv := httptest.NewServer(g)
+	t.Cleanup(srv.Close)
+	if cfg.Profile == nil {
+		cfg.Profile = fakeProfile{policy: fastPolicy(3)}
+	}
+	s, err := sender.New(cfg)
+	require.NoError(t, err)
+	t.Cleanup(func() { s.Close() })
+	t.Cleanup(g.open)
+	return g, s, hookdrill.Target{URL: srv.URL, Secret: secret}
 }
 
 func (g *gate) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -64,12 +85,7 @@ func waitResult(t *testing.T, h *sender.Handle) sender.Result {
 // Attempts that find every connection slot taken wait their turn in the
 // order they came, and each one runs once a slot frees.
 func TestQueuedAttemptsRunInOrder(t *testing.T) {
-	g := newGate()
-	srv := httptest.NewServer(g)
-	defer srv.Close()
-	defer close(g.release)
-	s := newSender(t, sender.Config{Concurrency: 1})
-	target := hookdrill.Target{URL: srv.URL, Secret: secret}
+	g, s, target := gated(t, sender.Config{Concurrency: 1})
 	ids := []string{"e0", "e1", "e2", "e3", "e4"}
 	var hs []*sender.Handle
 	for i, id := range ids {
@@ -96,11 +112,7 @@ func TestQueuedAttemptsRunInOrder(t *testing.T) {
 // A delivery whose context ends while it waits for a slot ends at once as
 // cancelled, without an attempt, and the queue behind it moves on.
 func TestCancelWhileWaitingForASlot(t *testing.T) {
-	g := newGate()
-	srv := httptest.NewServer(g)
-	defer srv.Close()
-	s := newSender(t, sender.Config{Concurrency: 1})
-	target := hookdrill.Target{URL: srv.URL, Secret: secret}
+	g, s, target := gated(t, sender.Config{Concurrency: 1})
 	first, err := s.Deliver(context.Background(), sender.Delivery{Event: eventWithID(t, "held"), Target: target})
 	require.NoError(t, err)
 	<-g.arrived
@@ -114,7 +126,7 @@ func TestCancelWhileWaitingForASlot(t *testing.T) {
 	tassert.Equal(t, hookdrill.OutcomeCancelled, res.Outcome)
 	tassert.Equal(t, "cancelled while waiting for a free connection slot", res.Reason)
 	tassert.Empty(t, res.Attempts)
-	close(g.release)
+	g.open()
 	tassert.True(t, waitResult(t, first).Delivered())
 	tassert.True(t, waitResult(t, last).Delivered())
 	g.mu.Lock()
@@ -125,12 +137,7 @@ func TestCancelWhileWaitingForASlot(t *testing.T) {
 // Close cancels the attempts still waiting for a slot and waits for the
 // one in flight.
 func TestCloseCancelsQueuedAttempts(t *testing.T) {
-	g := newGate()
-	srv := httptest.NewServer(g)
-	defer srv.Close()
-	s, err := sender.New(sender.Config{Profile: fakeProfile{policy: fastPolicy(1)}, Concurrency: 1})
-	require.NoError(t, err)
-	target := hookdrill.Target{URL: srv.URL, Secret: secret}
+	g, s, target := gated(t, sender.Config{Profile: fakeProfile{policy: fastPolicy(1)}, Concurrency: 1})
 	first, err := s.Deliver(context.Background(), sender.Delivery{Event: eventWithID(t, "held"), Target: target})
 	require.NoError(t, err)
 	<-g.arrived
@@ -140,7 +147,7 @@ func TestCloseCancelsQueuedAttempts(t *testing.T) {
 		require.NoError(t, err)
 		queued = append(queued, h)
 	}
-	go func() { time.Sleep(50 * time.Millisecond); close(g.release) }()
+	go func() { time.Sleep(50 * time.Millisecond); g.open() }()
 	require.NoError(t, s.Close())
 	tassert.True(t, first.Result().Delivered(), "the attempt in flight finishes")
 	for _, h := range queued {
@@ -181,12 +188,7 @@ func TestLargeRequestBodyIsSentWhole(t *testing.T) {
 // Cancelling a delivery while its request waits for an answer ends the
 // attempt at once as cancelled, and the connection slot is free again.
 func TestCancelWhileWaitingForTheAnswer(t *testing.T) {
-	g := newGate()
-	srv := httptest.NewServer(g)
-	defer srv.Close()
-	defer close(g.release)
-	s := newSender(t, sender.Config{Concurrency: 1})
-	target := hookdrill.Target{URL: srv.URL, Secret: secret}
+	g, s, target := gated(t, sender.Config{Concurrency: 1})
 	ctx, cancel := context.WithCancel(context.Background())
 	h, err := s.Deliver(ctx, sender.Delivery{Event: eventWithID(t, "hung"), Target: target})
 	require.NoError(t, err)
@@ -209,12 +211,7 @@ func TestCancelWhileWaitingForTheAnswer(t *testing.T) {
 // A delivery whose context is already done when it would have to queue
 // ends at once, not when a slot frees.
 func TestDeliverWithADoneContextDoesNotQueue(t *testing.T) {
-	g := newGate()
-	srv := httptest.NewServer(g)
-	defer srv.Close()
-	defer close(g.release)
-	s := newSender(t, sender.Config{Concurrency: 1})
-	target := hookdrill.Target{URL: srv.URL, Secret: secret}
+	g, s, target := gated(t, sender.Config{Concurrency: 1})
 	_, err := s.Deliver(context.Background(), sender.Delivery{Event: eventWithID(t, "held"), Target: target})
 	require.NoError(t, err)
 	<-g.arrived
