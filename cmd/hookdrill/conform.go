@@ -43,15 +43,11 @@ func runConform(ctx context.Context, args []string, env *environ) error {
 		only      listFlag
 	)
 	fs.Var(&only, "only", "run only these check ids (comma-separated or repeated)")
-	fs.Usage = func() {
-		fmt.Fprintln(env.stderr, "usage: hookdrill conform --platform P --target URL --secret S [flags]")
-		fmt.Fprintln(env.stderr, "       hookdrill conform --demo | --list [--platform P] | --show CHECK_ID")
-		fmt.Fprintln(env.stderr)
-		fmt.Fprintln(env.stderr, "Runs the built-in conformance suite against a webhook receiver. Exit 0 when every")
-		fmt.Fprintln(env.stderr, "MUST check passes (with --strict, every SHOULD check too), 1 otherwise, 2 on bad usage.")
-		fmt.Fprintln(env.stderr)
-		fs.PrintDefaults()
-	}
+	fs.Usage = commandUsage(fs, env.stderr,
+		"usage: hookdrill conform --platform P --target URL --secret S [flags]\n"+
+			"       hookdrill conform --demo | --list [--platform P] | --show CHECK_ID",
+		"Runs the built-in conformance suite against a webhook receiver. Exit 0 when every\n"+
+			"MUST check passes (with --strict, every SHOULD check too), 1 otherwise, 2 on bad usage.")
 	if help, err := parseCommand(fs, args); help || err != nil {
 		return err
 	}

@@ -24,15 +24,11 @@ func runReceiver(ctx context.Context, args []string, env *environ) error {
 		tolerance = fs.Duration("tolerance", receiver.DefaultTolerance, "Prolific request-timestamp window, either way")
 		slow      = fs.Duration("slow-delay", receiver.DefaultSlowDelay, "how long the slow bug takes per delivery")
 	)
-	fs.Usage = func() {
-		fmt.Fprintln(env.stderr, "usage: hookdrill receiver --platform P [--secret S] [--addr 127.0.0.1:8080] [--bug NAME,...]")
-		fmt.Fprintln(env.stderr)
-		fmt.Fprintln(env.stderr, "Serves the bundled reference webhook receiver (correct, or with deliberate bugs), to try")
-		fmt.Fprintln(env.stderr, "send, run, serve and trigger against. POST any path: a delivery; GET /_state: what it")
-		fmt.Fprintln(env.stderr, "applied; POST /_reset: forget it. Runs until interrupted.")
-		fmt.Fprintln(env.stderr)
-		fs.PrintDefaults()
-	}
+	fs.Usage = commandUsage(fs, env.stderr,
+		"usage: hookdrill receiver --platform P [--secret S] [--addr 127.0.0.1:8080] [--bug NAME,...]",
+		"Serves the bundled reference webhook receiver (correct, or with deliberate bugs), to try\n"+
+			"send, run, serve and trigger against. POST any path: a delivery; GET /_state: what it\n"+
+			"applied; POST /_reset: forget it. Runs until interrupted.")
 	if help, err := parseCommand(fs, args); help || err != nil {
 		return err
 	}

@@ -98,6 +98,8 @@ func TestEveryCommandHelpAndBadFlag(t *testing.T) {
 			_, errOut, code := runCLI(t, nil, name, "-h")
 			tassert.Equal(t, exitOK, code)
 			tassert.Contains(t, errOut, "usage: hookdrill "+name)
+			// Synopsis, blank line, what it does, blank line, flags.
+			tassert.Regexp(t, `^usage: hookdrill `+name+`[^\n]*\n(?:[^\n]+\n)*\n[^\n]+\n(?:[^\n]+\n)*\n  -`, errOut)
 			_, _, code = runCLI(t, nil, name, "--no-such-flag")
 			tassert.Equal(t, exitUsage, code)
 		})

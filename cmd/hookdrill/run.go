@@ -55,15 +55,11 @@ func runRun(ctx context.Context, args []string, env *environ) error {
 	)
 	fs.Var(probes, "probe", "named probe template NAME=TEMPLATE (repeatable)")
 	fs.Var(vars, "var", "override a scenario variable NAME=VALUE (repeatable)")
-	fs.Usage = func() {
-		fmt.Fprintln(env.stderr, "usage: hookdrill run [flags] FILE|DIR...")
-		fmt.Fprintln(env.stderr)
-		fmt.Fprintln(env.stderr, "Runs scenario files (format version 1; directories are searched for *.yaml and")
-		fmt.Fprintln(env.stderr, "*.yml). Exit 0 when every scenario passed (or was skipped), 1 when one failed,")
-		fmt.Fprintln(env.stderr, "2 on bad usage, invalid scenario files or scenarios that could not run.")
-		fmt.Fprintln(env.stderr)
-		fs.PrintDefaults()
-	}
+	fs.Usage = commandUsage(fs, env.stderr,
+		"usage: hookdrill run [flags] FILE|DIR...",
+		"Runs scenario files (format version 1; directories are searched for *.yaml and\n"+
+			"*.yml). Exit 0 when every scenario passed (or was skipped), 1 when one failed,\n"+
+			"2 on bad usage, invalid scenario files or scenarios that could not run.")
 	if help, err := parseCommand(fs, args); help || err != nil {
 		return err
 	}

@@ -55,15 +55,11 @@ func runSend(ctx context.Context, args []string, env *environ) error {
 		tampers   listFlag
 	)
 	fs.Var(&tampers, "tamper", "corrupt the delivery (repeatable, comma-separated): "+tamperNames())
-	fs.Usage = func() {
-		fmt.Fprintln(env.stderr, "usage: hookdrill send --platform P --target URL --secret S [flags] EVENT_TYPE")
-		fmt.Fprintln(env.stderr)
-		fmt.Fprintln(env.stderr, "Signs and delivers one event exactly as the platform does, retrying on the")
-		fmt.Fprintln(env.stderr, "platform's schedule (on a simulated clock by default, so days pass instantly).")
-		fmt.Fprintln(env.stderr, "Exit 0 when delivered, 1 when the delivery finally failed, 2 on bad usage.")
-		fmt.Fprintln(env.stderr)
-		fs.PrintDefaults()
-	}
+	fs.Usage = commandUsage(fs, env.stderr,
+		"usage: hookdrill send --platform P --target URL --secret S [flags] EVENT_TYPE",
+		"Signs and delivers one event exactly as the platform does, retrying on the\n"+
+			"platform's schedule (on a simulated clock by default, so days pass instantly).\n"+
+			"Exit 0 when delivered, 1 when the delivery finally failed, 2 on bad usage.")
 	if help, err := parseCommand(fs, args); help || err != nil {
 		return err
 	}
@@ -297,6 +293,15 @@ func writeJournal(path string, j *hookdrill.Journal) error {
 // parseCommand parses a command's arguments with parseArgs. help is true
 // when -h or --help was asked for (the usage has been printed: nothing else
 // to do); a parse error is a usage error (exit 2).
+// commandUsage returns a command's usage function: its synopsis, a blank line,
+// what it does, a blank line, then its flags, all written to w.
+func commandUsage(fs *flag.FlagSet, w io.Writer, synopsis, about string) func() {
+	return func() {
+		fmt.Fprintf(w, "%s\n\n%s\n\n", synopsis, about)
+		fs.PrintDefaults()
+	}
+}
+
 func parseCommand(fs *flag.FlagSet, args []string) (help bool, err error) {
 	if err := parseArgs(fs, args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {

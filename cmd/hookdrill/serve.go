@@ -38,16 +38,12 @@ func runServe(ctx context.Context, args []string, env *environ) error {
 		grace     = fs.Duration("grace", 0, "on shutdown, wait this long for deliveries to end by themselves before cancelling pending retries")
 		journal   = fs.String("journal", "", "on shutdown, write the journal (API calls, attempts, notices) to this JSONL file")
 	)
-	fs.Usage = func() {
-		fmt.Fprintln(env.stderr, "usage: hookdrill serve [flags]")
-		fmt.Fprintln(env.stderr)
-		fmt.Fprintln(env.stderr, "Serves mock Prolific (/api/v1/) and Respondent (/v1/) webhook management APIs and a")
-		fmt.Fprintln(env.stderr, "control API (/_hookdrill/). Events triggered with `hookdrill trigger` reach every")
-		fmt.Fprintln(env.stderr, "confirmed subscription signed, retried and logged as the platform does it.")
-		fmt.Fprintln(env.stderr, "Runs until interrupted (SIGINT/SIGTERM).")
-		fmt.Fprintln(env.stderr)
-		fs.PrintDefaults()
-	}
+	fs.Usage = commandUsage(fs, env.stderr,
+		"usage: hookdrill serve [flags]",
+		"Serves mock Prolific (/api/v1/) and Respondent (/v1/) webhook management APIs and a\n"+
+			"control API (/_hookdrill/). Events triggered with `hookdrill trigger` reach every\n"+
+			"confirmed subscription signed, retried and logged as the platform does it.\n"+
+			"Runs until interrupted (SIGINT/SIGTERM).")
 	if help, err := parseCommand(fs, args); help || err != nil {
 		return err
 	}

@@ -32,15 +32,11 @@ func runTrigger(ctx context.Context, args []string, env *environ) error {
 		extras    listFlag
 	)
 	fs.Var(&extras, "extra", "platform-specific field key=value (repeatable), e.g. participant_id=..., screenerResponseUpdatedType=REJECTED.TRUE")
-	fs.Usage = func() {
-		fmt.Fprintln(env.stderr, "usage: hookdrill trigger [--server URL] [--platform P] [flags] EVENT_TYPE")
-		fmt.Fprintln(env.stderr)
-		fmt.Fprintln(env.stderr, "Asks a running `hookdrill serve` to emit an event, then prints where it went and each")
-		fmt.Fprintln(env.stderr, "attempt's outcome. Exit 0 when every delivery succeeded, 1 when one failed, went")
-		fmt.Fprintln(env.stderr, "nowhere or was still pending after --wait, 2 on bad usage.")
-		fmt.Fprintln(env.stderr)
-		fs.PrintDefaults()
-	}
+	fs.Usage = commandUsage(fs, env.stderr,
+		"usage: hookdrill trigger [--server URL] [--platform P] [flags] EVENT_TYPE",
+		"Asks a running `hookdrill serve` to emit an event, then prints where it went and each\n"+
+			"attempt's outcome. Exit 0 when every delivery succeeded, 1 when one failed, went\n"+
+			"nowhere or was still pending after --wait, 2 on bad usage.")
 	if help, err := parseCommand(fs, args); help || err != nil {
 		return err
 	}
