@@ -633,12 +633,27 @@ func (e *ExecProbe) decodeNode(d *decoder, n *yaml.Node, path string) {
 	switch n.Kind {
 	case yaml.ScalarNode:
 		if s, ok := d.scalarString(n, path); ok {
-			e.Shell = s
+			argv, err := SplitCommand(s)
+			if err != nil {
+				d.errorf(n, path, "%v", err)
+				return
+			}
+			e.Argv = argv
 		}
 	case yaml.SequenceNode:
 		e.Argv = decodeStrings(d, n, path, "")
+	case yaml.MappingNode:
+		type plain struct {
+			Sh string `yaml:"sh"`
+		}
+		var p plain
+		d.decodeStruct(n, reflect.ValueOf(&p).Elem(), path)
+		e.Sh = p.Sh
+		if strings.TrimSpace(p.Sh) == "" {
+			d.errorf(n, path+".sh", "empty script")
+		}
 	default:
-		d.errorf(n, path, "want a shell command string or an argv list, got %s", kindName(n))
+		d.errorf(n, path, "want a command string, an argv list or {sh: SCRIPT}, got %s", kindName(n))
 	}
 }
 

@@ -8,9 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
 	"os/exec"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -20,25 +18,55 @@ import (
 )
 
 // probeTemplate is a runner-supplied probe: an http(s) URL whose fragment
-// is a JSON Pointer, or "exec:" and a shell command.
+// is a JSON Pointer, "exec:" and a command (split by SplitCommand, run
+// without a shell) or "sh:" and a script (run by sh -c; its values only
+// come from the environment).
 type probeTemplate struct {
-	url   string // without fragment
-	frag  string // JSON Pointer, may hold {event_id}
-	shell string
+	url  string   // without fragment
+	frag string   // JSON Pointer, may hold {event_id}
+	argv []string // exec: words, each may hold {event_id}, {resource_id}
+	sh   string   // sh: script, without placeholders
 }
+
+var placeholders = []string{"{event_id}", "{resource_id}"}
 
 func parseProbeTemplate(t string) (probeTemplate, error) {
 	t = strings.TrimSpace(t)
+	if script, ok := strings.CutPrefix(t, "sh:"); ok {
+		script = strings.TrimSpace(script)
+		if script == "" {
+			return probeTemplate{}, errors.New("sh: empty script")
+		}
+		for _, ph := range placeholders {
+			if strings.Contains(script, ph) {
+				return probeTemplate{}, fmt.Errorf("sh: %s is never substituted into a shell script (a value would run as code): "+
+					"use \"$HOOKDRILL_EVENT_ID\" and \"$HOOKDRILL_RESOURCE_ID\", or exec: with %s as an argument", ph, ph)
+			}
+		}
+		return probeTemplate{sh: script}, nil
+	}
 	if cmd, ok := strings.CutPrefix(t, "exec:"); ok {
 		if strings.TrimSpace(cmd) == "" {
 			return probeTemplate{}, errors.New("exec: empty command")
 		}
-		return probeTemplate{shell: strings.TrimSpace(cmd)}, nil
+		argv, err := SplitCommand(cmd)
+		if err != nil {
+			return probeTemplate{}, fmt.Errorf("exec: %w", err)
+		}
+		for _, ph := range placeholders {
+			if strings.Contains(argv[0], ph) {
+				return probeTemplate{}, fmt.Errorf("exec: the program may not be %s", ph)
+			}
+		}
+		if i := shellScriptArg(argv); i >= 0 && strings.ContainsAny(argv[i], "{") && (strings.Contains(argv[i], placeholders[0]) || strings.Contains(argv[i], placeholders[1])) {
+			return probeTemplate{}, fmt.Errorf("exec: placeholders are not substituted into a script that %s runs: use sh: with \"$HOOKDRILL_EVENT_ID\"", argv[0])
+		}
+		return probeTemplate{argv: argv}, nil
 	}
 	base, frag, _ := strings.Cut(t, "#")
 	u, err := url.Parse(strings.NewReplacer("{event_id}", "x", "{resource_id}", "x").Replace(base))
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return probeTemplate{}, fmt.Errorf("want an http(s) URL with an optional #/json/pointer fragment, or exec:COMMAND; got %q", hookdrill.RedactURL(t))
+		return probeTemplate{}, fmt.Errorf("want an http(s) URL with an optional #/json/pointer fragment, exec:COMMAND or sh:SCRIPT; got %q", hookdrill.RedactURL(t))
 	}
 	if frag != "" && !strings.HasPrefix(frag, "/") {
 		return probeTemplate{}, fmt.Errorf("fragment %q: want a JSON Pointer starting with /", frag)
@@ -46,19 +74,20 @@ func parseProbeTemplate(t string) (probeTemplate, error) {
 	return probeTemplate{url: base, frag: frag}, nil
 }
 
-var reSafeArg = regexp.MustCompile(`^[A-Za-z0-9_.:@+=,-]*$`)
-
 // fill substitutes {event_id} and {resource_id}: path-escaped in URLs,
-// pointer-escaped in the fragment, shell-quoted in commands.
+// pointer-escaped in the fragment, as they are inside a command's words
+// (each word stays one argv entry). Scripts get no substitution.
 func (p probeTemplate) fill(eventID, resourceID string) probeTemplate {
-	if p.shell != "" {
-		q := func(s string) string {
-			if reSafeArg.MatchString(s) {
-				return s
-			}
-			return shellQuote(s)
+	switch {
+	case p.sh != "":
+		return p
+	case p.argv != nil:
+		rep := strings.NewReplacer("{event_id}", eventID, "{resource_id}", resourceID)
+		argv := make([]string, len(p.argv))
+		for i, a := range p.argv {
+			argv[i] = rep.Replace(a)
 		}
-		p.shell = strings.NewReplacer("{event_id}", q(eventID), "{resource_id}", q(resourceID)).Replace(p.shell)
+		p.argv = argv
 		return p
 	}
 	p.url = strings.NewReplacer("{event_id}", url.PathEscape(eventID), "{resource_id}", url.PathEscape(resourceID)).Replace(p.url)
@@ -212,7 +241,6 @@ func (r *run) buildProbe(p *Probe) (probeRequest, error) {
 			resourceID = outs[OutResourceID]
 		}
 	}
-	req.env = append(os.Environ(), "HOOKDRILL_EVENT_ID="+eventID, "HOOKDRILL_RESOURCE_ID="+resourceID)
 	switch {
 	case p.Use != "":
 		raw, ok := r.cfg.Probes[p.Use]
@@ -224,9 +252,12 @@ func (r *run) buildProbe(p *Probe) (probeRequest, error) {
 			return req, fmt.Errorf("probe template %q: %w", p.Use, err)
 		}
 		t = t.fill(eventID, resourceID)
-		if t.shell != "" {
-			req.kind, req.shell = "exec", t.shell
-		} else {
+		switch {
+		case t.sh != "":
+			req.kind, req.shell = "exec", t.sh
+		case t.argv != nil:
+			req.kind, req.argv = "exec", t.argv
+		default:
 			req.kind, req.method, req.url = "http", http.MethodGet, t.url
 			if req.pointer == "" {
 				req.pointer = t.frag
@@ -249,8 +280,12 @@ func (r *run) buildProbe(p *Probe) (probeRequest, error) {
 		}
 	case p.Exec != nil:
 		req.kind = "exec"
-		if p.Exec.Shell != "" {
-			req.shell = exp(p.Exec.Shell)
+		if p.Exec.Sh != "" {
+			script, err := literalScript(p.Exec.Sh)
+			if err != nil {
+				errs = append(errs, err)
+			}
+			req.shell = script
 		} else {
 			for _, a := range p.Exec.Argv {
 				req.argv = append(req.argv, exp(a))
@@ -258,10 +293,11 @@ func (r *run) buildProbe(p *Probe) (probeRequest, error) {
 		}
 	}
 	if req.kind == "exec" {
+		req.env = r.execEnv(eventID, resourceID)
 		if req.shell != "" {
-			req.describe = req.shell
+			req.describe = "sh -c " + shellQuote(req.shell)
 		} else {
-			req.describe = strings.Join(req.argv, " ")
+			req.describe = quoteArgv(req.argv)
 		}
 	} else {
 		req.describe = req.method + " " + hookdrill.RedactURL(req.url)

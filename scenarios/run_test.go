@@ -236,7 +236,7 @@ steps:
     probe: {exec: [sh, -c, 'echo "{\"n\": 3}"']}
     expect: {json: {n: {gte: 3}}, exit: 0}
   - id: failing
-    probe: {exec: "echo oops >&2; exit 3"}
+    probe: {exec: {sh: "echo oops >&2; exit 3"}}
     expect: {exit: 3}
   - id: eventually
     probe: {http: "GET ${vars.state}#/processed/${ev.event_id}", eventually: 300ms, interval: 20ms}
@@ -263,7 +263,7 @@ func TestRunProbeErrors(t *testing.T) {
 	_, srv := newMiniReceiver(t, "prolific")
 	tests := []struct{ name, probe, want string }{
 		{"refused", `{http: "GET http://127.0.0.1:1/state"}`, "could not run"},
-		{"command fails", `{exec: "exit 4"}`, "exit status 4"},
+		{"command fails", `{exec: {sh: "exit 4"}}`, "exit status 4"},
 		{"timeout", `{exec: "sleep 5", timeout: 50ms}`, "did not finish within 50ms"},
 	}
 	for _, tc := range tests {

@@ -119,10 +119,10 @@ func (r *run) summary(st *Step) string {
 		case p.HTTP != nil:
 			return "probe http " + strings.TrimSpace(p.HTTP.Method+" "+p.HTTP.URL)
 		case p.Exec != nil:
-			if p.Exec.Shell != "" {
-				return "probe exec " + p.Exec.Shell
+			if p.Exec.Sh != "" {
+				return "probe exec sh -c " + shellQuote(p.Exec.Sh)
 			}
-			return "probe exec " + strings.Join(p.Exec.Argv, " ")
+			return "probe exec " + quoteArgv(p.Exec.Argv)
 		}
 	case kindSubscribe:
 		return "subscribe " + st.Subscribe.Event

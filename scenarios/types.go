@@ -270,11 +270,21 @@ type HTTPProbe struct {
 	Body    string            `yaml:"body"`
 }
 
-// ExecProbe is a command whose standard output is the probe's output: a
-// string runs through "sh -c", a list runs as argv.
+// ExecProbe is a command whose standard output is the probe's output. No
+// shell runs unless Sh is set:
+//
+//	exec: "prog arg 'two words' ${first.event_id}"  # split by SplitCommand, then substituted word by word
+//	exec: [prog, arg, "${first.event_id}"]           # argv as written, each entry substituted
+//	exec: {sh: 'printf %s "$HOOKDRILL_EVENT_ID"'}    # sh -c SCRIPT; no ${...} references in SCRIPT
+//
+// Every form gets the run's values as environment variables (see
+// ExecEnv and EnvName).
 type ExecProbe struct {
-	Shell string
-	Argv  []string
+	// Argv is the program and its arguments, each a template.
+	Argv []string
+	// Sh is a script run by "sh -c" (opt-in). It may not hold references;
+	// "$${" is a literal "${" for the shell's own parameter expansion.
+	Sh string
 }
 
 // Subscribe creates (and by default confirms) a subscription on the mock.

@@ -575,6 +575,35 @@ func (v *validator) step(i int, st *Step, varNames []string) {
 	}
 }
 
+// execProbe checks that no value can become code: the program is not a
+// step output, and no reference lands in a script a shell runs.
+func (v *validator) execProbe(path string, e *ExecProbe) {
+	if e.Sh != "" {
+		return // its references are refused by checkRefs
+	}
+	if len(e.Argv) == 0 {
+		v.errorf(path, "empty command")
+		return
+	}
+	at := func(i int) string {
+		if p := fmt.Sprintf("%s[%d]", path, i); v.has(p) {
+			return p
+		}
+		return path
+	}
+	if stepRefs(e.Argv[0]) {
+		v.errorf(at(0), "the program %q comes from a step output: name the program literally", e.Argv[0])
+	}
+	if i := shellScriptArg(e.Argv); i >= 0 && strings.Contains(e.Argv[i], "${") {
+		v.errorf(at(i), "references are not substituted into a script that %s runs (it would run values as code): "+
+			"write exec: {sh: SCRIPT} and read the values from $HOOKDRILL_* environment variables (see EnvName), or pass them as separate arguments",
+			e.Argv[0])
+	}
+}
+
+// reShScript matches the script of an exec probe's {sh: ...} form.
+var reShScript = regexp.MustCompile(`\.probe\.exec\.sh$`)
+
 // reStepPath finds the step a field path belongs to.
 var reStepPath = regexp.MustCompile(`^steps\[(\d+)\]`)
 
@@ -596,6 +625,12 @@ var reLiteralField = regexp.MustCompile(`^(name|description|tags(\[\d+\])?|requi
 func (v *validator) checkRefs(t tplRef, sc refScope) {
 	if reLiteralField.MatchString(t.path) {
 		v.errorAt(t, "references are not expanded in this field (it is taken literally)")
+		return
+	}
+	if reShScript.MatchString(t.path) {
+		v.errorAt(t, "references are never substituted into a shell script (a value would run as code): "+
+			"read $HOOKDRILL_EVENT_ID, $HOOKDRILL_STEP_<ID>_<OUTPUT>, $HOOKDRILL_VAR_<NAME>... from the environment, "+
+			"or write $${NAME} for the shell's own ${NAME}")
 		return
 	}
 	for _, err := range checkTemplate(t.s, sc) {
@@ -806,8 +841,8 @@ func (v *validator) probe(path string, pr *Probe) {
 			v.errorf(path+".http.method", "unknown HTTP method %q (valid: GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS)", h.Method)
 		}
 	}
-	if e := pr.Exec; e != nil && strings.TrimSpace(e.Shell) == "" && len(e.Argv) == 0 {
-		v.errorf(path+".exec", "empty command")
+	if e := pr.Exec; e != nil {
+		v.execProbe(path+".exec", e)
 	}
 	if pr.Use != "" && !reProbeName.MatchString(pr.Use) {
 		v.errorf(path+".use", "bad probe name %q", pr.Use)
