@@ -296,3 +296,18 @@ func (r *run) execEnv(eventID, resourceID string) []string {
 	add("HOOKDRILL_RESOURCE_ID", resourceID)
 	return env
 }
+
+// stepRefsAny reports whether template s holds a reference (or does not
+// parse).
+func stepRefsAny(s string) bool {
+	segs, err := parseTemplate(s)
+	if err != nil {
+		return true
+	}
+	for _, sg := range segs {
+		if sg.ref != nil {
+			return true
+		}
+	}
+	return false
+}

@@ -627,7 +627,7 @@ func (v *validator) checkRefs(t tplRef, sc refScope) {
 		v.errorAt(t, "references are not expanded in this field (it is taken literally)")
 		return
 	}
-	if reShScript.MatchString(t.path) {
+	if reShScript.MatchString(t.path) && stepRefsAny(t.s) {
 		v.errorAt(t, "references are never substituted into a shell script (a value would run as code): "+
 			"read $HOOKDRILL_EVENT_ID, $HOOKDRILL_STEP_<ID>_<OUTPUT>, $HOOKDRILL_VAR_<NAME>... from the environment, "+
 			"or write $${NAME} for the shell's own ${NAME}")
