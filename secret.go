@@ -5,6 +5,10 @@ import (
 	"strings"
 )
 
+// MinRedactLen is the shortest secret that RedactIn and Redactor look for
+// inside other text; shorter ones would match too much ordinary text.
+const MinRedactLen = 4
+
 // Secret is a signing key. Its String, GoString and MarshalJSON forms are
 // redacted so that a secret never reaches a log, a report or a journal by
 // accident; use string(s) where the real value is needed.
@@ -37,14 +41,27 @@ func Redact(v string) string {
 }
 
 // RedactURL removes user info and query values from a URL before it is
-// printed, because both often carry tokens.
+// printed, because both often carry tokens. A URL that does not parse
+// loses its user info and everything from its first ? or #.
 func RedactURL(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil {
-		if i := strings.IndexAny(raw, "?#"); i >= 0 {
-			return raw[:i]
+		if scheme, rest, ok := strings.Cut(raw, "://"); ok {
+			// The authority runs to the first / (a password may hold
+			// anything else); its user info to the last @ in it.
+			auth, path, hasPath := strings.Cut(rest, "/")
+			if i := strings.LastIndexByte(auth, '@'); i >= 0 {
+				auth = "redacted" + auth[i:]
+			}
+			raw = scheme + "://" + auth
+			if hasPath {
+				raw += "/" + path
+			}
 		}
-		return raw
+		if i := strings.IndexAny(raw, "?#"); i >= 0 {
+			raw = raw[:i]
+		}
+		return redactUserinfo(raw)
 	}
 	if u.User != nil {
 		u.User = url.User("redacted")
@@ -63,7 +80,7 @@ func RedactURL(raw string) string {
 // redacted form.
 func RedactIn(s string, secrets ...string) string {
 	for _, sec := range secrets {
-		if len(sec) >= 4 {
+		if len(sec) >= MinRedactLen {
 			s = strings.ReplaceAll(s, sec, Redact(sec))
 		}
 	}

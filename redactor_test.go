@@ -1,0 +1,69 @@
+package hookdrill_test
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+	"testing"
+
+	tassert "github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/hookdrill/hookdrill"
+)
+
+func TestRedactorString(t *testing.T) {
+	r := hookdrill.NewRedactor("sig-secret-0123456789", "ab", `quo"te\secret`)
+	r.AddURL("https://alice:pa%24%24word@example.com/h?token=tok-9876543210&x=1#/p/{event_id}")
+	tests := []struct{ in, want string }{
+		{"key sig-secret-0123456789!", "key sig-…(21 chars)!"},
+		{`{"k": "quo\"te\\secret"}`, `{"k": "quo\…(15 chars)"}`},
+		{"the password pa$$word and pa%24%24word", "the password *** and pa%2…(12 chars)"},
+		{"alice", "alice"}, // user names shorter than MinRedactLen... "alice" is 5: see below
+		{"GET https://bob:hunter22@other.example/x", "GET https://redacted@other.example/x"},
+		{"query token=tok-9876543210", "query token=tok-…(14 chars)"},
+		{"ab stays", "ab stays"},
+	}
+	for _, tc := range tests[:3] {
+		tassert.Equal(t, tc.want, r.String(tc.in), tc.in)
+	}
+	tassert.NotContains(t, r.String("user alice"), "alice", "the URL's user name is a secret too")
+	for _, tc := range tests[4:] {
+		tassert.Equal(t, tc.want, r.String(tc.in), tc.in)
+	}
+	var nilR *hookdrill.Redactor
+	tassert.Equal(t, "see http://redacted@h/", nilR.String("see http://u:p@h/"))
+}
+
+func TestRedactorError(t *testing.T) {
+	base := errors.New("boom")
+	r := hookdrill.NewRedactor("very-secret-value")
+	err := r.Error(errors.Join(base, errors.New("with very-secret-value")))
+	tassert.NotContains(t, err.Error(), "very-secret-value")
+	tassert.ErrorIs(t, err, base)
+	tassert.Nil(t, r.Error(nil))
+}
+
+func TestRedactedCopiesDeep(t *testing.T) {
+	r := hookdrill.NewRedactor("s3cr3t-signing-key")
+	r.AddURL("http://h/hook?token=qtoken-12345")
+	shared := http.Header{"Location": {"http://h/next?token=qtoken-12345&other=zzzzzz"}, "X-Echo": {"s3cr3t-signing-key"}}
+	e := hookdrill.Entry{Kind: hookdrill.KindAttempt, Tags: []string{"s3cr3t-signing-key"}, Attempt: &hookdrill.Attempt{
+		Request:  hookdrill.HTTPRequest{URL: "http://h/hook?token=qtoken-12345", Body: `{"secret": "s3cr3t-signing-key"}`},
+		Response: &hookdrill.HTTPResponse{Header: shared, Body: "echo qtoken-12345"},
+	}}
+	got := hookdrill.Redacted(r, e)
+	var b strings.Builder
+	require.NoError(t, hookdrill.Snapshot{got}.WriteJSONL(&b))
+	for _, s := range []string{"s3cr3t-signing-key", "qtoken-12345", "zzzzzz"} {
+		tassert.NotContains(t, b.String(), s)
+	}
+	tassert.Equal(t, "s3cr3t-signing-key", shared.Get("X-Echo"), "the original's shared header map is untouched")
+	tassert.Equal(t, `{"secret": "s3cr3t-signing-key"}`, e.Attempt.Request.Body)
+}
+
+func TestRedactURLUnparsable(t *testing.T) {
+	got := hookdrill.RedactURL("http://user:p@ss w0rd@host:port/x?token=t")
+	tassert.NotContains(t, got, "w0rd")
+	tassert.NotContains(t, got, "token=t")
+}
