@@ -71,6 +71,13 @@ type RunConfig struct {
 	// Target and Secret override every scenario's target and secret.
 	Target string
 	Secret string
+	// Secrets are more values no output may show (e.g. a rotated-away
+	// secret, API tokens). The run also redacts its signing secrets,
+	// rotated secrets, the mock token, variables and environment values
+	// named like credentials, environment values used in secret, exec
+	// probes and probe headers, and the user info and query values of
+	// every URL it uses (see hookdrill.Redactor).
+	Secrets []string
 	// Seed overrides every scenario's seed; 0 keeps the file's seed, or
 	// draws a random one (reported) for files without one.
 	Seed uint64
@@ -83,9 +90,11 @@ type RunConfig struct {
 	Shard Shard
 	// Probes are the named probe templates scenarios use with
 	// "probe: {use: NAME}": an http(s) URL whose fragment is a JSON Pointer
-	// (http://127.0.0.1:8080/state#/processed/{event_id}) or "exec:" and a
-	// shell command whose stdout is the value. {event_id} and {resource_id}
-	// are substituted.
+	// (http://127.0.0.1:8080/state#/processed/{event_id}), "exec:" and a
+	// command run without a shell (split by SplitCommand; {event_id} and
+	// {resource_id} are substituted inside its words), or "sh:" and a
+	// script run by sh -c that reads $HOOKDRILL_EVENT_ID and
+	// $HOOKDRILL_RESOURCE_ID (no substitution).
 	Probes map[string]string
 	// Hints say how to meet a requirement, for skip messages, e.g.
 	// "probe.applied" → "--probe-applied".

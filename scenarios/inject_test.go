@@ -80,12 +80,16 @@ func TestExecProbeNeverRunsValues(t *testing.T) {
 					if c.sh {
 						arg = src.env
 					}
-					fmt.Fprintf(&steps, "  - id: x%d\n    probe: "+c.probe+"\n    expect: {exit: 0}\n", i, arg)
+					expect := "{exit: 0}"
+					if c.exact { // the command got the value byte for byte (checked before the report is redacted)
+						expect = `{exit: 0, value: "${vars.want}"}`
+					}
+					fmt.Fprintf(&steps, "  - id: x%d\n    probe: "+c.probe+"\n    expect: %s\n", i, arg, expect)
 				}
 				yml := `version: 1
 name: inject
 platform: prolific
-vars: {evil: "", vals: ""}
+vars: {evil: "", vals: "", want: ""}
 steps:
   - id: s
     send: {event: submission.status.change, status: APPROVED, resource: "${vars.evil}"}
@@ -93,7 +97,7 @@ steps:
     probe: {http: "GET ${vars.vals}#/v"}
 ` + steps.String()
 				cfg := testConfig(srv)
-				cfg.Vars = map[string]string{"evil": evil, "vals": vals.URL}
+				cfg.Vars = map[string]string{"evil": evil, "vals": vals.URL, "want": probeValueOf(evil)}
 				cfg.Getenv = func(k string) string {
 					if k == "EVIL" {
 						return evil
@@ -107,12 +111,6 @@ steps:
 				_, err := os.Stat(f)
 				require.True(t, os.IsNotExist(err), "the value ran as code: %s exists\n%s", f, reportText(r))
 				require.Equal(t, assert.Pass, r.Verdict, reportText(r))
-				if !c.exact {
-					return
-				}
-				for i, src := range injectionSources {
-					tassert.Equal(t, probeValueOf(evil), r.Steps[2+i].Outputs[OutValue], "%s reached the command changed", src.name)
-				}
 			})
 		}
 	}

@@ -109,9 +109,10 @@ func (r *run) startMock(ctx context.Context) error {
 	if ws, err = r.x.expand(ws); err != nil {
 		return err
 	}
-	if tok, err = r.x.expand(tok); err != nil {
+	if tok, err = r.x.expandCred(tok); err != nil {
 		return err
 	}
+	r.red.Add(tok)
 	r.mock, err = r.cfg.Mock(ctx, MockEnv{Platform: r.sc.Platform, Profile: r.prof, Clock: r.clk, Journal: r.journal,
 		Dispatcher: trackingDispatcher{r}, Seed: r.seed, Secret: string(r.target.Secret), Target: r.target.URL,
 		Workspace: ws, Token: tok})
@@ -137,6 +138,7 @@ func (r *run) stepMock(ctx context.Context, st *Step, ss *stepState) error {
 		if err != nil {
 			return err
 		}
+		r.red.AddURL(target)
 		if target == "" {
 			target = r.target.URL
 		}
@@ -159,9 +161,7 @@ func (r *run) stepMock(ctx context.Context, st *Step, ss *stepState) error {
 		if err != nil {
 			return fmt.Errorf("rotate secret: %w", err)
 		}
-		r.mu.Lock()
-		r.secrets = append(r.secrets, sec)
-		r.mu.Unlock()
+		r.red.Add(sec)
 	case kindTrigger:
 		s := st.Trigger
 		spec, err := r.eventSpec(s)

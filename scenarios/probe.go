@@ -276,7 +276,11 @@ func (r *run) buildProbe(p *Probe) (probeRequest, error) {
 		}
 		req.headers = map[string]string{}
 		for _, k := range sortedKeys(p.HTTP.Headers) {
-			req.headers[exp(k)] = exp(p.HTTP.Headers[k])
+			v, err := r.x.expandCred(p.HTTP.Headers[k])
+			if err != nil {
+				errs = append(errs, err)
+			}
+			req.headers[exp(k)] = v
 		}
 	case p.Exec != nil:
 		req.kind = "exec"
@@ -288,7 +292,11 @@ func (r *run) buildProbe(p *Probe) (probeRequest, error) {
 			req.shell = script
 		} else {
 			for _, a := range p.Exec.Argv {
-				req.argv = append(req.argv, exp(a))
+				v, err := r.x.expandCred(a)
+				if err != nil {
+					errs = append(errs, err)
+				}
+				req.argv = append(req.argv, v)
 			}
 		}
 	}
@@ -300,6 +308,7 @@ func (r *run) buildProbe(p *Probe) (probeRequest, error) {
 			req.describe = quoteArgv(req.argv)
 		}
 	} else {
+		r.red.AddURL(req.url)
 		req.describe = req.method + " " + hookdrill.RedactURL(req.url)
 		if req.pointer != "" {
 			req.describe += "#" + req.pointer

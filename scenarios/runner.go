@@ -107,7 +107,7 @@ type run struct {
 	rnd     *rand.Rand
 	target  hookdrill.Target
 	policy  hookdrill.RetryPolicy
-	secrets []string
+	red     *hookdrill.Redactor // every secret the run holds; all output goes through it
 	mock    MockAPI
 
 	events map[string]hookdrill.Event // step id → event built by that step
@@ -197,6 +197,11 @@ func newRun(cfg RunConfig, sc *Scenario) *run {
 		r.res.Check = &assert.Check{ID: c.ID, Severity: assert.Severity(c.Severity), Summary: c.Summary, Explain: c.Explain, Fix: c.Fix}
 		r.res.Severity = assert.Severity(c.Severity)
 	}
+	r.red = hookdrill.NewRedactor(cfg.Secrets...)
+	r.red.AddURL(cfg.Target)
+	for _, name := range sortedKeys(cfg.Probes) {
+		r.red.AddURL(cfg.Probes[name])
+	}
 	r.res.Rerun = r.rerun()
 	return r
 }
@@ -245,7 +250,7 @@ func (r *run) execute(ctx context.Context) {
 	defer cancel()
 	if err := r.setup(ctx); err != nil {
 		r.res.Verdict = assert.Error
-		r.res.Reason = r.redactStr(err.Error())
+		r.res.Reason = err.Error()
 		r.teardown()
 		return
 	}
@@ -272,7 +277,7 @@ func (r *run) execute(ctx context.Context) {
 		}
 	}
 	if r.cfg.OnJournal != nil {
-		r.cfg.OnJournal(r.sc, r.journal)
+		r.cfg.OnJournal(r.sc, r.red.Journal(r.journal))
 	}
 }
 
@@ -367,7 +372,7 @@ func (r *run) setup(ctx context.Context) error {
 	}
 	r.rnd = rand.New(rand.NewPCG(r.seed, 1))
 	r.x = &expander{
-		getenv: r.cfg.Getenv, vars: map[string]string{}, outputs: map[string]map[string]string{},
+		red: r.red, getenv: r.cfg.Getenv, vars: map[string]string{}, outputs: map[string]map[string]string{},
 		pending: map[string]string{}, faker: gofakeit.NewFaker(rand.NewPCG(r.seed, 2), false),
 		now: r.clk.Now,
 		scenario: map[string]string{"name": r.sc.Name, "platform": r.sc.Platform,
@@ -381,10 +386,14 @@ func (r *run) setup(ctx context.Context) error {
 			return fmt.Errorf("vars.%s: %w", v.Name, err)
 		}
 		r.x.vars[v.Name] = val
+		if reCredName.MatchString(v.Name) {
+			r.red.Add(val)
+		}
+		r.red.AddURL(val)
 	}
 	secret := r.cfg.Secret
 	if secret == "" {
-		if secret, err = r.x.expand(r.sc.Secret); err != nil {
+		if secret, err = r.x.expandCred(r.sc.Secret); err != nil {
 			return fmt.Errorf("secret: %w", err)
 		}
 	}
@@ -394,8 +403,8 @@ func (r *run) setup(ctx context.Context) error {
 			return fmt.Errorf("target: %w", err)
 		}
 	}
-	r.secrets = append(r.secrets, secret)
-	r.x.secrets = r.secrets
+	r.red.Add(secret)
+	r.red.AddURL(target)
 	r.x.scenario["target"], r.x.scenario["secret"] = target, secret
 	r.target = hookdrill.Target{URL: target, Secret: hookdrill.Secret(secret)}
 	usesMock := r.sc.Mock != nil && r.sc.Mock.Enabled
@@ -594,45 +603,10 @@ func (r *run) checkAlways() {
 	r.res.Always = assert.Aggregate(per)
 }
 
-// redact removes the secrets from everything the report shows.
+// redact removes the secrets from everything the report shows: every
+// string of the result goes through the run's Redactor.
 func (r *run) redact() {
-	if len(r.secrets) == 0 {
-		return
-	}
-	for i := range r.res.Steps {
-		st := &r.res.Steps[i]
-		st.Error = r.redactStr(st.Error)
-		for k, v := range st.Outputs {
-			st.Outputs[k] = r.redactStr(v)
-		}
-		for j := range st.Results {
-			r.redactResult(&st.Results[j])
-		}
-	}
-	for j := range r.res.Always {
-		r.redactResult(&r.res.Always[j])
-	}
-	r.res.Reason = r.redactStr(r.res.Reason)
+	*r.res = hookdrill.Redacted(r.red, *r.res)
 }
 
-func (r *run) redactResult(res *assert.Result) {
-	res.Message, res.Got, res.Want = r.redactStr(res.Message), r.redactStr(res.Got), r.redactStr(res.Want)
-	if a := res.Attempt; a != nil {
-		a.Error = r.redactStr(a.Error)
-		a.Request.Body = r.redactStr(a.Request.Body)
-		for k, v := range a.Request.Header {
-			a.Request.Header[k] = r.redactStr(v)
-		}
-		if a.Response != nil {
-			a.Response.Body = r.redactStr(a.Response.Body)
-			for k, v := range a.Response.Header {
-				a.Response.Header[k] = r.redactStr(v)
-			}
-		}
-	}
-	if p := res.Probe; p != nil {
-		p.Output, p.Error, p.Target = r.redactStr(p.Output), r.redactStr(p.Error), r.redactStr(p.Target)
-	}
-}
-
-func (r *run) redactStr(s string) string { return hookdrill.RedactIn(s, r.secrets...) }
+func (r *run) redactStr(s string) string { return r.red.String(s) }

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/brianvoe/gofakeit/v7"
+
+	"github.com/hookdrill/hookdrill"
 )
 
 // Reference namespaces.
@@ -290,7 +292,28 @@ type expander struct {
 	faker    *gofakeit.Faker
 	scenario map[string]string
 	now      func() time.Time
-	secrets  []string // values to redact from error messages
+	red      *hookdrill.Redactor // learns credentials as they are resolved
+}
+
+// reCredName matches variable and environment names that hold
+// credentials: their values are redacted wherever they appear.
+var reCredName = regexp.MustCompile(`(?i)secret|token|key|pass|pwd|auth|credential|cookie|session|private|signature`)
+
+// expandCred expands s, which is used as a credential (a secret, a mock
+// token, an exec probe's argument, a probe header): the values of its
+// environment references are redacted from every output, whatever their
+// names.
+func (x *expander) expandCred(s string) (string, error) {
+	if segs, err := parseTemplate(s); err == nil {
+		for _, sg := range segs {
+			if sg.ref != nil && sg.ref.ns == nsEnv {
+				if v, err := x.resolve(sg.ref); err == nil {
+					x.red.Add(v)
+				}
+			}
+		}
+	}
+	return x.expand(s)
 }
 
 // expand replaces every reference of s.
@@ -329,6 +352,9 @@ func (x *expander) resolve(r *ref) (string, error) {
 				return r.def, nil
 			}
 			return "", fmt.Errorf("%w ${%s}: environment variable %s is not set (or write ${%s:-default})", ErrTemplate, r.raw, r.name, r.name)
+		}
+		if reCredName.MatchString(r.name) {
+			x.red.Add(v)
 		}
 		return v, nil
 	case nsVars:
