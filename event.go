@@ -67,6 +67,10 @@ func (t Target) Validate() error {
 	}
 	u, err := url.Parse(t.URL)
 	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // its message repeats the whole URL, password included
+		}
 		return fmt.Errorf("target URL %q: %w", RedactURL(t.URL), err)
 	}
 	if u.Scheme != "http" && u.Scheme != "https" {

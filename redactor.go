@@ -73,32 +73,40 @@ func encodedForms(s string) []string {
 	return out
 }
 
-// AddURL registers the secrets a URL carries: its user name and password
-// and every query value. It accepts URLs that do not parse (and probe
-// templates such as "http://h/s?token=T#/processed/{event_id}").
+// minURLSecret is the shortest query value (or password-less user name)
+// AddURL registers: shorter ones (format=json, page=2) are ordinary words,
+// and the URLs themselves are always printed through RedactURL.
+const minURLSecret = 8
+
+// AddURL registers the secrets a URL carries: its password (or its user
+// name when it has no password, as in https://TOKEN@host) and its query
+// values of 8 characters or more. It accepts URLs that do not parse and
+// probe templates such as "http://h/s?token=T#/processed/{event_id}".
 func (r *Redactor) AddURL(raw string) {
 	if r == nil || raw == "" {
 		return
 	}
-	if m := reUserinfo.FindAllStringSubmatch(raw, -1); m != nil {
-		for _, x := range m {
-			user, pass, _ := strings.Cut(x[2], ":")
-			r.Add(user, pass)
-			if u, err := url.PathUnescape(user); err == nil {
-				r.Add(u)
+	for _, x := range reUserinfo.FindAllStringSubmatch(raw, -1) {
+		user, pass, hasPass := strings.Cut(x[2], ":")
+		if !hasPass {
+			pass = ""
+			if len(user) >= minURLSecret {
+				pass = user
 			}
-			if p, err := url.PathUnescape(pass); err == nil {
-				r.Add(p)
-			}
+		}
+		r.Add(pass)
+		if p, err := url.PathUnescape(pass); err == nil {
+			r.Add(p)
 		}
 	}
 	if _, q, ok := strings.Cut(raw, "?"); ok {
 		q, _, _ = strings.Cut(q, "#")
 		for _, kv := range strings.FieldsFunc(q, func(c rune) bool { return c == '&' || c == ';' }) {
 			_, v, _ := strings.Cut(kv, "=")
-			r.Add(v)
-			if d, err := url.QueryUnescape(v); err == nil {
-				r.Add(d)
+			if d, err := url.QueryUnescape(v); err == nil && len(d) >= minURLSecret {
+				r.Add(d, v)
+			} else if len(v) >= minURLSecret {
+				r.Add(v)
 			}
 		}
 	}

@@ -243,6 +243,7 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 		"probe." + ProbeApplied: "--probe-applied", "probe." + ProbeStatus: "--probe-status", "vars.old_secret": "--old-secret",
 	}
 	rc.Vars = map[string]string{"old_secret": cfg.OldSecret}
+	rc.Secrets = append(slices.Clone(rc.Secrets), cfg.Secret, cfg.OldSecret) // both redacted in every check's report
 	rc.Command = "hookdrill conform"
 	rc.RerunArgs = []string{"--platform", cfg.Platform, "--target", cfg.Target}
 

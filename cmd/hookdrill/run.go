@@ -31,7 +31,7 @@ func (k kvFlag) Set(v string) error {
 	return nil
 }
 
-func runRun(ctx context.Context, args []string, env *environ) error {
+func runRun(ctx context.Context, args []string, env *environ) (err error) {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	fs.SetOutput(env.stderr)
 	var (
@@ -63,6 +63,22 @@ func runRun(ctx context.Context, args []string, env *environ) error {
 	if help, err := parseCommand(fs, args); help || err != nil {
 		return err
 	}
+	// Everything this command writes besides the report (which the runner
+	// redacts) goes through one Redactor: stderr and the returned error.
+	red := hookdrill.NewRedactor(*secret)
+	red.AddURL(*target)
+	for _, m := range []kvFlag{probes, vars} {
+		for k, v := range m {
+			red.AddURL(v)
+			if reSecretName.MatchString(k) {
+				red.Add(v)
+			}
+		}
+	}
+	red.AddURL(*applied)
+	red.AddURL(*status)
+	env = &environ{stdin: env.stdin, stdout: env.stdout, stderr: red.Writer(env.stderr), getenv: env.getenv}
+	defer func() { err = red.Error(err) }()
 	if fs.NArg() == 0 {
 		fs.Usage()
 		return usageErr("run needs at least one scenario FILE or DIR")
@@ -80,7 +96,7 @@ func runRun(ctx context.Context, args []string, env *environ) error {
 		probes["status"] = *status
 	}
 	cfg := scenarios.RunConfig{
-		Target: *target, Secret: *secret, Seed: *seed, Run: *runRe, Parallel: *parallel, Timeout: *timeout,
+		Target: *target, Secret: *secret, Secrets: []string{*secret}, Seed: *seed, Run: *runRe, Parallel: *parallel, Timeout: *timeout,
 		Probes: probes, Vars: vars, Getenv: env.getenv, Command: "hookdrill run",
 		Hints: map[string]string{"probe.applied": "--probe-applied", "probe.status": "--probe-status"},
 		Mock:  scenariomock.New,
