@@ -129,3 +129,31 @@ func runCLIErr(t *testing.T, getenv map[string]string, args ...string) (string, 
 	err := runRun(context.Background(), args, env)
 	return out.String(), errb.String(), err
 }
+
+// TestSendNeverPrintsSecrets: "hookdrill send" against a receiver that
+// redirects to the target's query and echoes the body, in text and JSON,
+// with a journal; and an unparsable target with a password.
+func TestSendNeverPrintsSecrets(t *testing.T) {
+	srv := leakyReceiver(t)
+	host := strings.TrimPrefix(srv.URL, "http://")
+	target := "http://hook:" + plantURLPass + "@" + host + "/hook?token=" + plantQuery
+	dir := t.TempDir()
+	var sinks []string
+	for _, format := range []string{"text", "json"} {
+		jpath := filepath.Join(dir, format+".jsonl")
+		stdout, stderr, _ := runCLI(t, nil, "send", "--platform", "prolific", "--target", target, "--secret", plantSigning,
+			"--retries", "prolific", "--max-attempts", "2", "--format", format, "--journal", jpath, "submission.status.change")
+		jb, err := os.ReadFile(jpath)
+		require.NoError(t, err)
+		require.Contains(t, string(jb), "Location")
+		sinks = append(sinks, stdout, stderr, string(jb))
+	}
+	stdout, stderr, code := runCLI(t, nil, "send", "--platform", "prolific", "--target", "http://u:"+plantBadURL+"@h:x:y/", "--secret", plantSigning, "submission.status.change")
+	require.Equal(t, exitUsage, code)
+	sinks = append(sinks, stdout, stderr)
+	for i, s := range sinks {
+		for _, p := range planted {
+			tassert.NotContains(t, s, p, "sink %d leaks %s:\n%s", i, p, s)
+		}
+	}
+}

@@ -31,7 +31,7 @@ func (l *listFlag) Set(v string) error {
 	return nil
 }
 
-func runSend(ctx context.Context, args []string, env *environ) error {
+func runSend(ctx context.Context, args []string, env *environ) (err error) {
 	fs := flag.NewFlagSet("send", flag.ContinueOnError)
 	fs.SetOutput(env.stderr)
 	var (
@@ -77,6 +77,13 @@ func runSend(ctx context.Context, args []string, env *environ) error {
 	if *secret == "" {
 		*secret = env.getenv("HOOKDRILL_SECRET")
 	}
+	// Everything send writes (text, JSON, the journal, errors) goes through
+	// one Redactor: the secret and the target's password and query values
+	// never appear, also when the receiver echoes them.
+	red := hookdrill.NewRedactor(*secret)
+	red.AddURL(*target)
+	env = &environ{stdin: env.stdin, stdout: red.Writer(env.stdout), stderr: red.Writer(env.stderr), getenv: env.getenv}
+	defer func() { err = red.Error(err) }()
 	tgt := hookdrill.Target{URL: *target, Secret: hookdrill.Secret(*secret)}
 	if err := tgt.Validate(); err != nil {
 		return usageErr("%v (set --target and --secret, or $HOOKDRILL_SECRET)", err)
@@ -167,7 +174,7 @@ func runSend(ctx context.Context, args []string, env *environ) error {
 		return fmt.Errorf("waiting for the delivery: %w", err)
 	}
 	if *journal != "" {
-		if err := writeJournal(*journal, j); err != nil {
+		if err := writeJournal(*journal, red.Journal(j)); err != nil {
 			return err
 		}
 	}
