@@ -20,9 +20,11 @@ type TextOptions struct {
 // WriteText writes the human report: one line per scenario and, for each
 // failure, the step, the expectation, want and got, the attempt's request
 // and response, the check's explanation and fix, the seed and the command
-// that reruns it.
+// that reruns it. Control characters and invalid UTF-8 (from a receiver's
+// answers, say) are escaped (see EscapeControl).
 func WriteText(w io.Writer, r Report, opt TextOptions) error {
-	bw := bufio.NewWriter(w)
+	var text strings.Builder // the whole report, escaped at once so that no character is split
+	bw := bufio.NewWriter(&text)
 	for i := range r.Scenarios {
 		writeScenarioText(bw, &r.Scenarios[i], opt)
 	}
@@ -31,12 +33,18 @@ func WriteText(w io.Writer, r Report, opt TextOptions) error {
 		fmt.Fprintf(bw, "\n%d scenario(s): %d passed, %d failed, %d skipped, %d errors (%s)\n",
 			s.Total, s.Passed, s.Failed, s.Skipped, s.Errors, secs(r.Duration))
 	}
-	return bw.Flush()
+	if err := bw.Flush(); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, EscapeControl(text.String()))
+	return err
 }
 
 // ScenarioLine is the one-line form of a scenario result:
 // "PASS  name (0.04s)", "SKIP  name: needs --probe-applied".
-func ScenarioLine(sc *ScenarioResult) string {
+func ScenarioLine(sc *ScenarioResult) string { return EscapeControl(scenarioLine(sc)) }
+
+func scenarioLine(sc *ScenarioResult) string {
 	var b strings.Builder
 	b.WriteString(fmt.Sprintf("%-5s %s", strings.ToUpper(string(sc.Verdict)), sc.Name))
 	if sc.Check != nil && sc.Check.ID != "" && sc.Check.ID != sc.Name {
@@ -57,7 +65,7 @@ func ScenarioLine(sc *ScenarioResult) string {
 }
 
 func writeScenarioText(w io.Writer, sc *ScenarioResult, opt TextOptions) {
-	fmt.Fprintln(w, ScenarioLine(sc))
+	fmt.Fprintln(w, scenarioLine(sc))
 	if sc.Verdict == Pass && !opt.Verbose || sc.Verdict == Skip {
 		return
 	}
@@ -119,7 +127,7 @@ func writeResultText(w io.Writer, ind string, res Result) {
 		fmt.Fprintf(w, "%s  %s\n", ind, res.Message)
 	}
 	if res.Attempt != nil && res.Verdict != Pass {
-		WriteAttemptText(w, ind+"  ", res.Attempt)
+		writeAttemptText(w, ind+"  ", res.Attempt)
 	}
 	if res.Probe != nil && res.Verdict != Pass {
 		p := res.Probe
@@ -138,8 +146,15 @@ func writeResultText(w io.Writer, ind string, res Result) {
 }
 
 // WriteAttemptText writes an attempt's one-line form, the request's key
-// headers and body head (">") and the response's body head ("<").
+// headers and body head (">") and the response's body head ("<"), with
+// control characters escaped (see EscapeControl).
 func WriteAttemptText(w io.Writer, ind string, a *AttemptSummary) {
+	var b strings.Builder
+	writeAttemptText(&b, ind, a)
+	_, _ = io.WriteString(w, EscapeControl(b.String()))
+}
+
+func writeAttemptText(w io.Writer, ind string, a *AttemptSummary) {
 	fmt.Fprintf(w, "%s%s\n", ind, a.Line())
 	for _, k := range keyHeaders(a.Request.Header) {
 		fmt.Fprintf(w, "%s  > %s: %s\n", ind, k, a.Request.Header[k])

@@ -60,7 +60,7 @@ func reportT(t *testing.T, sc assert.ScenarioResult) {
 		t.Run(reSubtest.ReplaceAllString(name, "_"), func(t *testing.T) {
 			loc := fmt.Sprintf("%s:%d", sc.File, st.Line)
 			if st.Error != "" {
-				t.Errorf("%s: %s: %s", loc, st.Summary, st.Error)
+				t.Error(assert.EscapeControl(fmt.Sprintf("%s: %s: %s", loc, st.Summary, st.Error)))
 			}
 			for _, r := range st.Results {
 				if r.Verdict == assert.Pass {
@@ -75,17 +75,17 @@ func reportT(t *testing.T, sc assert.ScenarioResult) {
 					b.WriteByte('\n')
 					assert.WriteAttemptText(&b, "  ", r.Attempt)
 				}
-				t.Error(strings.TrimRight(b.String(), "\n"))
+				t.Error(assert.EscapeControl(strings.TrimRight(b.String(), "\n")))
 			}
 		})
 	}
 	for _, r := range sc.Always {
 		if r.Verdict != assert.Pass {
-			t.Errorf("always: expect %s: want %s, got %s: %s", r.Expectation, r.Want, r.Got, r.Message)
+			t.Error(assert.EscapeControl(fmt.Sprintf("always: expect %s: want %s, got %s: %s", r.Expectation, r.Want, r.Got, r.Message)))
 		}
 	}
 	if sc.Verdict == assert.Error {
-		t.Errorf("%s: %s", sc.File, sc.Reason)
+		t.Error(assert.EscapeControl(fmt.Sprintf("%s: %s", sc.File, sc.Reason)))
 	}
 	if t.Failed() {
 		if sc.Check != nil && sc.Check.Explain != "" {

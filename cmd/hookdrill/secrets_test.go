@@ -157,3 +157,26 @@ func TestSendNeverPrintsSecrets(t *testing.T) {
 		}
 	}
 }
+
+// TestRunEscapesReceiverBody: a receiver answering with ESC sequences,
+// NUL and invalid UTF-8 reaches the text report (and send's output) only
+// escaped.
+func TestRunEscapesReceiverBody(t *testing.T) {
+	evil := "\x1b[2J\x1b]0;pwned\x07\x00\xff\xc2\x9b31m"
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain")
+		w.WriteHeader(http.StatusInternalServerError)
+		_, _ = io.WriteString(w, evil)
+	}))
+	t.Cleanup(srv.Close)
+	file := writeScenario(t, t.TempDir(), "ok.yaml", scenarioOK)
+	stdout, _, code := runRunCLI(t, map[string]string{"TARGET": srv.URL}, "-v", file)
+	require.Equal(t, exitFailed, code)
+	send, _, _ := runCLI(t, nil, "send", "--platform", "prolific", "--target", srv.URL, "--secret", plantSigning, "--retries", "prolific", "--max-attempts", "1", "submission.status.change")
+	for _, out := range []string{stdout, send} {
+		for _, c := range []string{"\x1b", "\x00", "\x07", "\xff", "\u009b"} {
+			tassert.NotContains(t, out, c)
+		}
+	}
+	tassert.Contains(t, stdout, `\x1b[2J`, "the body is shown, escaped")
+}

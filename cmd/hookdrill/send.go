@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/hookdrill/hookdrill"
+	"github.com/hookdrill/hookdrill/assert"
 	"github.com/hookdrill/hookdrill/clock"
 	"github.com/hookdrill/hookdrill/platform"
 	"github.com/hookdrill/hookdrill/sender"
@@ -145,6 +146,7 @@ func runSend(ctx context.Context, args []string, env *environ) (err error) {
 
 	out := env.stdout
 	if *format == "text" {
+		out = assert.EscapeWriter(out) // attempt errors carry what the receiver answered
 		fmt.Fprintf(out, "%s %s event %s (resource %s) → %s\n", prof.Name(), ev.Type, ev.ID, ev.ResourceID, hookdrill.RedactURL(tgt.URL))
 		fmt.Fprintf(out, "policy %s, seed %d, %s clock\n", describePolicy(pol), *seed, *clk)
 	}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/hookdrill/hookdrill"
+	"github.com/hookdrill/hookdrill/assert"
 	"github.com/hookdrill/hookdrill/mockserver"
 )
 
@@ -90,6 +91,9 @@ func runTrigger(ctx context.Context, args []string, env *environ) error {
 	}
 	out := env.stdout
 	text := *format == "text"
+	if text {
+		out = assert.EscapeWriter(out) // attempt errors carry what receivers answered
+	}
 	ev := res.Event
 	if text {
 		fmt.Fprintf(out, "%s %s event %s (resource %s", ev.Platform, ev.Type, ev.ID, orDefault(ev.ResourceID, "-"))
