@@ -37,12 +37,32 @@ const (
 	kindInspect   = "inspect"
 )
 
-// Limits.
+// Limits: every count and duration a scenario can set is bounded, so that
+// a scenario file cannot make a run grow without bound. Going over one is a
+// loader error naming the file, line and field.
 const (
-	// MaxWait bounds a wait step (real time).
+	// MaxWait bounds a wait step, a probe's eventually, timeout and
+	// interval (real time).
 	MaxWait = 10 * time.Minute
 	// MaxBurst bounds a burst's count.
 	MaxBurst = 10_000
+	// MaxConcurrency bounds a burst's concurrency.
+	MaxConcurrency = 1_000
+	// MaxAttempts bounds retries.max_attempts, and tamper.attempts and
+	// fault.lost_ack (which count attempts). The platforms make 13 and 6.
+	MaxAttempts = 100
+	// MaxMultiplier bounds retries.multiplier.
+	MaxMultiplier = 100
+	// MaxAttemptTimeout bounds a per-attempt timeout (retries.timeout,
+	// fault.timeout; real time).
+	MaxAttemptTimeout = 10 * time.Minute
+	// MaxSimSpan bounds simulated-time durations: advance, occurred,
+	// fault.delay, tamper.skew and the retry delays and cutoff.
+	MaxSimSpan = 366 * 24 * time.Hour
+	// MaxScenarioTimeout bounds a scenario's timeout (real time).
+	MaxScenarioTimeout = 24 * time.Hour
+	// MaxSteps bounds the steps of one scenario.
+	MaxSteps = 10_000
 	// PresetNone is the retry preset for a single attempt.
 	PresetNone = "none"
 )
@@ -211,6 +231,12 @@ func (v *validator) validate(root *yaml.Node) {
 	if s.Timeout != nil && s.Timeout.D <= 0 {
 		v.errorf("timeout", "must be positive")
 	}
+	if s.Timeout != nil && s.Timeout.D > MaxScenarioTimeout {
+		v.errorf("timeout", "at most %s, got %s", fmtLimit(MaxScenarioTimeout), s.Timeout.Raw)
+	}
+	if len(s.Steps) > MaxSteps {
+		v.errorf("steps", "at most %d steps, got %d (split the scenario)", MaxSteps, len(s.Steps))
+	}
 	if s.Retries != nil {
 		v.retries("retries", s.Retries)
 	}
@@ -296,9 +322,19 @@ func (v *validator) retries(path string, r *Retries) {
 			return
 		}
 	}
-	if r.MaxAttempts < 0 {
+	if r.MaxAttempts < 0 || (r.MaxAttempts == 0 && v.has(path+".max_attempts")) {
 		v.errorf(path+".max_attempts", "must be at least 1")
 	}
+	if r.MaxAttempts > MaxAttempts {
+		v.errorf(path+".max_attempts", "at most %d, got %d", MaxAttempts, r.MaxAttempts)
+	}
+	if r.Multiplier > MaxMultiplier {
+		v.errorf(path+".multiplier", "at most %d, got %g", MaxMultiplier, r.Multiplier)
+	}
+	v.maxDur(path+".base_delay", r.BaseDelay, MaxSimSpan)
+	v.maxDur(path+".max_delay", r.MaxDelay, MaxSimSpan)
+	v.maxDur(path+".cutoff", r.Cutoff, MaxSimSpan)
+	v.maxDur(path+".timeout", r.Timeout, MaxAttemptTimeout)
 	for _, f := range []struct {
 		name string
 		d    *Duration
@@ -480,6 +516,8 @@ func (v *validator) step(i int, st *Step, varNames []string) {
 		}
 		if st.Burst.Concurrency < 0 || (st.Burst.Count > 0 && st.Burst.Concurrency > st.Burst.Count) {
 			v.errorf(p+".burst.concurrency", "want 1 to count (%d), got %d", st.Burst.Count, st.Burst.Concurrency)
+		} else if st.Burst.Concurrency > MaxConcurrency {
+			v.errorf(p+".burst.concurrency", "at most %d, got %d", MaxConcurrency, st.Burst.Concurrency)
 		}
 	case kindDuplicate:
 		v.ref(p+".duplicate", string(*st.Duplicate), "duplicate", kindSend, kindDuplicate)
@@ -517,6 +555,7 @@ func (v *validator) step(i int, st *Step, varNames []string) {
 		if st.Advance.D <= 0 {
 			v.errorf(p+".advance", "must be positive")
 		}
+		v.maxDur(p+".advance", st.Advance, MaxSimSpan)
 		if v.s.Clock == ClockReal {
 			v.errorf(p+".advance", "advance moves a simulated clock: the scenario runs with clock: real (use wait, or clock: sim)")
 		}
@@ -680,7 +719,23 @@ func (v *validator) eventType(path, name string) (hookdrill.EventType, bool) {
 	return hookdrill.EventType{}, false
 }
 
+// maxDur reports a duration longer than max (in either direction).
+func (v *validator) maxDur(path string, d *Duration, max time.Duration) {
+	if d != nil && (d.D > max || d.D < -max) {
+		v.errorf(path, "at most %s, got %s", fmtLimit(max), d.Raw)
+	}
+}
+
+// fmtLimit writes whole days as "366d".
+func fmtLimit(d time.Duration) string {
+	if d >= 24*time.Hour && d%(24*time.Hour) == 0 {
+		return strconv.Itoa(int(d/(24*time.Hour))) + "d"
+	}
+	return d.String()
+}
+
 func (v *validator) send(path string, s *Send, burst bool) {
+	v.maxDur(path+".occurred", s.Occurred, MaxSimSpan)
 	if s.Event == "" && s.Payload == nil {
 		v.errorf(path, "missing event (or a raw payload)")
 		return
@@ -754,9 +809,13 @@ func (v *validator) tamper(path string, t *Tamper) {
 	if t.Attempts < 0 {
 		v.errorf(path+".attempts", "must not be negative")
 	}
+	if t.Attempts > MaxAttempts {
+		v.errorf(path+".attempts", "at most %d, got %d", MaxAttempts, t.Attempts)
+	}
 	if t.Skew != nil && t.Skew.D <= 0 {
 		v.errorf(path+".skew", "must be positive")
 	}
+	v.maxDur(path+".skew", t.Skew, MaxSimSpan)
 }
 
 func tamperList() []string {
@@ -806,6 +865,11 @@ func (v *validator) fault(path string, f *Fault) {
 	if f.LostAck < 0 {
 		v.errorf(path+".lost_ack", "must not be negative")
 	}
+	if f.LostAck > MaxAttempts {
+		v.errorf(path+".lost_ack", "at most %d, got %d", MaxAttempts, f.LostAck)
+	}
+	v.maxDur(path+".delay", f.Delay, MaxSimSpan)
+	v.maxDur(path+".timeout", f.Timeout, MaxAttemptTimeout)
 	if f.Delay != nil && f.Delay.D < 0 {
 		v.errorf(path+".delay", "must not be negative")
 	}
@@ -868,4 +932,6 @@ func (v *validator) probe(path string, pr *Probe) {
 	if pr.Eventually != nil && pr.Eventually.D > MaxWait {
 		v.errorf(path+".eventually", "at most %s", MaxWait)
 	}
+	v.maxDur(path+".timeout", pr.Timeout, MaxWait)
+	v.maxDur(path+".interval", pr.Interval, MaxWait)
 }
