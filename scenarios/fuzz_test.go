@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -55,5 +56,34 @@ func FuzzTemplate(f *testing.F) {
 			return // need a faker and a clock; covered by the runner tests
 		}
 		_, _ = x.expand(s)
+	})
+}
+
+// FuzzSplitCommand: splitting never panics, and words quoted for display
+// (quoteArgv) split back into the same words.
+func FuzzSplitCommand(f *testing.F) {
+	for _, s := range []string{"printf %s x", `a 'b c' "d \"e\""`, `a ${x.y} "${NAME:-a b}"`, "a\\ b", `a | b`, `'`, `"\\`, "$${x}"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		words, err := SplitCommand(s)
+		if err != nil {
+			return
+		}
+		if len(words) == 0 {
+			t.Fatalf("%q: no words and no error", s)
+		}
+		for _, w := range words {
+			if strings.Contains(w, "$") {
+				return // references and their escapes are kept as written, not requoted
+			}
+		}
+		again, err := SplitCommand(quoteArgv(words))
+		if err != nil {
+			t.Fatalf("%q → %q: %v", s, quoteArgv(words), err)
+		}
+		if !slices.Equal(words, again) {
+			t.Fatalf("%q: %q, requoted %q, split again %q", s, words, quoteArgv(words), again)
+		}
 	})
 }

@@ -37,8 +37,8 @@ func runRun(ctx context.Context, args []string, env *environ) (err error) {
 	var (
 		target   = fs.String("target", "", "receiver URL: overrides every scenario's target")
 		secret   = fs.String("secret", "", "signing secret: overrides every scenario's secret (left out of rerun commands)")
-		applied  = fs.String("probe-applied", "", "probe template \"applied\": URL#/json/pointer or exec:COMMAND, {event_id} and {resource_id} substituted")
-		status   = fs.String("probe-status", "", "probe template \"status\": URL#/json/pointer or exec:COMMAND")
+		applied  = fs.String("probe-applied", "", "probe template \"applied\": URL#/json/pointer, exec:COMMAND (no shell) or sh:SCRIPT, {event_id} and {resource_id} substituted")
+		status   = fs.String("probe-status", "", "probe template \"status\": URL#/json/pointer, exec:COMMAND (no shell) or sh:SCRIPT")
 		seed     = fs.Uint64("seed", 0, "seed for every scenario (default: each file's seed, or random; always reported)")
 		runRe    = fs.String("run", "", "run only scenarios whose name or check id matches this regular expression")
 		parallel = fs.Int("parallel", scenarios.DefaultParallel, "independent scenarios run at once")
