@@ -77,6 +77,7 @@ func runRun(ctx context.Context, args []string, env *environ) (err error) {
 	}
 	red.AddURL(*applied)
 	red.AddURL(*status)
+	stderrTTY := assert.IsTerminal(env.stderr)
 	env = &environ{stdin: env.stdin, stdout: env.stdout, stderr: red.Writer(env.stderr), getenv: env.getenv}
 	defer func() { err = red.Error(err) }()
 	if fs.NArg() == 0 {
@@ -164,7 +165,7 @@ func runRun(ctx context.Context, args []string, env *environ) (err error) {
 			}
 		}()
 	}
-	prog := assert.NewProgress(env.stderr, assert.IsTerminal(env.stderr), len(sel))
+	prog := assert.NewProgress(env.stderr, stderrTTY, len(sel))
 	cfg.OnScenario = prog.Done
 	rep, runErr := scenarios.Run(ctx, cfg, sel)
 	prog.Clear()
