@@ -69,3 +69,27 @@ func TestRedactURLUnparsable(t *testing.T) {
 	tassert.NotContains(t, got, "w0rd")
 	tassert.NotContains(t, got, "token=t")
 }
+
+// FuzzRedactor: a planted secret never survives String, nor a Redacted
+// journal entry written as JSONL.
+func FuzzRedactor(f *testing.F) {
+	f.Add("s3cr3t-signing-key", "body {\"k\": \"s3cr3t-signing-key\"} http://u:s3cr3t-signing-key@h/?t=s3cr3t-signing-key")
+	f.Add("aaaaaaaaaa", "aaaaaaaaaaaaaaaaaaaaaaa")
+	f.Fuzz(func(t *testing.T, secret, text string) {
+		if len(secret) < 9 || strings.Trim(secret, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") != "" {
+			return
+		}
+		r := hookdrill.NewRedactor(secret)
+		if got := r.String(text + secret + text); strings.Contains(got, secret) {
+			t.Fatalf("String(%q) = %q", text, got)
+		}
+		e := hookdrill.Entry{Kind: hookdrill.KindProbe, Probe: &hookdrill.Probe{Target: text + secret, Output: secret + text}}
+		var b strings.Builder
+		if err := (hookdrill.Snapshot{hookdrill.Redacted(r, e)}).WriteJSONL(&b); err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(b.String(), secret) {
+			t.Fatalf("journal keeps %q: %s", secret, b.String())
+		}
+	})
+}
