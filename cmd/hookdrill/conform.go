@@ -18,7 +18,7 @@ import (
 	"github.com/hookdrill/hookdrill/receiver"
 )
 
-func runConform(ctx context.Context, args []string, env *environ) error {
+func runConform(ctx context.Context, args []string, env *environ) (err error) {
 	fs := flag.NewFlagSet("conform", flag.ContinueOnError)
 	fs.SetOutput(env.stderr)
 	var (
@@ -51,6 +51,18 @@ func runConform(ctx context.Context, args []string, env *environ) error {
 	if help, err := parseCommand(fs, args); help || err != nil {
 		return err
 	}
+	if *secret == "" {
+		*secret = env.getenv("HOOKDRILL_SECRET")
+	}
+	// The reports are redacted by the runner; stderr and the returned error
+	// go through the same kind of Redactor here.
+	red := hookdrill.NewRedactor(*secret, *oldSecret)
+	for _, u := range []string{*target, *applied, *status} {
+		red.AddURL(u)
+	}
+	stderrTTY := assert.IsTerminal(env.stderr)
+	env = &environ{stdin: env.stdin, stdout: env.stdout, stderr: red.Writer(env.stderr), getenv: env.getenv}
+	defer func() { err = red.Error(err) }()
 	if fs.NArg() > 0 {
 		return usageErr("conform takes no arguments, got %q", fs.Args())
 	}
@@ -122,7 +134,7 @@ func runConform(ctx context.Context, args []string, env *environ) error {
 			return usageErr("%v", err)
 		}
 		if *format == "text" && *outPath == "" {
-			prog := assert.NewProgress(env.stderr, assert.IsTerminal(env.stderr), 0)
+			prog := assert.NewProgress(env.stderr, stderrTTY, 0)
 			cfg.Base.OnScenario = prog.Done
 			defer prog.Clear()
 		}

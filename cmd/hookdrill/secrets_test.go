@@ -180,3 +180,16 @@ func TestRunEscapesReceiverBody(t *testing.T) {
 	}
 	tassert.Contains(t, stdout, `\x1b[2J`, "the body is shown, escaped")
 }
+
+// TestConformNeverPrintsSecrets: conform's usage errors and stderr for a
+// target that does not parse keep its password out.
+func TestConformNeverPrintsSecrets(t *testing.T) {
+	stdout, stderr, code := runCLI(t, nil, "conform", "--platform", "prolific", "--target", "http://u:"+plantBadURL+"@h:x:y/",
+		"--secret", plantSigning, "--old-secret", plantOld, "--probe-applied", "http://p:"+plantURLPass+"@h/s?token="+plantQuery+"#/n")
+	require.NotEqual(t, 0, code, stderr)
+	for _, s := range []string{stdout, stderr} {
+		for _, p := range planted {
+			tassert.NotContains(t, s, p)
+		}
+	}
+}
