@@ -58,7 +58,7 @@ func parseProbeTemplate(t string) (probeTemplate, error) {
 				return probeTemplate{}, fmt.Errorf("exec: the program may not be %s", ph)
 			}
 		}
-		if i := shellScriptArg(argv); i >= 0 && strings.ContainsAny(argv[i], "{") && (strings.Contains(argv[i], placeholders[0]) || strings.Contains(argv[i], placeholders[1])) {
+		if i := shellScriptArg(argv); i >= 0 && (strings.Contains(argv[i], placeholders[0]) || strings.Contains(argv[i], placeholders[1])) {
 			return probeTemplate{}, fmt.Errorf("exec: placeholders are not substituted into a script that %s runs: use sh: with \"$HOOKDRILL_EVENT_ID\"", argv[0])
 		}
 		return probeTemplate{argv: argv}, nil

@@ -389,7 +389,9 @@ func (r *run) setup(ctx context.Context) error {
 		if reCredName.MatchString(v.Name) {
 			r.red.Add(val)
 		}
-		r.red.AddURL(val)
+		if strings.Contains(val, "://") {
+			r.red.AddURL(val) // a URL's password and query tokens
+		}
 	}
 	secret := r.cfg.Secret
 	if secret == "" {

@@ -69,7 +69,9 @@ func runRun(ctx context.Context, args []string, env *environ) (err error) {
 	red.AddURL(*target)
 	for _, m := range []kvFlag{probes, vars} {
 		for k, v := range m {
-			red.AddURL(v)
+			if strings.Contains(v, "://") {
+				red.AddURL(v)
+			}
 			if reSecretName.MatchString(k) {
 				red.Add(v)
 			}
