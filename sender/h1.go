@@ -53,6 +53,11 @@ type h1Conn struct {
 	ready   func(fd uintptr) bool
 	written int
 	werr    error
+
+	// State of dirty's RawConn.Read callback.
+	peek    func(fd uintptr) bool
+	peekBuf [1]byte
+	peeked  bool
 }
 
 // maxKeptWriteBuffer bounds the request buffer a connection keeps between
@@ -177,6 +182,13 @@ func (c *h1Client) dial(ctx context.Context, deadline time.Time, ep *endpoint) (
 func (c *h1Client) post(ctx context.Context, deadline time.Time, ep *endpoint, h http.Header, body []byte, maxBody int64) (response, error) {
 	for try := 0; ; try++ {
 		cn, reused := c.get(ep.key), true
+		for cn != nil && try == 0 && cn.dirty() {
+			// Bytes (or the end) arrived on the idle connection after the
+			// last answer: a body on a 204 or 304, bytes past
+			// Content-Length. Its framing is lost; take another.
+			cn.nc.Close()
+			cn = c.get(ep.key)
+		}
 		if cn == nil || try > 0 {
 			if cn != nil {
 				cn.nc.Close()
@@ -189,7 +201,10 @@ func (c *h1Client) post(ctx context.Context, deadline time.Time, ep *endpoint, h
 		}
 		resp, answered, err := c.exchange(ctx, deadline, cn, ep, h, body, maxBody)
 		if err == nil {
-			if resp.keep {
+			// Anything already read past the answer (a body on a 204,
+			// bytes past Content-Length) would be taken for the start of
+			// the next answer: such a connection is not reused.
+			if resp.keep && cn.br.Buffered() == 0 {
 				c.put(ep.key, cn)
 			} else {
 				cn.nc.Close()
