@@ -113,7 +113,7 @@ func (dl *delivery) exchange(n int, due time.Time) *hookdrill.Attempt {
 	if !s.realWall {
 		now = time.Now()
 	}
-	resp, err := s.roundTrip(dl.ctx, now.Add(dl.pol.Timeout), &dl.tgt.ep, h, body)
+	resp, err := s.roundTrip(dl.ctx, now.Add(dl.pol.Timeout), &dl.tgt.ep, h, headerOrder(dl.prof), body)
 	a.Latency = s.cfg.WallNow().Sub(start)
 	var rerr error
 	if err != nil {
@@ -202,7 +202,7 @@ func isReset(err error) bool {
 // roundTrip sends one POST through the sender's client; the exchange ends
 // at deadline (real time) or when ctx is done. The response is valid when
 // err is nil or an *errAfterHeaders.
-func (s *Sender) roundTrip(ctx context.Context, deadline time.Time, ep *endpoint, h http.Header, body []byte) (response, error) {
+func (s *Sender) roundTrip(ctx context.Context, deadline time.Time, ep *endpoint, h http.Header, order []string, body []byte) (response, error) {
 	u := ep.url
 	if u.User != nil && h.Get("Authorization") == "" {
 		h = h.Clone()
@@ -212,7 +212,7 @@ func (s *Sender) roundTrip(ctx context.Context, deadline time.Time, ep *endpoint
 		h.Set("Authorization", req.Header.Get("Authorization"))
 	}
 	if s.h1 != nil {
-		return s.h1.post(ctx, deadline, ep, h, body, s.cfg.MaxResponseBytes)
+		return s.h1.post(ctx, deadline, ep, h, order, body, s.cfg.MaxResponseBytes)
 	}
 	ctx, cancel := context.WithDeadline(ctx, deadline)
 	defer cancel()
@@ -220,6 +220,9 @@ func (s *Sender) roundTrip(ctx context.Context, deadline time.Time, ep *endpoint
 	if err != nil {
 		return response{}, err
 	}
+	// net/http writes each key as the map spells it (X-Event-ID stays
+	// X-Event-ID over HTTP/1.1), but in its own order: Host, User-Agent,
+	// Content-Length, then the rest sorted by name.
 	req.Header = h.Clone()
 	if _, ok := req.Header["User-Agent"]; !ok {
 		req.Header["User-Agent"] = []string{""} // send none rather than Go's default
@@ -235,6 +238,14 @@ func (s *Sender) roundTrip(ctx context.Context, deadline time.Time, ep *endpoint
 		return r, &errAfterHeaders{rerr}
 	}
 	return r, nil
+}
+
+// headerOrder is the profile's documented header order, if it has one.
+func headerOrder(p hookdrill.Profile) []string {
+	if ho, ok := p.(hookdrill.HeaderOrderer); ok {
+		return ho.HeaderOrder()
+	}
+	return nil
 }
 
 func isTLS(err error) bool {

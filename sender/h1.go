@@ -179,7 +179,7 @@ func (c *h1Client) dial(ctx context.Context, deadline time.Time, ep *endpoint) (
 
 // post sends one request and reads the answer, keeping at most maxBody
 // bytes of its body. The exchange ends at deadline or when ctx is done.
-func (c *h1Client) post(ctx context.Context, deadline time.Time, ep *endpoint, h http.Header, body []byte, maxBody int64) (response, error) {
+func (c *h1Client) post(ctx context.Context, deadline time.Time, ep *endpoint, h http.Header, order []string, body []byte, maxBody int64) (response, error) {
 	for try := 0; ; try++ {
 		cn, reused := c.get(ep.key), true
 		for cn != nil && try == 0 && cn.dirty() {
@@ -199,7 +199,7 @@ func (c *h1Client) post(ctx context.Context, deadline time.Time, ep *endpoint, h
 			}
 			reused = false
 		}
-		resp, answered, err := c.exchange(ctx, deadline, cn, ep, h, body, maxBody)
+		resp, answered, err := c.exchange(ctx, deadline, cn, ep, h, order, body, maxBody)
 		if err == nil {
 			// Anything already read past the answer (a body on a 204,
 			// bytes past Content-Length) would be taken for the start of
@@ -232,7 +232,7 @@ func isStaleConn(err error) bool {
 	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || isReset(err)
 }
 
-func (c *h1Client) exchange(ctx context.Context, deadline time.Time, cn *h1Conn, ep *endpoint, h http.Header, body []byte, maxBody int64) (res exchangeResult, answered bool, err error) {
+func (c *h1Client) exchange(ctx context.Context, deadline time.Time, cn *h1Conn, ep *endpoint, h http.Header, order []string, body []byte, maxBody int64) (res exchangeResult, answered bool, err error) {
 	// The deadline is left in place afterwards: a connection going back to
 	// the pool gets a new one before its next use.
 	cn.nc.SetDeadline(deadline)
@@ -241,7 +241,7 @@ func (c *h1Client) exchange(ctx context.Context, deadline time.Time, cn *h1Conn,
 		defer stop()
 	}
 
-	cn.wb = appendRequest(cn.wb[:0], ep, h, body)
+	cn.wb = appendRequest(cn.wb[:0], ep, h, order, body)
 	err = cn.send()
 	if cap(cn.wb) > maxKeptWriteBuffer {
 		cn.wb = make([]byte, 0, 4096)
@@ -539,36 +539,83 @@ func asciiEqualFold(b []byte, s string) bool {
 	return true
 }
 
-// appendRequest appends a POST the way net/http writes it: request line,
-// Host, User-Agent, Content-Length, then the other headers sorted by name.
-func appendRequest(b []byte, ep *endpoint, h http.Header, body []byte) []byte {
+// appendRequest appends a POST with every header name spelled exactly as
+// it is given (never canonicalised) in a fixed order: the request line,
+// Host, User-Agent (when set and not empty), Content-Type, Content-Length,
+// then the names in order (the platform's documented headers, in the order
+// its documentation lists them; a name there matches a key of h in any
+// case and is written as order spells it), then every other header sorted
+// by name.
+func appendRequest(b []byte, ep *endpoint, h http.Header, order []string, body []byte) []byte {
 	b = append(b, ep.head...)
-	if ua := h["User-Agent"]; len(ua) > 0 && ua[0] != "" { // h.Get("User-Agent")
-		b = append(b, "User-Agent: "...)
-		b = append(b, ua[0]...)
-		b = append(b, "\r\n"...)
-	}
-	b = append(b, "Content-Length: "...)
-	b = strconv.AppendUint(b, uint64(len(body)), 10)
-	b = append(b, "\r\n"...)
 	var arr [16]string
 	keys := arr[:0]
-	for k := range h {
-		if !framingHeader(k) {
+	var ua []string
+	for k, v := range h {
+		switch {
+		case equalFoldString(k, "User-Agent"):
+			ua = v
+		case !framingHeader(k):
 			keys = append(keys, k)
 		}
 	}
-	slices.Sort(keys)
+	if len(ua) > 0 && ua[0] != "" { // an empty User-Agent sends none
+		b = appendField(b, "User-Agent", ua[:1])
+	}
+	b = appendNamed(b, h, keys, "Content-Type")
+	b = append(b, "Content-Length: "...)
+	b = strconv.AppendUint(b, uint64(len(body)), 10)
+	b = append(b, "\r\n"...)
+	for _, name := range order {
+		b = appendNamed(b, h, keys, name)
+	}
+	var arr2 [16]string
+	rest := arr2[:0]
 	for _, k := range keys {
-		for _, v := range h[k] {
-			b = append(b, k...)
-			b = append(b, ": "...)
-			b = appendHeaderValue(b, v)
-			b = append(b, "\r\n"...)
+		if !equalFoldString(k, "Content-Type") && !inOrder(k, order) {
+			rest = append(rest, k)
 		}
+	}
+	slices.Sort(rest)
+	for _, k := range rest {
+		b = appendField(b, k, h[k])
 	}
 	b = append(b, "\r\n"...)
 	return append(b, body...)
+}
+
+// appendNamed appends the values of every key of h that is name in any
+// case, under name's spelling.
+func appendNamed(b []byte, h http.Header, keys []string, name string) []byte {
+	for _, k := range keys {
+		if equalFoldString(k, name) {
+			b = appendField(b, name, h[k])
+		}
+	}
+	return b
+}
+
+func appendField(b []byte, name string, vals []string) []byte {
+	for _, v := range vals {
+		b = append(b, name...)
+		b = append(b, ": "...)
+		b = appendHeaderValue(b, v)
+		b = append(b, "\r\n"...)
+	}
+	return b
+}
+
+func inOrder(k string, order []string) bool {
+	for _, n := range order {
+		if equalFoldString(k, n) {
+			return true
+		}
+	}
+	return false
+}
+
+func equalFoldString(a, b string) bool {
+	return len(a) == len(b) && asciiEqualFold([]byte(a), b)
 }
 
 // framingHeader reports whether k is, canonicalised, one of the headers

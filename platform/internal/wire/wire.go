@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/brianvoe/gofakeit/v7"
+	"github.com/hookdrill/hookdrill"
 )
 
 // Catalogue errors, re-exported by every profile package.
@@ -91,7 +92,7 @@ var ErrRepeated = errors.New("header repeated")
 // error: an attacker could add their own value beside the real one and hope
 // the wrong one is checked. ok is false when the header is absent or empty.
 func Header(h http.Header, name string) (v string, ok bool, err error) {
-	vs := h.Values(name)
+	vs := hookdrill.HeaderValues(h, name) // any case: X-Event-ID as signed, X-Event-Id as a server stores it
 	switch {
 	case len(vs) > 1:
 		return "", true, fmt.Errorf("%s: %w (%d values)", name, ErrRepeated, len(vs))
