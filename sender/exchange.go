@@ -10,9 +10,11 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
+	"unicode/utf8"
 
 	"github.com/hookdrill/hookdrill"
 )
@@ -121,6 +123,11 @@ func (dl *delivery) exchange(n int, due time.Time) *hookdrill.Attempt {
 		if !errors.As(err, &ah) || !resp.got {
 			a.Outcome = classify(err, dl.ctx)
 			a.Error = describe(a.Outcome, err, dl.pol.Timeout)
+			var big *HeaderTooLargeError
+			if errors.As(err, &big) && a.Outcome != hookdrill.OutcomeCancelled && a.Outcome != hookdrill.OutcomeTimeout {
+				a.Outcome, a.Error = hookdrill.OutcomeProtocol, big.Error()
+				a.Truncated = append(a.Truncated, hookdrill.TruncatedResponseHeader)
+			}
 			return a
 		}
 		rerr = ah.err
@@ -130,9 +137,19 @@ func (dl *delivery) exchange(n int, due time.Time) *hookdrill.Attempt {
 	if len(keep) > s.cfg.RecordBodyBytes {
 		keep = keep[:s.cfg.RecordBodyBytes]
 	}
+	hdr, hdrCut := clipHeader(resp.header, s.cfg.RecordHeaderBytes)
 	rec.r = hookdrill.HTTPResponse{
-		Status: resp.status, Header: resp.header, Body: string(keep),
-		BodyTruncated: resp.truncated || len(raw) > len(keep),
+		Status: resp.status, Header: hdr, Body: string(keep),
+		BodyTruncated: resp.truncated || len(raw) > len(keep), HeaderTruncated: hdrCut,
+	}
+	if hdrCut {
+		a.Truncated = append(a.Truncated, hookdrill.TruncatedRecordedHeader)
+	}
+	if resp.truncated {
+		a.Truncated = append(a.Truncated, hookdrill.TruncatedResponseBody)
+	}
+	if len(raw) > len(keep) {
+		a.Truncated = append(a.Truncated, hookdrill.TruncatedRecordedBody)
 	}
 	a.Response = &rec.r
 	status := resp.status
@@ -156,6 +173,54 @@ func (dl *delivery) exchange(n int, due time.Time) *hookdrill.Attempt {
 		a.Outcome = hookdrill.OutcomeLostAck
 	}
 	return a
+}
+
+// clipHeader returns h if its names and values fit in limit bytes, else a
+// copy whose values are cut (and, past the limit, dropped) so that they do.
+// h itself is never changed: the h1 client shares it between attempts.
+func clipHeader(h http.Header, limit int) (http.Header, bool) {
+	size := 0
+	for k, vs := range h {
+		for _, v := range vs {
+			size += len(k) + len(v)
+		}
+	}
+	if size <= limit {
+		return h, false
+	}
+	keys := make([]string, 0, len(h))
+	for k := range h {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	out := make(http.Header, len(h))
+	left := limit
+	for _, k := range keys {
+		for _, v := range h[k] {
+			room := left - len(k)
+			if room <= 0 {
+				break
+			}
+			if len(v) > room {
+				v = clipUTF8(v, room) + "…"
+				room = 0
+			}
+			out[k] = append(out[k], v)
+			left -= len(k) + len(v)
+		}
+	}
+	return out, true
+}
+
+// clipUTF8 returns at most n bytes of s, not cutting a UTF-8 sequence.
+func clipUTF8(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }
 
 func answerSummary(a *hookdrill.Attempt) string {
@@ -229,6 +294,10 @@ func (s *Sender) roundTrip(ctx context.Context, deadline time.Time, ep *endpoint
 	}
 	resp, err := s.client.Do(req)
 	if err != nil {
+		if strings.Contains(err.Error(), "response headers exceeded") {
+			// net/http's Transport stopped at its MaxResponseHeaderBytes.
+			return response{}, &HeaderTooLargeError{msg: err.Error()}
+		}
 		return response{}, err
 	}
 	defer resp.Body.Close()

@@ -33,9 +33,10 @@ import (
 // connection, as net/http does, so an idle-timeout on the receiver's side is
 // never reported as a failed delivery.
 type h1Client struct {
-	dialer  net.Dialer
-	tlsConf *tls.Config
-	maxIdle int
+	dialer    net.Dialer
+	tlsConf   *tls.Config
+	maxIdle   int
+	maxHeader int64 // response header bytes read per exchange
 
 	mu     sync.Mutex // guards idle and closed
 	idle   map[string][]*h1Conn
@@ -45,7 +46,8 @@ type h1Client struct {
 type h1Conn struct {
 	nc  net.Conn
 	raw syscall.RawConn // nc's file descriptor, for plain TCP; nil for TLS
-	br  *bufio.Reader
+	br  *bufio.Reader   // reads nc through lim
+	lim headLimit
 	wb  []byte    // the request being written
 	hc  headCache // the last simple answer's head
 
@@ -64,13 +66,67 @@ type h1Conn struct {
 // requests; a larger body's buffer is dropped after use.
 const maxKeptWriteBuffer = 16 << 10
 
-func newH1Client(maxIdle int, tlsConf *tls.Config) *h1Client {
+func newH1Client(maxIdle int, tlsConf *tls.Config, maxHeader int64) *h1Client {
 	return &h1Client{
-		dialer:  net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second},
-		tlsConf: tlsConf,
-		maxIdle: maxIdle,
-		idle:    make(map[string][]*h1Conn),
+		dialer:    net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second},
+		tlsConf:   tlsConf,
+		maxIdle:   maxIdle,
+		maxHeader: maxHeader,
+		idle:      make(map[string][]*h1Conn),
 	}
+}
+
+// headLimit is the reader under a connection's bufio.Reader. While an
+// answer's head is read it lets at most n more bytes through and then
+// fails with a *HeaderTooLargeError, so a receiver sending an endless
+// header costs at most the limit (net/http's Transport does the same); n < 0
+// means no limit (the body has limits of its own).
+type headLimit struct {
+	r   io.Reader
+	n   int64
+	max int64
+}
+
+func (l *headLimit) Read(p []byte) (int, error) {
+	if l.n < 0 {
+		return l.r.Read(p)
+	}
+	if l.n == 0 {
+		return 0, &HeaderTooLargeError{Limit: l.max}
+	}
+	if int64(len(p)) > l.n {
+		p = p[:l.n]
+	}
+	k, err := l.r.Read(p)
+	l.n -= int64(k)
+	return k, err
+}
+
+// HeaderTooLargeError reports an answer whose header (status line, header
+// lines and any interim 1xx answers) is longer than the sender reads
+// (Config.MaxHeaderBytes).
+type HeaderTooLargeError struct {
+	Limit int64 // bytes; 0 when the limit is a net/http client's own
+	msg   string
+}
+
+func (e *HeaderTooLargeError) Error() string {
+	if e.msg != "" {
+		return "the response header is larger than the client reads; the answer was not read further (" + e.msg + ")"
+	}
+	return "the response header is larger than the " + byteSize(e.Limit) +
+		" the sender reads (sender.Config.MaxHeaderBytes); the answer was not read further"
+}
+
+// byteSize renders n as "1 MiB", "64 KiB" or "100 bytes".
+func byteSize(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return strconv.FormatInt(n>>20, 10) + " MiB"
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return strconv.FormatInt(n>>10, 10) + " KiB"
+	}
+	return strconv.FormatInt(n, 10) + " bytes"
 }
 
 // response is what one exchange returns.
@@ -172,7 +228,8 @@ func (c *h1Client) dial(ctx context.Context, deadline time.Time, ep *endpoint) (
 		}
 		nc = tc
 	}
-	cn := &h1Conn{nc: nc, br: bufio.NewReaderSize(nc, 4096), wb: make([]byte, 0, 4096)}
+	cn := &h1Conn{nc: nc, lim: headLimit{r: nc, n: -1, max: c.maxHeader}, wb: make([]byte, 0, 4096)}
+	cn.br = bufio.NewReaderSize(&cn.lim, 4096)
 	cn.useRaw()
 	return cn, nil
 }
@@ -249,12 +306,21 @@ func (c *h1Client) exchange(ctx context.Context, deadline time.Time, cn *h1Conn,
 	if err != nil {
 		return res, false, err
 	}
+	// The head is read under the header limit; bytes buffered already
+	// (none on a clean connection) count against it too.
+	cn.lim.n = max(c.maxHeader-int64(cn.br.Buffered()), 0)
+	defer func() { cn.lim.n = -1 }()
 	if _, err := cn.br.Peek(1); err != nil {
 		return res, false, err
 	}
+	// A simple head is complete in the buffer, so within the limit; the
+	// body it goes on to read has a limit of its own.
+	n := cn.lim.n
+	cn.lim.n = -1
 	if res, ok, err := readSimpleResponse(cn.br, maxBody, &cn.hc); ok {
 		return res, true, err
 	}
+	cn.lim.n = n
 	var resp *http.Response
 	for {
 		if _, err := cn.br.Peek(1); err != nil {
@@ -265,6 +331,7 @@ func (c *h1Client) exchange(ctx context.Context, deadline time.Time, cn *h1Conn,
 			return res, true, err
 		}
 		if resp.StatusCode >= 200 || resp.StatusCode == http.StatusSwitchingProtocols || resp.StatusCode < 100 {
+			cn.lim.n = -1 // the head is read: the body has its own limit
 			break
 		}
 		io.Copy(io.Discard, resp.Body) // 1xx interim answer: the final one follows
