@@ -160,3 +160,26 @@ func TestUsage(t *testing.T) {
 	tassert.Equal(t, 0, code)
 	tassert.Contains(t, errOut, "--platform")
 }
+
+// Two sends about the same submission (different seeds, statuses) name the
+// same participant, as two Prolific events about one submission do.
+func TestSendKeepsTheSubmissionsParticipant(t *testing.T) {
+	url := statusServer(t, 200)
+	participant := func(seed, status string) string {
+		t.Helper()
+		out, errOut, code := runCLI(t, nil, "send", "--platform", "prolific", "--target", url, "--secret", cliSecret,
+			"--seed", seed, "--format", "json", "--resource-id", "6394cee383e14a167638b3a1", "--status", status, "submission.status.change")
+		require.Equal(t, 0, code, errOut)
+		var got struct {
+			Event struct {
+				Payload map[string]any `json:"payload"`
+			} `json:"event"`
+		}
+		require.NoError(t, json.Unmarshal([]byte(out), &got), out)
+		return got.Event.Payload["participant_id"].(string)
+	}
+	first := participant("1", "ACTIVE")
+	require.NotEmpty(t, first)
+	tassert.Equal(t, first, participant("2", "AWAITING REVIEW"))
+	tassert.Equal(t, first, participant("3", "APPROVED"))
+}
