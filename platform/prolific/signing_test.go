@@ -278,3 +278,21 @@ func TestEndToEnd(t *testing.T) {
 		}
 	}
 }
+
+// Verify reads header names in any case: as signed (X-Event-ID), as a Go
+// server stores them (canonical), lower-cased by a proxy, or upper-cased.
+func TestVerifyReadsHeadersInAnyCase(t *testing.T) {
+	p := prolific.New(prolific.Options{})
+	_, h, body := signed(t, p, hookdrill.EventSpec{Type: prolific.EventSubmissionStatusChange}, "secret", vecTime)
+	for name, conv := range map[string]func(string) string{
+		"as signed": func(k string) string { return k }, "canonical": http.CanonicalHeaderKey,
+		"lower": strings.ToLower, "upper": strings.ToUpper,
+	} {
+		h2 := http.Header{}
+		for k, v := range h {
+			h2[conv(k)] = v
+		}
+		tassert.NoError(t, p.Verify(h2, body, "secret", hookdrill.VerifyOptions{}), name)
+		tassert.Equal(t, h[prolific.HeaderEventID], hookdrill.HeaderValues(h2, prolific.HeaderEventID), name)
+	}
+}
