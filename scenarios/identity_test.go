@@ -76,3 +76,37 @@ steps:
 	require.NotEmpty(t, project(b[0]))
 	tassert.Equal(t, project(b[0]), project(b[1]))
 }
+
+// A participant (or project) one step names explicitly stays with the
+// resource in the steps that follow it up without naming it.
+func TestScenarioKeepsAnExplicitIdentity(t *testing.T) {
+	srv, bodies := bodyServer(t)
+	sc := mustParse(t, `version: 1
+name: explicit
+platform: prolific
+steps:
+  - id: first
+    send: {event: submission.status.change, status: ACTIVE, extra: {participant_id: 5f0c1c2d3e4f5a6b7c8d9e0f}}
+  - send: {event: submission.status.change, status: APPROVED, resource: "${first.resource_id}"}
+`)
+	res := runOne(t, testConfig(srv), sc)
+	require.Equal(t, assert.Pass, res.Verdict, reportText(res))
+	b := bodies()
+	require.Len(t, b, 2)
+	tassert.Equal(t, "5f0c1c2d3e4f5a6b7c8d9e0f", b[1]["participant_id"])
+
+	srv2, bodies2 := bodyServer(t)
+	sc2 := mustParse(t, `version: 1
+name: explicit-respondent
+platform: respondent
+steps:
+  - id: created
+    send: {event: SCREENER_RESPONSES.CREATED, extra: {projectId: 69603913cd7d6158385a1ff6}}
+  - send: {event: SCREENER_RESPONSES.UPDATED, status: CANCELLED, resource: "${created.resource_id}"}
+`)
+	res = runOne(t, testConfig(srv2), sc2)
+	require.Equal(t, assert.Pass, res.Verdict, reportText(res))
+	b = bodies2()
+	require.Len(t, b, 2)
+	tassert.Equal(t, "69603913cd7d6158385a1ff6", b[1]["payload"].(map[string]any)["resource"].(map[string]any)["projectId"])
+}
