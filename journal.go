@@ -56,7 +56,28 @@ type HTTPResponse struct {
 	Header        http.Header `json:"header,omitempty"`
 	Body          string      `json:"body,omitempty"`
 	BodyTruncated bool        `json:"body_truncated,omitempty"`
+	// HeaderTruncated says the header values were clipped for the record
+	// (the attempt's Truncated says which limit).
+	HeaderTruncated bool `json:"header_truncated,omitempty"`
 }
+
+// What an attempt's answer lost to the sender's read and record limits
+// (Attempt.Truncated).
+const (
+	// TruncatedResponseHeader: the answer's header was larger than the
+	// sender reads (1 MiB by default); nothing after it was read and the
+	// attempt is a protocol_error.
+	TruncatedResponseHeader = "response_header"
+	// TruncatedResponseBody: the body was longer than the sender reads
+	// (1 MiB by default); the connection was dropped after that.
+	TruncatedResponseBody = "response_body"
+	// TruncatedRecordedHeader: the header values kept in this record were
+	// clipped to the sender's record limit (8 KiB by default in all).
+	TruncatedRecordedHeader = "recorded_header"
+	// TruncatedRecordedBody: the body kept in this record was clipped to
+	// the sender's record limit (1 KiB by default).
+	TruncatedRecordedBody = "recorded_body"
+)
 
 // Attempt records one HTTP delivery attempt.
 type Attempt struct {
@@ -74,6 +95,10 @@ type Attempt struct {
 	Started    time.Time     `json:"started"`              // wall time the request started
 	SimStarted time.Time     `json:"sim_started,omitzero"` // simulated time it started
 	Faults     []string      `json:"faults,omitempty"`     // faults applied to this attempt
+	// Truncated lists the limits this attempt hit (TruncatedResponseHeader,
+	// TruncatedResponseBody, TruncatedRecordedHeader,
+	// TruncatedRecordedBody): what of the answer was not read or not kept.
+	Truncated []string `json:"truncated,omitempty"`
 	// NextAttemptIn is the wait before the next attempt; zero on the last.
 	NextAttemptIn time.Duration `json:"next_attempt_in_ns,omitempty"`
 	Final         bool          `json:"final"` // no further attempt follows

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math/rand/v2"
 	"net/http"
+	"strings"
 	"time"
 )
 
@@ -101,4 +102,29 @@ type Profile interface {
 	RetryPolicy() RetryPolicy
 	// RetryPresets lists the named policies the platform offers.
 	RetryPresets() map[string]RetryPolicy
+}
+
+// HeaderOrderer is implemented by a Profile whose documentation spells and
+// orders its delivery headers. The sender writes those headers with exactly
+// these names (e.g. "X-Event-ID", never Go's canonical "X-Event-Id"), in
+// this order, after Host, User-Agent, Content-Type and Content-Length and
+// before any other header. Sign should store the headers under the same
+// spelling, so that journals show the names as sent; read such headers
+// case-insensitively (HeaderValues), as receivers must.
+type HeaderOrderer interface {
+	HeaderOrder() []string
+}
+
+// HeaderValues returns the values of every key of h equal to name in any
+// case: http.Header.Values only finds the canonical spelling, while the
+// headers a Profile signs keep the platform's own (X-Event-ID).
+func HeaderValues(h http.Header, name string) []string {
+	vs := h.Values(name)
+	canon := http.CanonicalHeaderKey(name)
+	for k, v := range h {
+		if k != canon && strings.EqualFold(k, name) {
+			vs = append(vs[:len(vs):len(vs)], v...)
+		}
+	}
+	return vs
 }

@@ -18,7 +18,7 @@ func attempt(n, status int, lat time.Duration) hookdrill.Attempt {
 	a := hookdrill.Attempt{
 		DeliveryID: "d1", EventID: "e1", EventType: "submission.status.change", Number: n, Latency: lat,
 		Request: hookdrill.HTTPRequest{Method: http.MethodPost, URL: "http://127.0.0.1:1/hook",
-			Header: http.Header{"X-Event-Id": {"e1"}, "Content-Type": {"application/json"}, "User-Agent": {"x"}},
+			Header: http.Header{"X-Event-ID": {"e1"}, "Content-Type": {"application/json"}, "User-Agent": {"x"}},
 			Body:   `{"resource_id": "r1", "status": "APPROVED"}`},
 	}
 	switch {

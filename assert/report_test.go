@@ -11,6 +11,8 @@ import (
 
 	tassert "github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/hookdrill/hookdrill"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -71,7 +73,7 @@ func TestWriteTextGolden(t *testing.T) {
 		"FAIL  prolific.signature.wrong_secret (MUST) (0.12s)",
 		"expect status: want 4xx, got 200",
 		"attempt 1: POST http://127.0.0.1:1/hook → 200 OK",
-		"> X-Event-Id: e1",
+		"> X-Event-ID: e1",
 		`> {"resource_id": "r1", "status": "APPROVED"}`,
 		"why: The receiver accepted",
 		"fix: Verify",
@@ -166,4 +168,18 @@ func TestProgress(t *testing.T) {
 	q.Clear()
 	tassert.Empty(t, quiet.String(), "no progress when not a terminal")
 	tassert.False(t, IsTerminal(&quiet))
+}
+
+// An attempt that hit a read or record limit says so in every report
+// format: the one-line form (text, JUnit) and the JSON field.
+func TestAttemptShowsTruncation(t *testing.T) {
+	a := attempt(1, 0, time.Millisecond)
+	a.Outcome, a.Error = hookdrill.OutcomeProtocol, "the response header is larger than the 1 MiB the sender reads"
+	a.Truncated = []string{hookdrill.TruncatedResponseHeader}
+	s := Summarize(a)
+	tassert.Equal(t, []string{"response_header"}, s.Truncated)
+	tassert.Contains(t, s.Line(), "[truncated: response_header]")
+	var b bytes.Buffer
+	WriteAttemptText(&b, "", s)
+	tassert.Contains(t, b.String(), "[truncated: response_header]")
 }

@@ -116,15 +116,18 @@ type AttemptSummary struct {
 	Error      string            `json:"error,omitempty"`
 	LatencyMS  float64           `json:"latency_ms"`
 	Faults     []string          `json:"faults,omitempty"`
-	Request    HTTPSummary       `json:"request"`
-	Response   *HTTPSummary      `json:"response,omitempty"`
+	// Truncated lists the read and record limits the attempt hit
+	// (hookdrill.TruncatedResponseHeader...).
+	Truncated []string     `json:"truncated,omitempty"`
+	Request   HTTPSummary  `json:"request"`
+	Response  *HTTPSummary `json:"response,omitempty"`
 }
 
 // Summarize builds the report form of an attempt.
 func Summarize(a hookdrill.Attempt) *AttemptSummary {
 	s := &AttemptSummary{
 		DeliveryID: a.DeliveryID, EventID: a.EventID, EventType: a.EventType, Number: a.Number,
-		Outcome: a.Outcome, Error: a.Error, LatencyMS: ms(a.Latency), Faults: a.Faults,
+		Outcome: a.Outcome, Error: a.Error, LatencyMS: ms(a.Latency), Faults: a.Faults, Truncated: a.Truncated,
 		Request: HTTPSummary{Method: a.Request.Method, URL: a.Request.URL, Header: flatHeader(a.Request.Header)},
 	}
 	s.Request.Body, s.Request.Truncated = head(a.Request.Body, BodyHeadBytes)
@@ -152,6 +155,9 @@ func (s *AttemptSummary) Line() string {
 		strings.TrimSpace(got), fmtMS(s.LatencyMS))
 	if len(s.Faults) > 0 {
 		line += " [faults: " + strings.Join(s.Faults, ", ") + "]"
+	}
+	if len(s.Truncated) > 0 {
+		line += " [truncated: " + strings.Join(s.Truncated, ", ") + "]"
 	}
 	if s.Error != "" && s.Outcome != hookdrill.OutcomeHTTPError {
 		line += ": " + s.Error

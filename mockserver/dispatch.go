@@ -65,6 +65,52 @@ func (req TriggerRequest) spec() hookdrill.EventSpec {
 		ID: req.EventID, Extra: req.Extra, Payload: req.Payload}
 }
 
+// knownProlificIdentity fills in the participant of a submission the mock
+// already knows (an earlier event named it, maybe explicitly), so that all
+// events of one submission name one participant; a submission it does not
+// know gets the profile's, derived from its id. s.mu must be held.
+func (s *Server) knownProlificIdentity(spec hookdrill.EventSpec) hookdrill.EventSpec {
+	if spec.Type != prolific.EventSubmissionStatusChange || spec.ResourceID == "" || spec.Payload != nil ||
+		spec.Extra[prolific.ExtraParticipantID] != "" {
+		return spec
+	}
+	if r, ok := s.submissions[spec.ResourceID]; ok && r.ParticipantID != "" {
+		spec.Extra = withExtra(spec.Extra, prolific.ExtraParticipantID, r.ParticipantID)
+	}
+	return spec
+}
+
+// knownRespondentIdentity fills in the project of a screener response the
+// mock already knows, as knownProlificIdentity does the participant.
+// s.mu must be held.
+func (s *Server) knownRespondentIdentity(spec hookdrill.EventSpec) hookdrill.EventSpec {
+	if (spec.Type != respondent.EventScreenerResponsesCreated && spec.Type != respondent.EventScreenerResponsesUpdated) ||
+		spec.ResourceID == "" || spec.Payload != nil || spec.Extra[respondent.ExtraProjectID] != "" {
+		return spec
+	}
+	var latest *resource
+	for _, r := range s.responses {
+		if r.ID == spec.ResourceID && r.ProjectID != "" && (latest == nil || r.Updated.After(latest.Updated)) {
+			latest = r
+		}
+	}
+	if latest != nil {
+		spec.Extra = withExtra(spec.Extra, respondent.ExtraProjectID, latest.ProjectID)
+	}
+	return spec
+}
+
+// withExtra returns a copy of extra with k set to v (the caller's map is
+// not changed).
+func withExtra(extra map[string]string, k, v string) map[string]string {
+	out := make(map[string]string, len(extra)+1)
+	for ek, ev := range extra {
+		out[ek] = ev
+	}
+	out[k] = v
+	return out
+}
+
 func (s *Server) triggerProlific(req TriggerRequest) (TriggerResult, error) {
 	s.mu.Lock()
 	if s.closed {
@@ -72,7 +118,7 @@ func (s *Server) triggerProlific(req TriggerRequest) (TriggerResult, error) {
 		return TriggerResult{}, closedError()
 	}
 	now := s.clk.Now()
-	ev, err := s.cfg.Prolific.NewEvent(req.spec(), s.rnd, now)
+	ev, err := s.cfg.Prolific.NewEvent(s.knownProlificIdentity(req.spec()), s.rnd, now)
 	if err == nil && ev.Type == "" {
 		err = fmt.Errorf("%w: the event has no event_type", prolific.ErrUnknownEventType)
 	}
@@ -294,7 +340,7 @@ func (s *Server) triggerRespondent(req TriggerRequest, webhookID string) (Trigge
 		return TriggerResult{}, notFound("webhook", webhookID)
 	}
 	now := s.clk.Now()
-	ev, err := s.cfg.Respondent.NewEvent(req.spec(), s.rnd, now)
+	ev, err := s.cfg.Respondent.NewEvent(s.knownRespondentIdentity(req.spec()), s.rnd, now)
 	if err == nil && ev.Type == "" {
 		err = fmt.Errorf("%w: the event has no event type", respondent.ErrUnknownEventType)
 	}

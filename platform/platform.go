@@ -38,3 +38,38 @@ func Lookup(name string) (hookdrill.Profile, error) {
 	}
 	return nil, fmt.Errorf("platform lookup: %w %q (valid: %s)", ErrUnknownPlatform, name, strings.Join(Names(), ", "))
 }
+
+// IdentityKey returns the EventSpec.Extra key of the identity an event of
+// eventType names for its resource, which stays the same across every
+// event about that resource: Prolific submission.status.change's
+// participant_id, Respondent screener-response events' projectId.
+func IdentityKey(platform, eventType string) (string, bool) {
+	switch {
+	case platform == hookdrill.Prolific && eventType == prolific.EventSubmissionStatusChange:
+		return prolific.ExtraParticipantID, true
+	case platform == hookdrill.Respondent &&
+		(eventType == respondent.EventScreenerResponsesCreated || eventType == respondent.EventScreenerResponsesUpdated):
+		return respondent.ExtraProjectID, true
+	}
+	return "", false
+}
+
+// Identity returns the identity ev names for its resource (see
+// IdentityKey) and its Extra key; ok is false for events without one.
+func Identity(ev hookdrill.Event) (key, value string, ok bool) {
+	key, ok = IdentityKey(ev.Platform, ev.Type)
+	if !ok || ev.ResourceID == "" {
+		return "", "", false
+	}
+	switch ev.Platform {
+	case hookdrill.Prolific:
+		value = ev.Payload.GetString(prolific.KeyParticipantID)
+	case hookdrill.Respondent:
+		p, _ := ev.Payload.Get(respondent.KeyPayload)
+		po, _ := p.(hookdrill.Object)
+		r, _ := po.Get(respondent.KeyResource)
+		ro, _ := r.(hookdrill.Object)
+		value = ro.GetString(respondent.ExtraProjectID)
+	}
+	return key, value, value != ""
+}

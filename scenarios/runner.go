@@ -93,6 +93,9 @@ func RunScenario(ctx context.Context, cfg RunConfig, sc *Scenario) assert.Scenar
 // run is the state of one scenario run. Steps run on the calling
 // goroutine; sender hooks update trackers under their own locks.
 type run struct {
+	idMu       sync.Mutex        // guards identities
+	identities map[string]string // identity per "extra key/resource id" (keepIdentity)
+
 	cfg     RunConfig
 	sc      *Scenario
 	res     *assert.ScenarioResult

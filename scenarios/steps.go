@@ -11,6 +11,7 @@ import (
 
 	"github.com/hookdrill/hookdrill"
 	"github.com/hookdrill/hookdrill/assert"
+	"github.com/hookdrill/hookdrill/platform"
 	"github.com/hookdrill/hookdrill/sender"
 )
 
@@ -178,11 +179,45 @@ func (r *run) buildEvent(s *Send) (hookdrill.Event, error) {
 	if err != nil {
 		return hookdrill.Event{}, err
 	}
+	spec = r.keepIdentity(spec)
 	ev, err := r.prof.NewEvent(spec, r.rnd, r.clk.Now())
 	if err != nil {
 		return ev, fmt.Errorf("build event: %w", err)
 	}
+	if key, v, ok := platform.Identity(ev); ok {
+		r.idMu.Lock()
+		if r.identities == nil {
+			r.identities = map[string]string{}
+		}
+		r.identities[key+"/"+ev.ResourceID] = v
+		r.idMu.Unlock()
+	}
 	return ev, nil
+}
+
+// keepIdentity gives an event about a resource an earlier step named the
+// identity that step's event carried (a submission's participant, a
+// screener response's project), unless the step sets it itself: one
+// scenario step may set participant_id explicitly and the next ones
+// follow up on the same submission.
+func (r *run) keepIdentity(spec hookdrill.EventSpec) hookdrill.EventSpec {
+	key, ok := platform.IdentityKey(r.prof.Name(), spec.Type)
+	if !ok || spec.Payload != nil || spec.ResourceID == "" || spec.Extra[key] != "" {
+		return spec
+	}
+	r.idMu.Lock()
+	v, known := r.identities[key+"/"+spec.ResourceID]
+	r.idMu.Unlock()
+	if !known {
+		return spec
+	}
+	extra := make(map[string]string, len(spec.Extra)+1)
+	for k, x := range spec.Extra {
+		extra[k] = x
+	}
+	extra[key] = v
+	spec.Extra = extra
+	return spec
 }
 
 // eventSpec expands a Send into an EventSpec; Occurred is applied to the

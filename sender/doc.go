@@ -16,6 +16,14 @@
 // a burst of many thousand deliveries costs memory, not goroutines; a
 // context cancelled meanwhile, or Close, ends them as cancelled.
 //
-// A receiver that hangs, resets, redirects, answers garbage or an enormous
-// body produces a recorded Outcome, never a panic or a stuck sender.
+// Requests carry every header name byte for byte as the platform's
+// documentation spells it (X-Event-ID), in a fixed order: Host, User-Agent,
+// Content-Type, Content-Length, the profile's documented headers
+// (hookdrill.HeaderOrderer), then the rest sorted by name.
+//
+// A receiver that hangs, resets, redirects, answers garbage, an enormous
+// header or body produces a recorded Outcome, never a panic or a stuck
+// sender: at most Config.MaxHeaderBytes of header and MaxResponseBytes of
+// body are read, and Attempt.Truncated records every limit hit. A
+// connection whose answer left bytes beyond its framing is never reused.
 package sender

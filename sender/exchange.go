@@ -10,9 +10,11 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
+	"unicode/utf8"
 
 	"github.com/hookdrill/hookdrill"
 )
@@ -113,7 +115,7 @@ func (dl *delivery) exchange(n int, due time.Time) *hookdrill.Attempt {
 	if !s.realWall {
 		now = time.Now()
 	}
-	resp, err := s.roundTrip(dl.ctx, now.Add(dl.pol.Timeout), &dl.tgt.ep, h, body)
+	resp, err := s.roundTrip(dl.ctx, now.Add(dl.pol.Timeout), &dl.tgt.ep, h, headerOrder(dl.prof), body)
 	a.Latency = s.cfg.WallNow().Sub(start)
 	var rerr error
 	if err != nil {
@@ -121,6 +123,11 @@ func (dl *delivery) exchange(n int, due time.Time) *hookdrill.Attempt {
 		if !errors.As(err, &ah) || !resp.got {
 			a.Outcome = classify(err, dl.ctx)
 			a.Error = describe(a.Outcome, err, dl.pol.Timeout)
+			var big *HeaderTooLargeError
+			if errors.As(err, &big) && a.Outcome != hookdrill.OutcomeCancelled && a.Outcome != hookdrill.OutcomeTimeout {
+				a.Outcome, a.Error = hookdrill.OutcomeProtocol, big.Error()
+				a.Truncated = append(a.Truncated, hookdrill.TruncatedResponseHeader)
+			}
 			return a
 		}
 		rerr = ah.err
@@ -130,9 +137,19 @@ func (dl *delivery) exchange(n int, due time.Time) *hookdrill.Attempt {
 	if len(keep) > s.cfg.RecordBodyBytes {
 		keep = keep[:s.cfg.RecordBodyBytes]
 	}
+	hdr, hdrCut := clipHeader(resp.header, s.cfg.RecordHeaderBytes)
 	rec.r = hookdrill.HTTPResponse{
-		Status: resp.status, Header: resp.header, Body: string(keep),
-		BodyTruncated: resp.truncated || len(raw) > len(keep),
+		Status: resp.status, Header: hdr, Body: string(keep),
+		BodyTruncated: resp.truncated || len(raw) > len(keep), HeaderTruncated: hdrCut,
+	}
+	if hdrCut {
+		a.Truncated = append(a.Truncated, hookdrill.TruncatedRecordedHeader)
+	}
+	if resp.truncated {
+		a.Truncated = append(a.Truncated, hookdrill.TruncatedResponseBody)
+	}
+	if len(raw) > len(keep) {
+		a.Truncated = append(a.Truncated, hookdrill.TruncatedRecordedBody)
 	}
 	a.Response = &rec.r
 	status := resp.status
@@ -156,6 +173,54 @@ func (dl *delivery) exchange(n int, due time.Time) *hookdrill.Attempt {
 		a.Outcome = hookdrill.OutcomeLostAck
 	}
 	return a
+}
+
+// clipHeader returns h if its names and values fit in limit bytes, else a
+// copy whose values are cut (and, past the limit, dropped) so that they do.
+// h itself is never changed: the h1 client shares it between attempts.
+func clipHeader(h http.Header, limit int) (http.Header, bool) {
+	size := 0
+	for k, vs := range h {
+		for _, v := range vs {
+			size += len(k) + len(v)
+		}
+	}
+	if size <= limit {
+		return h, false
+	}
+	keys := make([]string, 0, len(h))
+	for k := range h {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	out := make(http.Header, len(h))
+	left := limit
+	for _, k := range keys {
+		for _, v := range h[k] {
+			room := left - len(k)
+			if room <= 0 {
+				break
+			}
+			if len(v) > room {
+				v = clipUTF8(v, room) + "…"
+				room = 0
+			}
+			out[k] = append(out[k], v)
+			left -= len(k) + len(v)
+		}
+	}
+	return out, true
+}
+
+// clipUTF8 returns at most n bytes of s, not cutting a UTF-8 sequence.
+func clipUTF8(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }
 
 func answerSummary(a *hookdrill.Attempt) string {
@@ -202,7 +267,7 @@ func isReset(err error) bool {
 // roundTrip sends one POST through the sender's client; the exchange ends
 // at deadline (real time) or when ctx is done. The response is valid when
 // err is nil or an *errAfterHeaders.
-func (s *Sender) roundTrip(ctx context.Context, deadline time.Time, ep *endpoint, h http.Header, body []byte) (response, error) {
+func (s *Sender) roundTrip(ctx context.Context, deadline time.Time, ep *endpoint, h http.Header, order []string, body []byte) (response, error) {
 	u := ep.url
 	if u.User != nil && h.Get("Authorization") == "" {
 		h = h.Clone()
@@ -212,7 +277,7 @@ func (s *Sender) roundTrip(ctx context.Context, deadline time.Time, ep *endpoint
 		h.Set("Authorization", req.Header.Get("Authorization"))
 	}
 	if s.h1 != nil {
-		return s.h1.post(ctx, deadline, ep, h, body, s.cfg.MaxResponseBytes)
+		return s.h1.post(ctx, deadline, ep, h, order, body, s.cfg.MaxResponseBytes)
 	}
 	ctx, cancel := context.WithDeadline(ctx, deadline)
 	defer cancel()
@@ -220,12 +285,19 @@ func (s *Sender) roundTrip(ctx context.Context, deadline time.Time, ep *endpoint
 	if err != nil {
 		return response{}, err
 	}
+	// net/http writes each key as the map spells it (X-Event-ID stays
+	// X-Event-ID over HTTP/1.1), but in its own order: Host, User-Agent,
+	// Content-Length, then the rest sorted by name.
 	req.Header = h.Clone()
 	if _, ok := req.Header["User-Agent"]; !ok {
 		req.Header["User-Agent"] = []string{""} // send none rather than Go's default
 	}
 	resp, err := s.client.Do(req)
 	if err != nil {
+		if strings.Contains(err.Error(), "response headers exceeded") {
+			// net/http's Transport stopped at its MaxResponseHeaderBytes.
+			return response{}, &HeaderTooLargeError{msg: err.Error()}
+		}
 		return response{}, err
 	}
 	defer resp.Body.Close()
@@ -235,6 +307,14 @@ func (s *Sender) roundTrip(ctx context.Context, deadline time.Time, ep *endpoint
 		return r, &errAfterHeaders{rerr}
 	}
 	return r, nil
+}
+
+// headerOrder is the profile's documented header order, if it has one.
+func headerOrder(p hookdrill.Profile) []string {
+	if ho, ok := p.(hookdrill.HeaderOrderer); ok {
+		return ho.HeaderOrder()
+	}
+	return nil
 }
 
 func isTLS(err error) bool {

@@ -33,9 +33,10 @@ import (
 // connection, as net/http does, so an idle-timeout on the receiver's side is
 // never reported as a failed delivery.
 type h1Client struct {
-	dialer  net.Dialer
-	tlsConf *tls.Config
-	maxIdle int
+	dialer    net.Dialer
+	tlsConf   *tls.Config
+	maxIdle   int
+	maxHeader int64 // response header bytes read per exchange
 
 	mu     sync.Mutex // guards idle and closed
 	idle   map[string][]*h1Conn
@@ -45,7 +46,8 @@ type h1Client struct {
 type h1Conn struct {
 	nc  net.Conn
 	raw syscall.RawConn // nc's file descriptor, for plain TCP; nil for TLS
-	br  *bufio.Reader
+	br  *bufio.Reader   // reads nc through lim
+	lim headLimit
 	wb  []byte    // the request being written
 	hc  headCache // the last simple answer's head
 
@@ -53,19 +55,78 @@ type h1Conn struct {
 	ready   func(fd uintptr) bool
 	written int
 	werr    error
+
+	// State of dirty's RawConn.Read callback.
+	peek    func(fd uintptr) bool
+	peekBuf [1]byte
+	peeked  bool
 }
 
 // maxKeptWriteBuffer bounds the request buffer a connection keeps between
 // requests; a larger body's buffer is dropped after use.
 const maxKeptWriteBuffer = 16 << 10
 
-func newH1Client(maxIdle int, tlsConf *tls.Config) *h1Client {
+func newH1Client(maxIdle int, tlsConf *tls.Config, maxHeader int64) *h1Client {
 	return &h1Client{
-		dialer:  net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second},
-		tlsConf: tlsConf,
-		maxIdle: maxIdle,
-		idle:    make(map[string][]*h1Conn),
+		dialer:    net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second},
+		tlsConf:   tlsConf,
+		maxIdle:   maxIdle,
+		maxHeader: maxHeader,
+		idle:      make(map[string][]*h1Conn),
 	}
+}
+
+// headLimit is the reader under a connection's bufio.Reader. While an
+// answer's head is read it lets at most n more bytes through and then
+// fails with a *HeaderTooLargeError, so a receiver sending an endless
+// header costs at most the limit (net/http's Transport does the same); n < 0
+// means no limit (the body has limits of its own).
+type headLimit struct {
+	r   io.Reader
+	n   int64
+	max int64
+}
+
+func (l *headLimit) Read(p []byte) (int, error) {
+	if l.n < 0 {
+		return l.r.Read(p)
+	}
+	if l.n == 0 {
+		return 0, &HeaderTooLargeError{Limit: l.max}
+	}
+	if int64(len(p)) > l.n {
+		p = p[:l.n]
+	}
+	k, err := l.r.Read(p)
+	l.n -= int64(k)
+	return k, err
+}
+
+// HeaderTooLargeError reports an answer whose header (status line, header
+// lines and any interim 1xx answers) is longer than the sender reads
+// (Config.MaxHeaderBytes).
+type HeaderTooLargeError struct {
+	Limit int64 // bytes; 0 when the limit is a net/http client's own
+	msg   string
+}
+
+func (e *HeaderTooLargeError) Error() string {
+	if e.msg != "" {
+		return "the response header is larger than the client reads; the answer was not read further (" + e.msg + ")"
+	}
+	return "the response header is larger than the " + byteSize(e.Limit) +
+		" the sender reads (sender.Config.MaxHeaderBytes); the answer was not read further"
+}
+
+// byteSize renders n as "1 MiB", "64 KiB" or "100 bytes".
+func byteSize(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return strconv.FormatInt(n>>20, 10) + " MiB"
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return strconv.FormatInt(n>>10, 10) + " KiB"
+	}
+	return strconv.FormatInt(n, 10) + " bytes"
 }
 
 // response is what one exchange returns.
@@ -167,16 +228,24 @@ func (c *h1Client) dial(ctx context.Context, deadline time.Time, ep *endpoint) (
 		}
 		nc = tc
 	}
-	cn := &h1Conn{nc: nc, br: bufio.NewReaderSize(nc, 4096), wb: make([]byte, 0, 4096)}
+	cn := &h1Conn{nc: nc, lim: headLimit{r: nc, n: -1, max: c.maxHeader}, wb: make([]byte, 0, 4096)}
+	cn.br = bufio.NewReaderSize(&cn.lim, 4096)
 	cn.useRaw()
 	return cn, nil
 }
 
 // post sends one request and reads the answer, keeping at most maxBody
 // bytes of its body. The exchange ends at deadline or when ctx is done.
-func (c *h1Client) post(ctx context.Context, deadline time.Time, ep *endpoint, h http.Header, body []byte, maxBody int64) (response, error) {
+func (c *h1Client) post(ctx context.Context, deadline time.Time, ep *endpoint, h http.Header, order []string, body []byte, maxBody int64) (response, error) {
 	for try := 0; ; try++ {
 		cn, reused := c.get(ep.key), true
+		for cn != nil && try == 0 && cn.dirty() {
+			// Bytes (or the end) arrived on the idle connection after the
+			// last answer: a body on a 204 or 304, bytes past
+			// Content-Length. Its framing is lost; take another.
+			cn.nc.Close()
+			cn = c.get(ep.key)
+		}
 		if cn == nil || try > 0 {
 			if cn != nil {
 				cn.nc.Close()
@@ -187,9 +256,12 @@ func (c *h1Client) post(ctx context.Context, deadline time.Time, ep *endpoint, h
 			}
 			reused = false
 		}
-		resp, answered, err := c.exchange(ctx, deadline, cn, ep, h, body, maxBody)
+		resp, answered, err := c.exchange(ctx, deadline, cn, ep, h, order, body, maxBody)
 		if err == nil {
-			if resp.keep {
+			// Anything already read past the answer (a body on a 204,
+			// bytes past Content-Length) would be taken for the start of
+			// the next answer: such a connection is not reused.
+			if resp.keep && cn.br.Buffered() == 0 {
 				c.put(ep.key, cn)
 			} else {
 				cn.nc.Close()
@@ -217,7 +289,7 @@ func isStaleConn(err error) bool {
 	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || isReset(err)
 }
 
-func (c *h1Client) exchange(ctx context.Context, deadline time.Time, cn *h1Conn, ep *endpoint, h http.Header, body []byte, maxBody int64) (res exchangeResult, answered bool, err error) {
+func (c *h1Client) exchange(ctx context.Context, deadline time.Time, cn *h1Conn, ep *endpoint, h http.Header, order []string, body []byte, maxBody int64) (res exchangeResult, answered bool, err error) {
 	// The deadline is left in place afterwards: a connection going back to
 	// the pool gets a new one before its next use.
 	cn.nc.SetDeadline(deadline)
@@ -226,7 +298,7 @@ func (c *h1Client) exchange(ctx context.Context, deadline time.Time, cn *h1Conn,
 		defer stop()
 	}
 
-	cn.wb = appendRequest(cn.wb[:0], ep, h, body)
+	cn.wb = appendRequest(cn.wb[:0], ep, h, order, body)
 	err = cn.send()
 	if cap(cn.wb) > maxKeptWriteBuffer {
 		cn.wb = make([]byte, 0, 4096)
@@ -234,12 +306,21 @@ func (c *h1Client) exchange(ctx context.Context, deadline time.Time, cn *h1Conn,
 	if err != nil {
 		return res, false, err
 	}
+	// The head is read under the header limit; bytes buffered already
+	// (none on a clean connection) count against it too.
+	cn.lim.n = max(c.maxHeader-int64(cn.br.Buffered()), 0)
+	defer func() { cn.lim.n = -1 }()
 	if _, err := cn.br.Peek(1); err != nil {
 		return res, false, err
 	}
+	// A simple head is complete in the buffer, so within the limit; the
+	// body it goes on to read has a limit of its own.
+	n := cn.lim.n
+	cn.lim.n = -1
 	if res, ok, err := readSimpleResponse(cn.br, maxBody, &cn.hc); ok {
 		return res, true, err
 	}
+	cn.lim.n = n
 	var resp *http.Response
 	for {
 		if _, err := cn.br.Peek(1); err != nil {
@@ -250,6 +331,7 @@ func (c *h1Client) exchange(ctx context.Context, deadline time.Time, cn *h1Conn,
 			return res, true, err
 		}
 		if resp.StatusCode >= 200 || resp.StatusCode == http.StatusSwitchingProtocols || resp.StatusCode < 100 {
+			cn.lim.n = -1 // the head is read: the body has its own limit
 			break
 		}
 		io.Copy(io.Discard, resp.Body) // 1xx interim answer: the final one follows
@@ -524,36 +606,83 @@ func asciiEqualFold(b []byte, s string) bool {
 	return true
 }
 
-// appendRequest appends a POST the way net/http writes it: request line,
-// Host, User-Agent, Content-Length, then the other headers sorted by name.
-func appendRequest(b []byte, ep *endpoint, h http.Header, body []byte) []byte {
+// appendRequest appends a POST with every header name spelled exactly as
+// it is given (never canonicalised) in a fixed order: the request line,
+// Host, User-Agent (when set and not empty), Content-Type, Content-Length,
+// then the names in order (the platform's documented headers, in the order
+// its documentation lists them; a name there matches a key of h in any
+// case and is written as order spells it), then every other header sorted
+// by name.
+func appendRequest(b []byte, ep *endpoint, h http.Header, order []string, body []byte) []byte {
 	b = append(b, ep.head...)
-	if ua := h["User-Agent"]; len(ua) > 0 && ua[0] != "" { // h.Get("User-Agent")
-		b = append(b, "User-Agent: "...)
-		b = append(b, ua[0]...)
-		b = append(b, "\r\n"...)
-	}
-	b = append(b, "Content-Length: "...)
-	b = strconv.AppendUint(b, uint64(len(body)), 10)
-	b = append(b, "\r\n"...)
 	var arr [16]string
 	keys := arr[:0]
-	for k := range h {
-		if !framingHeader(k) {
+	var ua []string
+	for k, v := range h {
+		switch {
+		case equalFoldString(k, "User-Agent"):
+			ua = v
+		case !framingHeader(k):
 			keys = append(keys, k)
 		}
 	}
-	slices.Sort(keys)
+	if len(ua) > 0 && ua[0] != "" { // an empty User-Agent sends none
+		b = appendField(b, "User-Agent", ua[:1])
+	}
+	b = appendNamed(b, h, keys, "Content-Type")
+	b = append(b, "Content-Length: "...)
+	b = strconv.AppendUint(b, uint64(len(body)), 10)
+	b = append(b, "\r\n"...)
+	for _, name := range order {
+		b = appendNamed(b, h, keys, name)
+	}
+	var arr2 [16]string
+	rest := arr2[:0]
 	for _, k := range keys {
-		for _, v := range h[k] {
-			b = append(b, k...)
-			b = append(b, ": "...)
-			b = appendHeaderValue(b, v)
-			b = append(b, "\r\n"...)
+		if !equalFoldString(k, "Content-Type") && !inOrder(k, order) {
+			rest = append(rest, k)
 		}
+	}
+	slices.Sort(rest)
+	for _, k := range rest {
+		b = appendField(b, k, h[k])
 	}
 	b = append(b, "\r\n"...)
 	return append(b, body...)
+}
+
+// appendNamed appends the values of every key of h that is name in any
+// case, under name's spelling.
+func appendNamed(b []byte, h http.Header, keys []string, name string) []byte {
+	for _, k := range keys {
+		if equalFoldString(k, name) {
+			b = appendField(b, name, h[k])
+		}
+	}
+	return b
+}
+
+func appendField(b []byte, name string, vals []string) []byte {
+	for _, v := range vals {
+		b = append(b, name...)
+		b = append(b, ": "...)
+		b = appendHeaderValue(b, v)
+		b = append(b, "\r\n"...)
+	}
+	return b
+}
+
+func inOrder(k string, order []string) bool {
+	for _, n := range order {
+		if equalFoldString(k, n) {
+			return true
+		}
+	}
+	return false
+}
+
+func equalFoldString(a, b string) bool {
+	return len(a) == len(b) && asciiEqualFold([]byte(a), b)
 }
 
 // framingHeader reports whether k is, canonicalised, one of the headers

@@ -24,10 +24,12 @@ import (
 
 // Defaults for Config.
 const (
-	DefaultConcurrency      = 64
-	DefaultRecordBodyBytes  = 1024    // response body bytes kept in the journal
-	DefaultMaxResponseBytes = 1 << 20 // response body bytes read before the connection is dropped
-	DefaultSkew             = 10 * time.Minute
+	DefaultConcurrency       = 64
+	DefaultRecordBodyBytes   = 1024    // response body bytes kept in the journal
+	DefaultMaxResponseBytes  = 1 << 20 // response body bytes read before the connection is dropped
+	DefaultMaxHeaderBytes    = 1 << 20 // response header bytes read, as net/http's default server limit
+	DefaultRecordHeaderBytes = 8 << 10 // response header bytes (names and values) kept in the journal
+	DefaultSkew              = 10 * time.Minute
 )
 
 // SignTime selects the source of signed request timestamps.
@@ -78,6 +80,18 @@ type Config struct {
 	RecordBodyBytes int
 	// MaxResponseBytes bounds the response body read; default 1 MiB.
 	MaxResponseBytes int64
+	// MaxHeaderBytes bounds the response header read (status line and
+	// header lines, interim 1xx answers included); default 1 MiB. A longer
+	// header ends the attempt as a protocol_error with
+	// hookdrill.TruncatedResponseHeader, and the connection is dropped.
+	// It applies to the default client and to NewClient's; a Client of
+	// your own keeps its Transport's MaxResponseHeaderBytes.
+	MaxHeaderBytes int64
+	// RecordHeaderBytes bounds the response header kept per attempt in the
+	// journal and reports (names and values, in all); default 8 KiB.
+	// Values beyond it are clipped and the attempt is marked
+	// hookdrill.TruncatedRecordedHeader.
+	RecordHeaderBytes int
 }
 
 // Validate reports a Config that cannot work.
@@ -86,8 +100,8 @@ func (c Config) Validate() error {
 	if c.Concurrency < 0 {
 		errs = append(errs, fmt.Errorf("concurrency must not be negative, got %d", c.Concurrency))
 	}
-	if c.RecordBodyBytes < 0 || c.MaxResponseBytes < 0 {
-		errs = append(errs, errors.New("body limits must not be negative"))
+	if c.RecordBodyBytes < 0 || c.MaxResponseBytes < 0 || c.MaxHeaderBytes < 0 || c.RecordHeaderBytes < 0 {
+		errs = append(errs, errors.New("body and header limits must not be negative"))
 	}
 	switch c.SignWith {
 	case "", SignWall, SignClock:
@@ -154,6 +168,12 @@ func New(cfg Config) (*Sender, error) {
 	if cfg.MaxResponseBytes == 0 {
 		cfg.MaxResponseBytes = DefaultMaxResponseBytes
 	}
+	if cfg.MaxHeaderBytes == 0 {
+		cfg.MaxHeaderBytes = DefaultMaxHeaderBytes
+	}
+	if cfg.RecordHeaderBytes == 0 {
+		cfg.RecordHeaderBytes = DefaultRecordHeaderBytes
+	}
 	s := &Sender{
 		cfg:      cfg,
 		realWall: realWall,
@@ -168,14 +188,15 @@ func New(cfg Config) (*Sender, error) {
 		s.sim = h
 	}
 	if s.client == nil {
-		s.h1 = newH1Client(cfg.Concurrency, cfg.TLSConfig)
+		s.h1 = newH1Client(cfg.Concurrency, cfg.TLSConfig, cfg.MaxHeaderBytes)
 	}
 	return s, nil
 }
 
 // NewClient returns the HTTP client a Sender uses by default: keep-alive
 // with up to maxConns idle connections per host, no redirects followed, no
-// proxy, no transparent compression (platforms send no Accept-Encoding).
+// proxy, no transparent compression (platforms send no Accept-Encoding), at
+// most DefaultMaxHeaderBytes of response header.
 func NewClient(maxConns int, tlsConf *tls.Config) *http.Client {
 	if maxConns <= 0 {
 		maxConns = DefaultConcurrency
@@ -189,6 +210,8 @@ func NewClient(maxConns int, tlsConf *tls.Config) *http.Client {
 		TLSHandshakeTimeout: 10 * time.Second,
 		DisableCompression:  true,
 		TLSClientConfig:     tlsConf,
+		// net/http's own default is 10 MiB.
+		MaxResponseHeaderBytes: DefaultMaxHeaderBytes,
 	}
 	return &http.Client{
 		Transport:     tr,

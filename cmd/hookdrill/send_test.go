@@ -130,7 +130,8 @@ func TestSendJSONAndJournal(t *testing.T) {
 	tassert.Equal(t, uint64(11), got.Seed)
 	tassert.Equal(t, "SUCCEEDED", got.Status)
 	require.Len(t, got.Attempts, 2)
-	tassert.Equal(t, got.Event.ID, got.Attempts[1].Request.Header.Get("X-Event-Id"))
+	tassert.Contains(t, got.Attempts[1].Request.Header, "X-Event-ID", "the journal shows the header name as sent")
+	tassert.Equal(t, []string{got.Event.ID}, hookdrill.HeaderValues(got.Attempts[1].Request.Header, "X-Event-ID"))
 
 	f, err := os.Open(path)
 	require.NoError(t, err)
@@ -159,4 +160,27 @@ func TestUsage(t *testing.T) {
 	_, errOut, code = runCLI(t, nil, "send", "-h")
 	tassert.Equal(t, 0, code)
 	tassert.Contains(t, errOut, "--platform")
+}
+
+// Two sends about the same submission (different seeds, statuses) name the
+// same participant, as two Prolific events about one submission do.
+func TestSendKeepsTheSubmissionsParticipant(t *testing.T) {
+	url := statusServer(t, 200)
+	participant := func(seed, status string) string {
+		t.Helper()
+		out, errOut, code := runCLI(t, nil, "send", "--platform", "prolific", "--target", url, "--secret", cliSecret,
+			"--seed", seed, "--format", "json", "--resource-id", "6394cee383e14a167638b3a1", "--status", status, "submission.status.change")
+		require.Equal(t, 0, code, errOut)
+		var got struct {
+			Event struct {
+				Payload map[string]any `json:"payload"`
+			} `json:"event"`
+		}
+		require.NoError(t, json.Unmarshal([]byte(out), &got), out)
+		return got.Event.Payload["participant_id"].(string)
+	}
+	first := participant("1", "ACTIVE")
+	require.NotEmpty(t, first)
+	tassert.Equal(t, first, participant("2", "AWAITING REVIEW"))
+	tassert.Equal(t, first, participant("3", "APPROVED"))
 }

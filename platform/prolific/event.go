@@ -22,8 +22,11 @@ const (
 
 // NewEvent builds an event of spec.Type (see hookdrill.Profile).
 //
-// Blank fields are filled from rnd: the event id (X-Event-ID), the resource
-// id and the participant id are 24 lowercase hex characters. NewEvent draws
+// Blank fields are filled from rnd: the event id (X-Event-ID) and the
+// resource id are 24 lowercase hex characters. The participant of a
+// submission.status.change is Extra participant_id, else
+// Participant(resource id): one submission keeps one participant across
+// all its events. NewEvent draws
 // exactly two values from rnd whatever the spec sets, so the same seed and
 // specs always give the same events. A blank Status takes
 // DefaultSubmissionStatus or DefaultStudyStatus. CreatedAt is spec.CreatedAt
@@ -40,7 +43,7 @@ func (p *Profile) NewEvent(spec hookdrill.EventSpec, rnd *rand.Rand, now time.Ti
 	f := wire.Faker(rnd)
 	// Always the same draws in the same order, so that overriding one value
 	// does not shift the others.
-	genID, genResource, genParticipant := wire.ObjectID(f), wire.ObjectID(f), wire.ObjectID(f)
+	genID, genResource, _ := wire.ObjectID(f), wire.ObjectID(f), wire.ObjectID(f)
 
 	at := spec.CreatedAt
 	if at.IsZero() {
@@ -94,7 +97,7 @@ func (p *Profile) NewEvent(spec hookdrill.EventSpec, rnd *rand.Rand, now time.Ti
 	switch et.Name {
 	case EventSubmissionStatusChange:
 		ev.Payload = append(head,
-			hookdrill.Field{Key: KeyParticipantID, Value: or(spec.Extra[ExtraParticipantID], genParticipant)},
+			hookdrill.Field{Key: KeyParticipantID, Value: or(spec.Extra[ExtraParticipantID], Participant(ev.ResourceID))},
 			hookdrill.Field{Key: KeyStatus, Value: ev.Status})
 	case EventStudyStatusChange:
 		ev.Payload = append(head,
@@ -106,6 +109,14 @@ func (p *Profile) NewEvent(spec hookdrill.EventSpec, rnd *rand.Rand, now time.Ti
 		ev.Payload = append(head, hookdrill.Field{Key: KeyMetadata, Value: p.metadata()})
 	}
 	return ev, nil
+}
+
+// Participant returns the participant a submission belongs to when no
+// participant_id is given: derived from the submission id alone, so every
+// event about one submission (from send, scenarios, conform or the mock, in
+// any run) names the same participant, as Prolific's do.
+func Participant(submissionID string) string {
+	return wire.DerivedID("prolific/participant", submissionID)
 }
 
 // unknownPayload is the body of an event type outside the catalogue:

@@ -1,6 +1,7 @@
 package prolific_test
 
 import (
+	"math/rand/v2"
 	"regexp"
 	"testing"
 	"time"
@@ -271,4 +272,33 @@ func TestEncodeErrors(t *testing.T) {
 	b, err := c.Encode(hookdrill.Event{Payload: hookdrill.Object{{Key: "a", Value: "é"}, {Key: "b", Value: 1}}})
 	require.NoError(t, err)
 	tassert.Equal(t, `{"a":"é","b":1}`, string(b))
+}
+
+// Every event about one submission names the same participant, whatever
+// the seed or the order the events are built in (receivers keyed on the
+// participant, as oTree apps are, see one person); another submission has
+// another participant; an explicit participant_id still wins.
+func TestSubmissionKeepsItsParticipant(t *testing.T) {
+	p := prolific.New(prolific.Options{})
+	at := time.Unix(1767225600, 0)
+	participant := func(seed uint64, spec hookdrill.EventSpec) string {
+		t.Helper()
+		spec.Type = prolific.EventSubmissionStatusChange
+		ev, err := p.NewEvent(spec, rand.New(rand.NewPCG(seed, seed)), at)
+		require.NoError(t, err)
+		return ev.Payload.GetString(prolific.KeyParticipantID)
+	}
+	// A submission built with a random id, then followed up by its id.
+	first, err := p.NewEvent(hookdrill.EventSpec{Type: prolific.EventSubmissionStatusChange, Status: "ACTIVE"}, rand.New(rand.NewPCG(1, 1)), at)
+	require.NoError(t, err)
+	sub := first.ResourceID
+	who := first.Payload.GetString(prolific.KeyParticipantID)
+	require.Regexp(t, `^[0-9a-f]{24}$`, who)
+	tassert.Equal(t, prolific.Participant(sub), who)
+	for i, st := range []string{"AWAITING REVIEW", "APPROVED", "RETURNED"} {
+		tassert.Equal(t, who, participant(uint64(10+i), hookdrill.EventSpec{ResourceID: sub, Status: st}), "event %d of the submission", i+2)
+	}
+	tassert.NotEqual(t, who, participant(2, hookdrill.EventSpec{ResourceID: "aaaaaaaaaaaaaaaaaaaaaaaa"}), "another submission, another participant")
+	tassert.Equal(t, "5f0c1c2d3e4f5a6b7c8d9e0f", participant(3, hookdrill.EventSpec{ResourceID: sub,
+		Extra: map[string]string{prolific.ExtraParticipantID: "5f0c1c2d3e4f5a6b7c8d9e0f"}}))
 }

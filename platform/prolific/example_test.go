@@ -29,7 +29,7 @@ func ExampleNew() {
 	body, _ := p.Encode(ev)
 	h, _ := p.Sign(hookdrill.SignInput{Event: ev, Body: body, Secret: "workspace-secret", SentAt: now})
 	fmt.Println(string(body))
-	fmt.Println(h.Get(prolific.HeaderRequestTimestamp), h.Get(prolific.HeaderEventID) == ev.ID)
+	fmt.Println(h.Get(prolific.HeaderRequestTimestamp), hookdrill.HeaderValues(h, prolific.HeaderEventID)[0] == ev.ID)
 	fmt.Println(p.Verify(h, body, "workspace-secret", p.VerifyOptions(now.Add(time.Minute))))
 	// Output:
 	// {"resource_id": "6394cee383e14a167638b3a1", "event_type": "submission.status.change", "participant_id": "5f0c1c2d3e4f5a6b7c8d9e0f", "status": "APPROVED"}

@@ -10,13 +10,14 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// The header names Sign writes directly into the map must be the form
-// http.Header.Get looks up.
-func TestCanonicalHeaderNames(t *testing.T) {
+// The header names Sign writes directly into the map are the documented
+// spellings; all but X-Event-ID are also the form http.Header.Get looks up.
+func TestDocumentedHeaderNames(t *testing.T) {
 	for _, k := range []string{HeaderSignature, HeaderRequestTimestamp, HeaderTimestamp, "Content-Type", "User-Agent"} {
 		require.Equal(t, http.CanonicalHeaderKey(k), k)
 	}
-	require.Equal(t, http.CanonicalHeaderKey(HeaderEventID), canonEventID)
+	require.Equal(t, "X-Event-ID", HeaderEventID)
+	require.NotEqual(t, http.CanonicalHeaderKey(HeaderEventID), HeaderEventID)
 }
 
 // The cached HMAC states sign exactly like a fresh hmac.New, for the spec

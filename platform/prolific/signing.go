@@ -17,9 +17,11 @@ import (
 	"github.com/hookdrill/hookdrill/platform/internal/wire"
 )
 
-// Header names of a delivery (spec 2.1), in the spelling the docs use.
-// net/http canonicalises them (X-Event-ID becomes X-Event-Id); header names
-// are case-insensitive.
+// Header names of a delivery (spec 2.1), in the spelling the docs use. Sign
+// stores them under exactly these keys and the sender writes them so on the
+// wire (HeaderOrder); net/http's Get canonicalises a name (X-Event-ID to
+// X-Event-Id) and so misses X-Event-ID in a signed header map: read them
+// with hookdrill.HeaderValues, case-insensitively, as receivers must.
 const (
 	HeaderSignature        = "X-Prolific-Request-Signature"
 	HeaderRequestTimestamp = "X-Prolific-Request-Timestamp"
@@ -43,8 +45,14 @@ func Signature(secret, timestamp string, body []byte) string {
 	return base64.StdEncoding.EncodeToString(mac(secret, timestamp, body))
 }
 
-// canonEventID is HeaderEventID as http.Header stores it.
-const canonEventID = "X-Event-Id"
+// headerOrder is the order the documentation's wire example (a request
+// line, Host, Content-Type, then these) lists the delivery headers in.
+var headerOrder = []string{HeaderRequestTimestamp, HeaderSignature, HeaderEventID, HeaderTimestamp}
+
+// HeaderOrder returns the documented delivery headers in the order the
+// sender writes them, spelled as the documentation spells them
+// (hookdrill.HeaderOrderer).
+func (p *Profile) HeaderOrder() []string { return slices.Clip(headerOrder) }
 
 // maxCachedSecrets bounds how many secrets a Profile keeps HMAC states for.
 const maxCachedSecrets = 64
@@ -192,7 +200,7 @@ func (p *Profile) Sign(in hookdrill.SignInput) (http.Header, error) {
 	if p.opts.XTimestampPerAttempt {
 		xts = ts
 	}
-	// Keys are written in their canonical form (canonicalHeaders).
+	// Keys are the documented spellings (X-Event-ID, not X-Event-Id).
 	h := make(http.Header, 6)
 	vals := make([]string, 0, 6)
 	set := func(k, v string) {
@@ -206,7 +214,7 @@ func (p *Profile) Sign(in hookdrill.SignInput) (http.Header, error) {
 	set(HeaderRequestTimestamp, ts)
 	set(HeaderSignature, sig)
 	if in.Event.ID != "" {
-		set(canonEventID, in.Event.ID)
+		set(HeaderEventID, in.Event.ID)
 	}
 	if xts != "" {
 		set(HeaderTimestamp, xts)

@@ -40,9 +40,9 @@ func TestSignHeaders(t *testing.T) {
 			h, err := p.Sign(hookdrill.SignInput{Event: ev, Body: []byte(`{}`), Secret: "s", SentAt: sent})
 			require.NoError(t, err)
 			for k, v := range tt.want {
-				tassert.Equal(t, v, h.Get(k), k)
+				tassert.Equal(t, v, hget(h, k), k)
 			}
-			tassert.Equal(t, prolific.Signature("s", h.Get(prolific.HeaderRequestTimestamp), []byte(`{}`)), h.Get(prolific.HeaderSignature))
+			tassert.Equal(t, prolific.Signature("s", hget(h, prolific.HeaderRequestTimestamp), []byte(`{}`)), hget(h, prolific.HeaderSignature))
 			require.NoError(t, p.Verify(h, []byte(`{}`), "s", p.VerifyOptions(sent)))
 		})
 	}
@@ -53,8 +53,8 @@ func TestSignEdgeCases(t *testing.T) {
 	// An event without id or time (the sender's probe) gets neither header.
 	h, err := p.Sign(hookdrill.SignInput{Body: []byte(`{}`), Secret: "s", SentAt: vecTime})
 	require.NoError(t, err)
-	tassert.Empty(t, h.Values(prolific.HeaderEventID))
-	tassert.Empty(t, h.Values(prolific.HeaderTimestamp))
+	tassert.Empty(t, hookdrill.HeaderValues(h, prolific.HeaderEventID))
+	tassert.Empty(t, hookdrill.HeaderValues(h, prolific.HeaderTimestamp))
 
 	_, err = p.Sign(hookdrill.SignInput{Body: []byte(`{}`), Secret: "s", SentAt: vecTime, Algorithm: "sha512"})
 	require.ErrorIs(t, err, hookdrill.ErrUnknownAlgorithm)
@@ -176,15 +176,15 @@ func TestApplyTamper(t *testing.T) {
 			require.ErrorIs(t, p.Verify(h, body, "secret", hookdrill.VerifyOptions{}), tt.want)
 			// Only the signature or timestamp header changed.
 			for _, k := range []string{"Content-Type", "User-Agent", prolific.HeaderEventID, prolific.HeaderTimestamp} {
-				tassert.Equal(t, orig.Values(k), h.Values(k), k)
+				tassert.Equal(t, hookdrill.HeaderValues(orig, k), hookdrill.HeaderValues(h, k), k)
 			}
 		})
 	}
 	t.Run("flip keeps valid base64 of the same length", func(t *testing.T) {
 		_, h, _ := signed(t, p, spec, "secret", vecTime)
-		before := h.Get(prolific.HeaderSignature)
+		before := hget(h, prolific.HeaderSignature)
 		require.NoError(t, p.ApplyTamper(h, hookdrill.TamperFlipSignature))
-		after := h.Get(prolific.HeaderSignature)
+		after := hget(h, prolific.HeaderSignature)
 		a, err := base64.StdEncoding.Strict().DecodeString(after)
 		require.NoError(t, err)
 		b, _ := base64.StdEncoding.DecodeString(before)
@@ -276,5 +276,23 @@ func TestEndToEnd(t *testing.T) {
 			require.Error(t, got.err, string(tamper))
 			tassert.Equal(t, http.StatusUnauthorized, resp.StatusCode)
 		}
+	}
+}
+
+// Verify reads header names in any case: as signed (X-Event-ID), as a Go
+// server stores them (canonical), lower-cased by a proxy, or upper-cased.
+func TestVerifyReadsHeadersInAnyCase(t *testing.T) {
+	p := prolific.New(prolific.Options{})
+	_, h, body := signed(t, p, hookdrill.EventSpec{Type: prolific.EventSubmissionStatusChange}, "secret", vecTime)
+	for name, conv := range map[string]func(string) string{
+		"as signed": func(k string) string { return k }, "canonical": http.CanonicalHeaderKey,
+		"lower": strings.ToLower, "upper": strings.ToUpper,
+	} {
+		h2 := http.Header{}
+		for k, v := range h {
+			h2[conv(k)] = v
+		}
+		tassert.NoError(t, p.Verify(h2, body, "secret", hookdrill.VerifyOptions{}), name)
+		tassert.Equal(t, hookdrill.HeaderValues(h, prolific.HeaderEventID), hookdrill.HeaderValues(h2, prolific.HeaderEventID), name)
 	}
 }

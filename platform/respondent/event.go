@@ -58,7 +58,8 @@ func generate(rnd *rand.Rand) generated {
 //     RECRUITED); Extra oldValue (default RECRUITING, or for RECRUITING
 //     itself the first transition: Options.FirstRecruitingOldValue, by
 //     default no oldValue key; an empty Extra oldValue also omits it).
-//   - SCREENER_RESPONSES.CREATED: no Status; Extra projectId.
+//   - SCREENER_RESPONSES.CREATED: no Status; Extra projectId (default
+//     Project(resource id), the same for every event of the response).
 //   - SCREENER_RESPONSES.UPDATED: Extra screenerResponseUpdatedType
 //     (STATUS.PAID, STATUS.CANCELLED, REJECTED.TRUE, REJECTED.FALSE) or
 //     Status PAID/CANCELLED selects the variant (default STATUS.PAID);
@@ -159,7 +160,7 @@ func (p *Profile) resource(ev *hookdrill.Event, spec hookdrill.EventSpec, g gene
 		if err := noStatus(); err != nil {
 			return nil, err
 		}
-		return p.screenerResponse(ev, extra(ExtraProjectID, g.projectID)), nil
+		return p.screenerResponse(ev, extra(ExtraProjectID, Project(ev.ResourceID))), nil
 
 	case EventScreenerResponsesUpdated:
 		if err := wire.CheckExtra(ev.Type, x, ExtraProjectID, ExtraScreenerResponseUpdatedType, ExtraOldValue); err != nil {
@@ -169,7 +170,7 @@ func (p *Profile) resource(ev *hookdrill.Event, spec hookdrill.EventSpec, g gene
 		if err != nil {
 			return nil, err
 		}
-		r := p.screenerResponse(ev, extra(ExtraProjectID, g.projectID))
+		r := p.screenerResponse(ev, extra(ExtraProjectID, Project(ev.ResourceID)))
 		return append(r, hookdrill.Field{Key: "updatedFields", Value: []any{field}}), nil
 
 	case EventMessagesCreated:
@@ -257,6 +258,14 @@ func (p *Profile) resource(ev *hookdrill.Event, spec hookdrill.EventSpec, g gene
 		r = r.Set(k, x[k])
 	}
 	return r, nil
+}
+
+// Project returns the project a screener response belongs to when no
+// projectId is given: derived from the response id alone, so every event
+// about one screener response (CREATED, then each UPDATED; from send,
+// scenarios, conform or the mock, in any run) names the same project.
+func Project(screenerResponseID string) string {
+	return wire.DerivedID("respondent/project", screenerResponseID)
 }
 
 // screenerResponse is the resource head of both screener-response events:

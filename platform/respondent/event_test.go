@@ -1,6 +1,7 @@
 package respondent_test
 
 import (
+	"math/rand/v2"
 	"regexp"
 	"testing"
 	"time"
@@ -373,4 +374,31 @@ func TestDeterministic(t *testing.T) {
 	require.NoError(t, err)
 	tassert.Equal(t, resource(t, x), resource(t, y), "an override does not shift other values")
 	tassert.Regexp(t, isoMilli, x.Payload.GetString("created"))
+}
+
+// A screener response keeps its project across its events (CREATED, then
+// each UPDATED), whatever the seed; an explicit projectId still wins.
+func TestScreenerResponseKeepsItsProject(t *testing.T) {
+	p := respondent.New(respondent.Options{})
+	at := time.Unix(1767225600, 0)
+	project := func(seed uint64, spec hookdrill.EventSpec) (string, string) {
+		t.Helper()
+		ev, err := p.NewEvent(spec, rand.New(rand.NewPCG(seed, seed)), at)
+		require.NoError(t, err)
+		res, _ := ev.Payload.Get(respondent.KeyPayload)
+		r, _ := res.(hookdrill.Object).Get(respondent.KeyResource)
+		return ev.ResourceID, r.(hookdrill.Object).GetString("projectId")
+	}
+	id, proj := project(1, hookdrill.EventSpec{Type: respondent.EventScreenerResponsesCreated})
+	require.Regexp(t, objectID, proj)
+	tassert.Equal(t, respondent.Project(id), proj)
+	for i, st := range []string{"PAID", "CANCELLED"} {
+		_, got := project(uint64(5+i), hookdrill.EventSpec{Type: respondent.EventScreenerResponsesUpdated, ResourceID: id, Status: st})
+		tassert.Equal(t, proj, got, "update %d of the response", i+1)
+	}
+	_, other := project(9, hookdrill.EventSpec{Type: respondent.EventScreenerResponsesCreated})
+	tassert.NotEqual(t, proj, other, "another response, another project")
+	_, given := project(2, hookdrill.EventSpec{Type: respondent.EventScreenerResponsesUpdated, ResourceID: id,
+		Extra: map[string]string{respondent.ExtraProjectID: "69603913cd7d6158385a1ff6"}})
+	tassert.Equal(t, "69603913cd7d6158385a1ff6", given)
 }

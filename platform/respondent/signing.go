@@ -19,6 +19,12 @@ import (
 // HeaderSignature carries "<algorithm>=<base64 signature>" (spec 4.2).
 const HeaderSignature = "Respondent-Webhook-Signature"
 
+// HeaderOrder returns the documented delivery headers in the order the
+// sender writes them (hookdrill.HeaderOrderer): the signature only.
+func (p *Profile) HeaderOrder() []string { return headerOrder }
+
+var headerOrder = []string{HeaderSignature}
+
 // MalformedSignature is what TamperBadBase64 puts after "<algorithm>=": not
 // base64 at all.
 const MalformedSignature = "!!not-base64!!"

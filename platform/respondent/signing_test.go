@@ -219,3 +219,16 @@ func TestEndToEnd(t *testing.T) {
 		}
 	}
 }
+
+// Verify reads the signature header in any case (a proxy may lower-case it).
+func TestVerifyReadsHeadersInAnyCase(t *testing.T) {
+	p := respondent.New(respondent.Options{})
+	_, h, body := signed(t, p, hookdrill.EventSpec{Type: respondent.EventScreenerResponsesCreated}, "key")
+	for _, conv := range []func(string) string{strings.ToLower, strings.ToUpper} {
+		h2 := http.Header{}
+		for k, v := range h {
+			h2[conv(k)] = v
+		}
+		tassert.NoError(t, p.Verify(h2, body, "key", hookdrill.VerifyOptions{}))
+	}
+}

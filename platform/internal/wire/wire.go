@@ -1,7 +1,9 @@
 package wire
 
 import (
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -11,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/brianvoe/gofakeit/v7"
+	"github.com/hookdrill/hookdrill"
 )
 
 // Catalogue errors, re-exported by every profile package.
@@ -32,6 +35,16 @@ func Faker(rnd *rand.Rand) *gofakeit.Faker {
 // drawn from f.
 func ObjectID(f *gofakeit.Faker) string {
 	return fmt.Sprintf("%016x%08x", f.Uint64(), f.Uint32())
+}
+
+// DerivedID returns a 24-hex id (an ObjectId's form) determined by kind and
+// from alone: the identity that belongs to a resource, e.g. the participant
+// of a submission (kind "prolific/participant", from the submission id).
+// Every event about the same resource then carries the same identity, in
+// every run and from every path that builds events, without a registry.
+func DerivedID(kind, from string) string {
+	sum := sha256.Sum256([]byte("hookdrill derived id\x00" + kind + "\x00" + from))
+	return hex.EncodeToString(sum[:12])
 }
 
 const hexLower, hexUpper = "0123456789abcdef", "0123456789ABCDEF"
@@ -91,7 +104,7 @@ var ErrRepeated = errors.New("header repeated")
 // error: an attacker could add their own value beside the real one and hope
 // the wrong one is checked. ok is false when the header is absent or empty.
 func Header(h http.Header, name string) (v string, ok bool, err error) {
-	vs := h.Values(name)
+	vs := hookdrill.HeaderValues(h, name) // any case: X-Event-ID as signed, X-Event-Id as a server stores it
 	switch {
 	case len(vs) > 1:
 		return "", true, fmt.Errorf("%s: %w (%d values)", name, ErrRepeated, len(vs))
