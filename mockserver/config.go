@@ -129,8 +129,13 @@ type Config struct {
 	MaxBodyBytes int64
 	// StatePath, when set, keeps secrets, subscriptions, webhooks and pair
 	// health in this JSON file: loaded by New (a corrupt file is an error,
-	// never replaced) and rewritten atomically after every change.
+	// never replaced; a symlink or read-only file is refused) with its
+	// write-ahead log StatePath+".wal". A change is answered only once it
+	// is durable; a change that cannot be saved is undone and answered 503.
 	StatePath string
+	// StateFS is the file system the state is written through. Default
+	// OSStateFS.
+	StateFS StateFS
 	// Log receives operational messages (one line each). Default: discarded.
 	Log io.Writer
 }
@@ -196,6 +201,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.Log == nil {
 		c.Log = io.Discard
+	}
+	if c.StateFS == nil {
+		c.StateFS = OSStateFS{}
 	}
 	return c
 }
