@@ -89,6 +89,15 @@ type Config struct {
 	// Token pins the Prolific API token (Authorization: Token <t>). Empty
 	// accepts any non-empty token.
 	Token string
+	// ControlToken, when set, is required by the control API as
+	// Authorization: Bearer <token>. `hookdrill serve` sets it (to --token)
+	// when it listens on a non-loopback address.
+	ControlToken string
+	// ControlHosts are the host names (no port) the control API accepts in
+	// the Host header besides loopback names and addresses (localhost,
+	// 127.0.0.1, [::1]); "*" accepts any. Anything else is refused 403, so a
+	// web page cannot reach the control API through DNS rebinding.
+	ControlHosts []string
 	// RespondentAPIKey and RespondentAPISecret pin the x-api-key and
 	// x-api-secret headers. Empty accepts any non-empty value.
 	RespondentAPIKey    string

@@ -102,6 +102,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			s.record(plat, r, info, sw.status, time.Since(start))
 		}
 	}()
+	if strings.HasPrefix(r2.URL.Path+"/", ControlPrefix) {
+		if e := s.checkControl(r2); e != nil {
+			s.writeError(sw, r2, e)
+			return
+		}
+	}
 	if r.Body != nil && r.Method != http.MethodGet && r.Method != http.MethodHead {
 		b, tooLarge, err := readBody(r.Body, r.ContentLength, s.cfg.MaxBodyBytes)
 		switch {
