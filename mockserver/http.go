@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
+	"regexp"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -140,12 +142,13 @@ func (s *Server) record(plat string, r *http.Request, info *callInfo, status int
 	if status == 0 {
 		status = http.StatusOK
 	}
-	body := info.body
+	known := s.knownSecrets()
+	body := redactBody(info.body, known)
 	if len(body) > DefaultRecordBodyBytes {
-		body = body[:DefaultRecordBodyBytes]
+		body = strings.ToValidUTF8(body[:DefaultRecordBodyBytes], "")
 	}
-	c := &hookdrill.APICall{Platform: plat, Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery,
-		Route: info.route, ResourceID: info.id, Status: status, Latency: lat, Body: redactBody(body)}
+	c := &hookdrill.APICall{Platform: plat, Method: r.Method, Path: r.URL.Path, Query: redactQuery(r.URL.RawQuery, known),
+		Route: info.route, ResourceID: info.id, Status: status, Latency: lat, Body: body}
 	e := hookdrill.Entry{Kind: hookdrill.KindAPICall, APICall: c}
 	if s.sim != nil {
 		e.Sim = s.clk.Now()
@@ -153,35 +156,114 @@ func (s *Server) record(plat string, r *http.Request, info *callInfo, status int
 	s.journal.Append(e)
 }
 
-// secretKeys are body fields whose values never reach the journal.
-var secretKeys = []string{"secret", "value", "privateKey"}
+// knownSecrets lists every secret the server holds: signing secrets,
+// confirmation tokens (X-Hook-Secret), Respondent private keys and the
+// configured credentials.
+func (s *Server) knownSecrets() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := []string{s.cfg.Token, s.cfg.RespondentAPIKey, s.cfg.RespondentAPISecret, s.cfg.ControlToken}
+	for _, sec := range s.st.Secrets {
+		out = append(out, sec.Value)
+	}
+	for _, sub := range s.st.Subscriptions {
+		out = append(out, sub.Token)
+	}
+	for _, w := range s.st.Webhooks {
+		out = append(out, w.PrivateKey)
+	}
+	return out
+}
 
-// redactBody redacts the values of secret-bearing fields of a JSON body.
-func redactBody(b []byte) string {
+// secretKey reports whether a field of that name (any case, any nesting)
+// carries a secret.
+func secretKey(k string) bool {
+	k = strings.ToLower(k)
+	for _, w := range []string{"secret", "token", "password", "privatekey", "private_key", "apikey", "api_key", "authorization"} {
+		if strings.Contains(k, w) {
+			return true
+		}
+	}
+	return k == "value" || k == "key"
+}
+
+// secretPair finds "key": "value" (or key=value) pairs with a secret key in
+// text that is not JSON (malformed or cut short), to redact their values.
+var secretPair = regexp.MustCompile(`(?i)([\w-]*(?:secret|token|password|private_?key|api_?key|value)[\w-]*["']?\s*[:=]\s*["']?)([^"'\s,&}\]]*)`)
+
+// redactBody returns a request body fit for the journal: every value of a
+// secret-bearing field (at any depth, in any letter case) redacted, every
+// secret the server knows redacted wherever it appears, and a body that is
+// not JSON (malformed, truncated) scrubbed of key: value pairs that look
+// secret.
+func redactBody(b []byte, known []string) string {
 	if len(b) == 0 {
 		return ""
 	}
-	o, err := hookdrill.ParseObject(b)
-	if err != nil {
-		return string(b)
+	if v, err := hookdrill.ParseValue(b); err == nil {
+		if out, err := hookdrill.EncodeCompact(redactValue(v)); err == nil {
+			return hookdrill.RedactIn(string(out), known...)
+		}
 	}
-	changed := false
-	for i := range o {
-		if contains(secretKeys, o[i].Key) {
-			if v, ok := o[i].Value.(string); ok {
-				o[i].Value = hookdrill.Redact(v)
-				changed = true
+	str := strings.ToValidUTF8(string(b), "\uFFFD")
+	str = hookdrill.RedactIn(str, known...)
+	return secretPair.ReplaceAllStringFunc(str, func(m string) string {
+		sub := secretPair.FindStringSubmatch(m)
+		if sub[2] == "" {
+			return m
+		}
+		return sub[1] + "[redacted]"
+	})
+}
+
+// redactValue redacts secret-bearing fields of a parsed JSON value.
+func redactValue(v any) any {
+	switch x := v.(type) {
+	case hookdrill.Object:
+		for i := range x {
+			if secretKey(x[i].Key) {
+				if s, ok := x[i].Value.(string); ok {
+					x[i].Value = hookdrill.Redact(s)
+				} else if x[i].Value != nil {
+					x[i].Value = "[redacted]"
+				}
+				continue
+			}
+			if k := strings.ToLower(x[i].Key); k == "target_url" || k == "url" {
+				if s, ok := x[i].Value.(string); ok {
+					x[i].Value = hookdrill.RedactURL(s)
+					continue
+				}
+			}
+			x[i].Value = redactValue(x[i].Value)
+		}
+		return x
+	case []any:
+		for i := range x {
+			x[i] = redactValue(x[i])
+		}
+		return x
+	}
+	return v
+}
+
+// redactQuery redacts secret-looking query values and known secrets.
+func redactQuery(raw string, known []string) string {
+	if raw == "" {
+		return ""
+	}
+	q, err := url.ParseQuery(raw)
+	if err != nil {
+		return hookdrill.RedactIn(secretPair.ReplaceAllString(raw, "${1}[redacted]"), known...)
+	}
+	for k, vs := range q {
+		if secretKey(k) {
+			for i := range vs {
+				vs[i] = "[redacted]"
 			}
 		}
 	}
-	if !changed {
-		return string(b)
-	}
-	out, err := hookdrill.EncodeCompact(o)
-	if err != nil {
-		return ""
-	}
-	return string(out)
+	return hookdrill.RedactIn(q.Encode(), known...)
 }
 
 // writeJSON writes v as JSON with status.
