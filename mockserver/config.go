@@ -145,6 +145,10 @@ type Config struct {
 	// StateFS is the file system the state is written through. Default
 	// OSStateFS.
 	StateFS StateFS
+	// JournalDurable, when set, is called with the sequence number of each
+	// API call's journal entry before the answer is sent (e.g.
+	// JournalFile.WaitWritten), so an answered call is on disk.
+	JournalDurable func(seq int64) error
 	// Log receives operational messages (one line each). Default: discarded.
 	Log io.Writer
 }

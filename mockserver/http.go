@@ -184,7 +184,12 @@ func (s *Server) record(plat string, r *http.Request, info *callInfo, status int
 	if s.sim != nil {
 		e.Sim = s.clk.Now()
 	}
-	s.journal.Append(e)
+	e = s.journal.Append(e)
+	if s.cfg.JournalDurable != nil {
+		if err := s.cfg.JournalDurable(e.Seq); err != nil {
+			s.logf("%v", err)
+		}
+	}
 }
 
 // knownSecrets lists every secret the server holds: signing secrets,

@@ -182,6 +182,32 @@ func (s *Server) Close() error {
 	return err
 }
 
+// Drain stops accepting triggers, cancels the deliveries waiting to retry
+// (recorded as cancelled) and gives the attempts in flight until ctx ends
+// to finish by themselves; then it cancels them. It returns ctx's error
+// when it had to cancel. Close the server after it.
+func (s *Server) Drain(ctx context.Context) error {
+	s.mu.Lock()
+	s.closed = true
+	s.mu.Unlock()
+	done := make(chan struct{})
+	go func() {
+		if s.own != nil {
+			_ = s.own.Close() // cancels what waits, waits for what is in flight
+		}
+		s.live.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		s.cancel()
+		<-done
+		return ctx.Err()
+	}
+}
+
 // Shutdown stops accepting triggers and waits until every delivery has
 // ended by itself, retries included, or ctx is done; then it closes the
 // server as Close does and returns ctx's error, if any.
