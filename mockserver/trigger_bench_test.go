@@ -90,3 +90,52 @@ func benchmarkSubscribe(b *testing.B, withState bool) {
 // with 1,000 subscriptions held, without and with a state file.
 func BenchmarkSubscribe1000(b *testing.B)      { benchmarkSubscribe(b, false) }
 func BenchmarkSubscribe1000State(b *testing.B) { benchmarkSubscribe(b, true) }
+
+// benchmarkTriggerFailing measures a trigger to 1,000 subscriptions whose
+// receiver answers 500, on a simulated clock run until every retry is
+// done: 13 attempts each, every one observed by the disabling policy.
+func benchmarkTriggerFailing(b *testing.B, withState bool) {
+	rcv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(500) }))
+	b.Cleanup(rcv.Close)
+	sim := clock.NewSim(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	cfg := Config{Seed: 1, Clock: sim}
+	if withState {
+		cfg.StatePath = filepath.Join(b.TempDir(), "state.json")
+	}
+	srv, err := New(cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = srv.Close() })
+	if _, err := srv.CreateSecret("w", ""); err != nil {
+		b.Fatal(err)
+	}
+	for i := range 1000 {
+		sub, tok, err := srv.CreateSubscription("w", prolific.EventStudyStatusChange, fmt.Sprintf("%s/h/%d", rcv.URL, i))
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := srv.ConfirmSubscription(sub.ID, tok); err != nil {
+			b.Fatal(err)
+		}
+	}
+	ctx := context.Background()
+	for b.Loop() {
+		if _, err := srv.Trigger(ctx, TriggerRequest{EventType: prolific.EventStudyStatusChange}); err != nil {
+			b.Fatal(err)
+		}
+		wctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
+		if err := sim.RunUntilIdle(wctx); err != nil {
+			b.Fatal(err)
+		}
+		if err := srv.Wait(wctx); err != nil {
+			b.Fatal(err)
+		}
+		cancel()
+	}
+}
+
+// BenchmarkTrigger1000Failing and BenchmarkTrigger1000FailingState: the
+// same with every attempt failing, without and with a state file.
+func BenchmarkTrigger1000Failing(b *testing.B)      { benchmarkTriggerFailing(b, false) }
+func BenchmarkTrigger1000FailingState(b *testing.B) { benchmarkTriggerFailing(b, true) }
