@@ -173,7 +173,10 @@ func (s *Server) record(plat string, r *http.Request, info *callInfo, status int
 	if status == 0 {
 		status = http.StatusOK
 	}
-	known := s.knownSecrets()
+	var known []string
+	if len(info.body) > 0 || r.URL.RawQuery != "" {
+		known = s.knownSecrets()
+	}
 	body := redactBody(info.body, known)
 	if len(body) > DefaultRecordBodyBytes {
 		body = strings.ToValidUTF8(body[:DefaultRecordBodyBytes], "")

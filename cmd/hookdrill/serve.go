@@ -83,22 +83,13 @@ func runServe(ctx context.Context, args []string, env *environ) error {
 	if cfg.Seed == 0 {
 		cfg.Seed = rand.Uint64()>>1 | 1
 	}
-	host, _, err := net.SplitHostPort(*addr)
+	warning, hosts, err := exposure(*addr, *token)
 	if err != nil {
-		return usageErr("--addr %q: %v", *addr, err)
+		return usageErr("%v", err)
 	}
-	if !isLoopback(host) {
-		if *token == "" {
-			return usageErr("--addr %s is not a loopback address: anyone who can reach it could drive the mock, so --token is required (the control API then needs it too, as Authorization: Bearer <token>)", *addr)
-		}
-		fmt.Fprintf(env.stderr, "hookdrill serve: WARNING: listening on %s, reachable from other machines; "+
-			"the Prolific API and the control API require the --token\n", *addr)
-		cfg.ControlToken = *token
-		if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
-			cfg.ControlHosts = []string{"*"} // any name may reach it; the token guards it
-		} else {
-			cfg.ControlHosts = []string{host}
-		}
+	if warning != "" {
+		fmt.Fprintln(env.stderr, warning)
+		cfg.ControlToken, cfg.ControlHosts = *token, hosts
 	}
 	var jf *mockserver.JournalFile
 	if *journal != "" {
@@ -166,6 +157,28 @@ func runServe(ctx context.Context, args []string, env *environ) error {
 // DefaultGrace is how long `hookdrill serve` gives attempts in flight on
 // SIGINT/SIGTERM.
 const DefaultGrace = 10 * time.Second
+
+// exposure decides what listening on addr means: nothing on loopback;
+// beyond it, a warning to print and the Host names the control API accepts,
+// or an error when no token guards it.
+func exposure(addr, token string) (warning string, controlHosts []string, err error) {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "", nil, fmt.Errorf("--addr %q: %v", addr, err)
+	}
+	if isLoopback(host) {
+		return "", nil, nil
+	}
+	if token == "" {
+		return "", nil, fmt.Errorf("--addr %s is not a loopback address: anyone who can reach it could drive the mock, so --token is required (the control API then needs it too, as Authorization: Bearer <token>)", addr)
+	}
+	warning = "hookdrill serve: WARNING: listening on " + addr + ", reachable from other machines; " +
+		"the Prolific API and the control API require the --token"
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		return warning, []string{"*"}, nil // any name may reach it; the token guards it
+	}
+	return warning, []string{host}, nil
+}
 
 // isLoopback reports whether a listen host is a loopback name or address
 // ("" and 0.0.0.0 are every interface: not loopback).

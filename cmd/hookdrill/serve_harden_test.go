@@ -71,6 +71,19 @@ func TestServeNonLoopbackNeedsToken(t *testing.T) {
 		tassert.Equal(t, 2, code, addr)
 		tassert.Contains(t, stderr, "--token is required", addr)
 	}
+	for addr, want := range map[string][]string{"0.0.0.0:1": {"*"}, ":1": {"*"}, "[::]:1": {"*"},
+		"192.0.2.1:8787": {"192.0.2.1"}, "mock.lan:8787": {"mock.lan"}} {
+		warning, hosts, err := exposure(addr, "tok")
+		require.NoError(t, err, addr)
+		tassert.Contains(t, warning, "WARNING", addr)
+		tassert.Equal(t, want, hosts, addr)
+	}
+	for _, addr := range []string{"127.0.0.1:0", "localhost:8787", "[::1]:0"} {
+		warning, hosts, err := exposure(addr, "")
+		require.NoError(t, err, addr)
+		tassert.Empty(t, warning)
+		tassert.Nil(t, hosts)
+	}
 	for host, want := range map[string]bool{"127.0.0.1": true, "::1": true, "localhost": true, "127.0.0.2": true,
 		"": false, "0.0.0.0": false, "::": false, "10.0.0.1": false, "example.com": false} {
 		tassert.Equal(t, want, isLoopback(host), host)
