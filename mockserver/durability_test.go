@@ -70,6 +70,8 @@ func TestFailedSaveIs503(t *testing.T) {
 	e.json("GET", "/api/v1/hooks/subscriptions/?is_enabled=false", "", 200, &list)
 	require.Len(t, list.Results, 1)
 	sub = list.Results[0]
+	var hook Webhook
+	e.json("POST", "/v1/webhooks", `{"url":"https://x.example/r0"}`, 201, &hook)
 	walBefore, err := os.ReadFile(walPath(path))
 	require.NoError(t, err)
 
@@ -89,11 +91,13 @@ func TestFailedSaveIs503(t *testing.T) {
 		tassert.Equal(t, 503, pe.Error.Status)
 		tassert.Equal(t, CodeUnavailable, pe.Error.ErrorCode)
 	}
-	resp, body := e.do("POST", "/v1/webhooks", `{"url":"https://x.example/r"}`)
-	require.Equal(t, 503, resp.StatusCode)
-	var ne nestError
-	require.NoError(t, json.Unmarshal(body, &ne), string(body))
-	tassert.Equal(t, 503, ne.StatusCode)
+	for _, c := range [][2]string{{"POST", "/v1/webhooks"}, {"DELETE", "/v1/webhooks/" + hook.ID}} {
+		resp, body := e.do(c[0], c[1], `{"url":"https://x.example/r"}`)
+		require.Equal(t, 503, resp.StatusCode, "%s %s: %s", c[0], c[1], body)
+		var ne nestError
+		require.NoError(t, json.Unmarshal(body, &ne), string(body))
+		tassert.Equal(t, 503, ne.StatusCode)
+	}
 	resp, _ = e.do("POST", "/_hookdrill/reset", "{}")
 	require.Equal(t, 503, resp.StatusCode)
 
@@ -108,8 +112,9 @@ func TestFailedSaveIs503(t *testing.T) {
 	tassert.False(t, got.IsEnabled)
 	subs, _ := e.srv.Subscriptions("", false, 0, 0)
 	tassert.Len(t, subs, 1)
-	_, err = e.srv.ActiveWebhook()
-	tassert.Error(t, err)
+	active, err := e.srv.ActiveWebhook()
+	require.NoError(t, err)
+	tassert.Equal(t, hook.ID, active.ID, "the old webhook is still the active one")
 
 	// The disk has room again: the next change works, and a restart
 	// (without Close: a crash) has exactly what was acknowledged.

@@ -659,6 +659,10 @@ func (s *Server) handleGetWebhook(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleDeleteWebhook(w http.ResponseWriter, r *http.Request) {
 	if err := s.DeactivateWebhook(mux.Vars(r)["id"]); err != nil {
+		if errors.Is(err, ErrNotDurable) {
+			s.writeError(w, r, err)
+			return
+		}
 		s.writeError(w, r, &Error{Status: http.StatusNotFound, kind: ErrNotFound, Detail: "Webhook not found"})
 		return
 	}
