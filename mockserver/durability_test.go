@@ -243,3 +243,34 @@ func TestStateFileValidated(t *testing.T) {
 		})
 	}
 }
+
+// TestLogCompaction: a log that outgrows its threshold and the snapshot is
+// folded into a new snapshot, and nothing is lost.
+func TestLogCompaction(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.json")
+	s, err := New(Config{StatePath: path, Seed: 2})
+	require.NoError(t, err)
+	s.mu.Lock()
+	s.compactAt = 2048
+	s.mu.Unlock()
+	_, err = s.CreateSecret("w", "")
+	require.NoError(t, err)
+	maxLog := int64(0)
+	for i := range 40 {
+		_, _, err := s.CreateSubscription("w", prolific.EventStudyStatusChange, fmt.Sprintf("https://x.example/%d", i))
+		require.NoError(t, err)
+		fi, err := os.Stat(walPath(path))
+		require.NoError(t, err)
+		maxLog = max(maxLog, fi.Size())
+	}
+	snap, err := os.Stat(path)
+	require.NoError(t, err)
+	tassert.Less(t, maxLog, snap.Size()+4096, "the log was folded in, not left to grow")
+	// A crash now: the snapshot and what is left of the log hold all 40.
+	s2, err := New(Config{StatePath: path, Seed: 2})
+	require.NoError(t, err)
+	defer s2.Close()
+	subs, _ := s2.Subscriptions("w", false, 0, 0)
+	tassert.Len(t, subs, 40)
+	_ = s.Close()
+}

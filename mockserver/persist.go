@@ -127,6 +127,10 @@ func (r *walRec) apply(st *state) {
 	}
 }
 
+// defaultCompactAt is the log size from which the log is folded into a new
+// snapshot (when it is also larger than the last snapshot).
+const defaultCompactAt = 1 << 20
+
 // walPath is the log next to a snapshot.
 func walPath(statePath string) string { return statePath + ".wal" }
 
@@ -421,7 +425,7 @@ func (s *Server) commitLocked(r walRec) error {
 	if err != nil {
 		return s.notDurable(err)
 	}
-	if size > 1<<20 && size > s.snapshotSize {
+	if size > s.compactAt && size > s.snapshotSize {
 		if err := s.snapshotLocked(); err != nil {
 			s.logf("compacting the state log: %v (the log keeps every change)", err)
 		}

@@ -39,6 +39,7 @@ type Server struct {
 
 	store        *store // nil without cfg.StatePath
 	snapshotSize int64  // bytes of the last snapshot written; s.mu
+	compactAt    int64  // log size from which it is folded into a snapshot (once larger than it)
 
 	mu     sync.Mutex // guards everything below
 	closed bool
@@ -131,6 +132,7 @@ func New(cfg Config) (*Server, error) {
 	s.router = s.routes()
 	if cfg.StatePath != "" {
 		s.store = newStore(cfg.StateFS, cfg.StatePath, s.logf)
+		s.compactAt = defaultCompactAt
 		s.mu.Lock()
 		err := s.snapshotLocked()
 		s.mu.Unlock()
