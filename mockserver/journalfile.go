@@ -3,7 +3,6 @@ package mockserver
 import (
 	"bufio"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -57,8 +56,6 @@ func OpenJournalFile(path string, j *hookdrill.Journal) (*JournalFile, error) {
 	jf := &JournalFile{j: j, f: f, path: path, kick: make(chan struct{}, 1), stop: make(chan struct{}),
 		done: make(chan struct{})}
 	jf.cond = sync.NewCond(&jf.mu)
-	// Start after what the journal already holds only if the file is
-	// new to it: a fresh journal has nothing yet.
 	go jf.run()
 	return jf, nil
 }
@@ -156,5 +153,5 @@ func (jf *JournalFile) Close() error {
 	if cerr := jf.f.Close(); err == nil && cerr != nil {
 		err = fmt.Errorf("journal file %s: %w", jf.path, cerr)
 	}
-	return errors.Join(err)
+	return err
 }
