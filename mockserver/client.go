@@ -19,8 +19,20 @@ import (
 // Client calls a running mock server's control API (what `hookdrill
 // trigger` uses).
 type Client struct {
-	base *url.URL
-	http *http.Client
+	base  *url.URL
+	http  *http.Client
+	token string
+}
+
+// SetToken makes the client send Authorization: Bearer token (a server
+// listening on a non-loopback address requires its --token).
+func (c *Client) SetToken(token string) { c.token = token }
+
+// InfoWithSeed describes the server including its seed.
+func (c *Client) InfoWithSeed(ctx context.Context) (Info, error) {
+	var in Info
+	err := c.do(ctx, http.MethodGet, "info", url.Values{"seed": {"1"}}, nil, &in)
+	return in, err
 }
 
 // ControlError is a non-2xx answer of the control API.
@@ -64,6 +76,9 @@ func (c *Client) do(ctx context.Context, method, path string, q url.Values, in, 
 	}
 	if in != nil {
 		req.Header.Set("Content-Type", "application/json")
+	}
+	if c.token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.token)
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {

@@ -89,6 +89,15 @@ type Config struct {
 	// Token pins the Prolific API token (Authorization: Token <t>). Empty
 	// accepts any non-empty token.
 	Token string
+	// ControlToken, when set, is required by the control API as
+	// Authorization: Bearer <token>. `hookdrill serve` sets it (to --token)
+	// when it listens on a non-loopback address.
+	ControlToken string
+	// ControlHosts are the host names (no port) the control API accepts in
+	// the Host header besides loopback names and addresses (localhost,
+	// 127.0.0.1, [::1]); "*" accepts any. Anything else is refused 403, so a
+	// web page cannot reach the control API through DNS rebinding.
+	ControlHosts []string
 	// RespondentAPIKey and RespondentAPISecret pin the x-api-key and
 	// x-api-secret headers. Empty accepts any non-empty value.
 	RespondentAPIKey    string
@@ -129,8 +138,17 @@ type Config struct {
 	MaxBodyBytes int64
 	// StatePath, when set, keeps secrets, subscriptions, webhooks and pair
 	// health in this JSON file: loaded by New (a corrupt file is an error,
-	// never replaced) and rewritten atomically after every change.
+	// never replaced; a symlink or read-only file is refused) with its
+	// write-ahead log StatePath+".wal". A change is answered only once it
+	// is durable; a change that cannot be saved is undone and answered 503.
 	StatePath string
+	// StateFS is the file system the state is written through. Default
+	// OSStateFS.
+	StateFS StateFS
+	// JournalDurable, when set, is called with the sequence number of each
+	// API call's journal entry before the answer is sent (e.g.
+	// JournalFile.WaitWritten), so an answered call is on disk.
+	JournalDurable func(seq int64) error
 	// Log receives operational messages (one line each). Default: discarded.
 	Log io.Writer
 }
@@ -196,6 +214,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.Log == nil {
 		c.Log = io.Discard
+	}
+	if c.StateFS == nil {
+		c.StateFS = OSStateFS{}
 	}
 	return c
 }

@@ -11,8 +11,10 @@ import (
 )
 
 // The control API, under ControlPrefix. It is for the tester, not for the
-// code under test: no authentication, JSON in and out, errors as
-// {"error": "...", "detail": ...}.
+// code under test: JSON in and out (POSTs must say Content-Type:
+// application/json), errors as {"error": "...", "detail": ...}; only
+// requests whose Host is this server and whose Origin, if any, is the same
+// are answered; with Config.ControlToken a bearer token is required.
 
 // ClockState is the answer of GET /_hookdrill/clock.
 type ClockState struct {
@@ -42,7 +44,9 @@ type JournalPage struct {
 
 // Info is the answer of GET /_hookdrill/info.
 type Info struct {
-	Seed           uint64      `json:"seed"`
+	// Seed reproduces every id and secret the server made: it is only
+	// given on request (GET /_hookdrill/info?seed=1).
+	Seed           uint64      `json:"seed,omitempty"`
 	Clock          string      `json:"clock"` // "sim" or "real"
 	Now            time.Time   `json:"now"`
 	StrictTargets  bool        `json:"strict_targets"`
@@ -60,13 +64,13 @@ func (s *Server) ClockState() ClockState {
 	return st
 }
 
-// Info describes the server.
+// Info describes the server, without its seed (see Seed).
 func (s *Server) Info() Info {
 	c := "real"
 	if s.sim != nil {
 		c = "sim"
 	}
-	return Info{Seed: s.seed, Clock: c, Now: s.clk.Now(), StrictTargets: s.cfg.StrictTargets,
+	return Info{Clock: c, Now: s.clk.Now(), StrictTargets: s.cfg.StrictTargets,
 		CreateShape: s.cfg.CreateShape, ProlificBase: ProlificPrefix, RespondentBase: RespondentPrefix}
 }
 
@@ -208,5 +212,9 @@ func (s *Server) handleReset(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleInfo(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, s.Info())
+	in := s.Info()
+	if r.URL.Query().Get("seed") == "1" {
+		in.Seed = s.seed
+	}
+	writeJSON(w, http.StatusOK, in)
 }

@@ -287,10 +287,12 @@ func (s *Server) observe(p prolific.Pair, at time.Time, success bool) {
 		return
 	}
 	var ids []string
+	r := walRec{Health: []healthRec{{Pair: p, Health: h}}}
 	for _, rec := range s.st.Subscriptions {
 		if rec.TargetURL == p.TargetURL && rec.EventType == p.EventType {
 			if act == prolific.ActionDisable && rec.IsEnabled {
 				rec.IsEnabled = false
+				r.Subs = append(r.Subs, rec)
 			}
 			ids = append(ids, rec.ID)
 		}
@@ -314,7 +316,7 @@ func (s *Server) observe(p prolific.Pair, at time.Time, success bool) {
 	}
 	s.journal.Append(e)
 	s.logf("%s: %s %s", n.Type, n.EventType, n.TargetURL)
-	s.save()
+	s.commitAsyncLocked(r)
 }
 
 func (s *Server) activeWebhookLocked() *webhookRec {

@@ -26,8 +26,16 @@
 //
 // Everything the spec leaves open is a Config field with a documented
 // default (the Default* constants). Every API call, attempt and platform
-// action is appended to the hookdrill.Journal. With Config.StatePath,
-// secrets, subscriptions, webhooks and pair health survive restarts.
+// action is appended to the hookdrill.Journal (request bodies with every
+// secret redacted; JournalFile appends it to a file as it goes). With
+// Config.StatePath, secrets, subscriptions, webhooks and pair health
+// survive restarts: each change is an fsynced write-ahead log record before
+// it is answered, and a change that cannot be saved is undone and answered
+// 503.
+//
+// The control API refuses what a browser could send on a web page's behalf
+// (non-JSON POSTs, foreign Host or Origin), needs Config.ControlToken when
+// set, and no target URL may lead into it.
 //
 // The same operations are available from Go (CreateSecret,
 // CreateSubscription, Trigger, Events, ...), which is what the scenario

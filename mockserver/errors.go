@@ -27,6 +27,7 @@ const (
 	CodeNoSecret         = 140002 // subscription for a workspace without a secret
 	CodeBadConfirmSecret = 140003 // wrong X-Hook-Secret in a confirmation
 	CodeUnauthorized     = 140100
+	CodeForbidden        = 140300
 	CodeNotFound         = 140400
 	CodeMethodNotAllowed = 140500
 	CodeTooLarge         = 141300

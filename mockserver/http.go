@@ -8,9 +8,12 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
+	"regexp"
 	"runtime/debug"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gorilla/mux"
 
@@ -102,6 +105,16 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			s.record(plat, r, info, sw.status, time.Since(start))
 		}
 	}()
+	if !utf8.ValidString(r.URL.Path) || !utf8.ValidString(r.URL.RawQuery) || !validQuery(r.URL.RawQuery) {
+		s.writeError(sw, r2, badRequest("The request path or query is not valid UTF-8."))
+		return
+	}
+	if strings.HasPrefix(r2.URL.Path+"/", ControlPrefix) {
+		if e := s.checkControl(r2); e != nil {
+			s.writeError(sw, r2, e)
+			return
+		}
+	}
 	if r.Body != nil && r.Method != http.MethodGet && r.Method != http.MethodHead {
 		b, tooLarge, err := readBody(r.Body, r.ContentLength, s.cfg.MaxBodyBytes)
 		switch {
@@ -112,10 +125,36 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		case err != nil:
 			s.writeError(sw, r2, badRequest("Could not read the request body: "+err.Error()))
 			return
+		case !utf8.Valid(b):
+			s.writeError(sw, r2, badRequest("The request body is not valid UTF-8."))
+			return
 		}
 		info.body = b
 	}
 	s.router.ServeHTTP(sw, r2)
+}
+
+// validQuery reports whether every query key and value decodes to valid
+// UTF-8 (%FF is not).
+func validQuery(raw string) bool {
+	if raw == "" {
+		return true
+	}
+	q, err := url.ParseQuery(raw)
+	if err != nil {
+		return true // the handlers answer a malformed query themselves
+	}
+	for k, vs := range q {
+		if !utf8.ValidString(k) {
+			return false
+		}
+		for _, v := range vs {
+			if !utf8.ValidString(v) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func readBody(body io.Reader, length, limit int64) ([]byte, bool, error) {
@@ -134,48 +173,136 @@ func (s *Server) record(plat string, r *http.Request, info *callInfo, status int
 	if status == 0 {
 		status = http.StatusOK
 	}
-	body := info.body
-	if len(body) > DefaultRecordBodyBytes {
-		body = body[:DefaultRecordBodyBytes]
+	var known []string
+	if len(info.body) > 0 || r.URL.RawQuery != "" {
+		known = s.knownSecrets()
 	}
-	c := &hookdrill.APICall{Platform: plat, Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery,
-		Route: info.route, ResourceID: info.id, Status: status, Latency: lat, Body: redactBody(body)}
+	body := redactBody(info.body, known)
+	if len(body) > DefaultRecordBodyBytes {
+		body = strings.ToValidUTF8(body[:DefaultRecordBodyBytes], "")
+	}
+	c := &hookdrill.APICall{Platform: plat, Method: r.Method, Path: r.URL.Path, Query: redactQuery(r.URL.RawQuery, known),
+		Route: info.route, ResourceID: info.id, Status: status, Latency: lat, Body: body}
 	e := hookdrill.Entry{Kind: hookdrill.KindAPICall, APICall: c}
 	if s.sim != nil {
 		e.Sim = s.clk.Now()
 	}
-	s.journal.Append(e)
+	e = s.journal.Append(e)
+	if s.cfg.JournalDurable != nil {
+		if err := s.cfg.JournalDurable(e.Seq); err != nil {
+			s.logf("%v", err)
+		}
+	}
 }
 
-// secretKeys are body fields whose values never reach the journal.
-var secretKeys = []string{"secret", "value", "privateKey"}
+// knownSecrets lists every secret the server holds: signing secrets,
+// confirmation tokens (X-Hook-Secret), Respondent private keys and the
+// configured credentials.
+func (s *Server) knownSecrets() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := []string{s.cfg.Token, s.cfg.RespondentAPIKey, s.cfg.RespondentAPISecret, s.cfg.ControlToken}
+	for _, sec := range s.st.Secrets {
+		out = append(out, sec.Value)
+	}
+	for _, sub := range s.st.Subscriptions {
+		out = append(out, sub.Token)
+	}
+	for _, w := range s.st.Webhooks {
+		out = append(out, w.PrivateKey)
+	}
+	return out
+}
 
-// redactBody redacts the values of secret-bearing fields of a JSON body.
-func redactBody(b []byte) string {
+// secretKey reports whether a field of that name (any case, any nesting)
+// carries a secret.
+func secretKey(k string) bool {
+	k = strings.ToLower(k)
+	for _, w := range []string{"secret", "token", "password", "privatekey", "private_key", "apikey", "api_key", "authorization"} {
+		if strings.Contains(k, w) {
+			return true
+		}
+	}
+	return k == "value" || k == "key"
+}
+
+// secretPair finds "key": "value" (or key=value) pairs with a secret key in
+// text that is not JSON (malformed or cut short), to redact their values.
+var secretPair = regexp.MustCompile(`(?i)([\w-]*(?:secret|token|password|private_?key|api_?key|value)[\w-]*["']?\s*[:=]\s*["']?)([^"'\s,&}\]]*)`)
+
+// redactBody returns a request body fit for the journal: every value of a
+// secret-bearing field (at any depth, in any letter case) redacted, every
+// secret the server knows redacted wherever it appears, and a body that is
+// not JSON (malformed, truncated) scrubbed of key: value pairs that look
+// secret.
+func redactBody(b []byte, known []string) string {
 	if len(b) == 0 {
 		return ""
 	}
-	o, err := hookdrill.ParseObject(b)
-	if err != nil {
-		return string(b)
+	if v, err := hookdrill.ParseValue(b); err == nil {
+		if out, err := hookdrill.EncodeCompact(redactValue(v)); err == nil {
+			return hookdrill.RedactIn(string(out), known...)
+		}
 	}
-	changed := false
-	for i := range o {
-		if contains(secretKeys, o[i].Key) {
-			if v, ok := o[i].Value.(string); ok {
-				o[i].Value = hookdrill.Redact(v)
-				changed = true
+	str := strings.ToValidUTF8(string(b), "\uFFFD")
+	str = hookdrill.RedactIn(str, known...)
+	return secretPair.ReplaceAllStringFunc(str, func(m string) string {
+		sub := secretPair.FindStringSubmatch(m)
+		if sub[2] == "" {
+			return m
+		}
+		return sub[1] + "[redacted]"
+	})
+}
+
+// redactValue redacts secret-bearing fields of a parsed JSON value.
+func redactValue(v any) any {
+	switch x := v.(type) {
+	case hookdrill.Object:
+		for i := range x {
+			if secretKey(x[i].Key) {
+				if s, ok := x[i].Value.(string); ok {
+					x[i].Value = hookdrill.Redact(s)
+				} else if x[i].Value != nil {
+					x[i].Value = "[redacted]"
+				}
+				continue
+			}
+			if k := strings.ToLower(x[i].Key); k == "target_url" || k == "url" {
+				if s, ok := x[i].Value.(string); ok {
+					x[i].Value = hookdrill.RedactURL(s)
+					continue
+				}
+			}
+			x[i].Value = redactValue(x[i].Value)
+		}
+		return x
+	case []any:
+		for i := range x {
+			x[i] = redactValue(x[i])
+		}
+		return x
+	}
+	return v
+}
+
+// redactQuery redacts secret-looking query values and known secrets.
+func redactQuery(raw string, known []string) string {
+	if raw == "" {
+		return ""
+	}
+	q, err := url.ParseQuery(raw)
+	if err != nil {
+		return hookdrill.RedactIn(secretPair.ReplaceAllString(raw, "${1}[redacted]"), known...)
+	}
+	for k, vs := range q {
+		if secretKey(k) {
+			for i := range vs {
+				vs[i] = "[redacted]"
 			}
 		}
 	}
-	if !changed {
-		return string(b)
-	}
-	out, err := hookdrill.EncodeCompact(o)
-	if err != nil {
-		return ""
-	}
-	return string(out)
+	return hookdrill.RedactIn(q.Encode(), known...)
 }
 
 // writeJSON writes v as JSON with status.
@@ -231,7 +358,10 @@ func route(r *mux.Router, prefix, template string, h http.HandlerFunc, methods .
 }
 
 func (s *Server) routes() http.Handler {
-	r := mux.NewRouter()
+	// SkipClean: a path such as //evil.example or /api/v1/..%2F.. is not
+	// answered with a 301 to a cleaned Location an attacker chose; it
+	// matches no route and is a 404 in the platform's shape.
+	r := mux.NewRouter().SkipClean(true)
 	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		e := &Error{Status: http.StatusNotFound, Code: CodeNotFound, Detail: "Not found."}
 		if strings.HasPrefix(req.URL.Path+"/", RespondentPrefix) {
@@ -529,6 +659,10 @@ func (s *Server) handleGetWebhook(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleDeleteWebhook(w http.ResponseWriter, r *http.Request) {
 	if err := s.DeactivateWebhook(mux.Vars(r)["id"]); err != nil {
+		if errors.Is(err, ErrNotDurable) {
+			s.writeError(w, r, err)
+			return
+		}
 		s.writeError(w, r, &Error{Status: http.StatusNotFound, kind: ErrNotFound, Detail: "Webhook not found"})
 		return
 	}

@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"path"
 	"slices"
 	"sort"
 	"strings"
@@ -40,27 +41,41 @@ func (s *Server) CreateSecret(workspaceID, value string) (SecretDetail, error) {
 	if value == "" {
 		value = s.secretValue()
 	}
-	_, replaced := s.st.Secrets[workspaceID]
+	prev, replaced := s.st.Secrets[workspaceID]
 	sec := &SecretDetail{ID: s.hex24(), Value: value, WorkspaceID: workspaceID}
 	s.st.Secrets[workspaceID] = sec
+	if err := s.commitLocked(walRec{Secrets: []*SecretDetail{sec}}); err != nil {
+		if replaced {
+			s.st.Secrets[workspaceID] = prev
+		} else {
+			delete(s.st.Secrets, workspaceID)
+		}
+		return SecretDetail{}, err
+	}
 	if replaced {
 		s.notice(hookdrill.Notice{Platform: hookdrill.Prolific, Type: "secret_rotated",
 			Detail: "workspace " + workspaceID + " secret replaced; new secret " + hookdrill.Redact(value)})
 	}
-	s.save()
 	return *sec, nil
 }
 
 // CheckTarget validates a target URL as the mock is configured to: with
 // StrictTargets, public https only (spec 1.5); otherwise any absolute http
 // or https URL. It returns the messages for the target_url field.
-func (s *Server) CheckTarget(raw string) []string {
+func (s *Server) CheckTarget(raw string) []string { return s.checkTarget(raw, true) }
+
+// checkTarget is CheckTarget; log says whether to log the first loose
+// acceptance.
+func (s *Server) checkTarget(raw string, log bool) []string {
 	u, err := url.Parse(raw)
 	if err != nil || !u.IsAbs() || u.Host == "" || u.Hostname() == "" {
 		return []string{"Enter a valid URL."}
 	}
 	if u.Scheme != "https" && u.Scheme != "http" {
 		return []string{"Enter a valid URL."}
+	}
+	if s.isControlTarget(raw) {
+		return []string{"The target URL points at this server's own control API (" + ControlPrefix + "), which would let a delivery drive the mock."}
 	}
 	var problems []string
 	if u.Scheme != "https" {
@@ -74,6 +89,9 @@ func (s *Server) CheckTarget(raw string) []string {
 	}
 	if s.cfg.StrictTargets {
 		return problems
+	}
+	if !log {
+		return nil
 	}
 	s.looseOnce.Do(func() {
 		s.logf("accepting target %s although the real Prolific API would not (%s); "+
@@ -140,7 +158,10 @@ func (s *Server) CreateSubscription(workspaceID, eventType, targetURL string) (S
 	rec := &subRec{Subscription: Subscription{EventType: eventType, TargetURL: targetURL, WorkspaceID: workspaceID,
 		ID: s.hex24()}, Token: s.token(), Seq: s.nextSeq(), Created: s.clk.Now()}
 	s.st.Subscriptions[rec.ID] = rec
-	s.save()
+	if err := s.commitLocked(walRec{Subs: []*subRec{rec}}); err != nil {
+		delete(s.st.Subscriptions, rec.ID)
+		return Subscription{}, "", err
+	}
 	return rec.Subscription, rec.Token, nil
 }
 
@@ -209,7 +230,10 @@ func (s *Server) ConfirmSubscription(id, token string) (Subscription, error) {
 	}
 	if !rec.Confirmed {
 		rec.Confirmed, rec.IsEnabled = true, true
-		s.save()
+		if err := s.commitLocked(walRec{Subs: []*subRec{rec}}); err != nil {
+			rec.Confirmed, rec.IsEnabled = false, false
+			return Subscription{}, err
+		}
 	}
 	return rec.Subscription, nil
 }
@@ -240,6 +264,9 @@ func (s *Server) UpdateSubscription(id string, u SubscriptionUpdate) (Subscripti
 	if err := fe.err(); err != nil {
 		return Subscription{}, err
 	}
+	old := *rec
+	var healthRecs []healthRec
+	var undoHealth func()
 	if u.EventType != nil {
 		rec.EventType = *u.EventType
 	}
@@ -251,11 +278,19 @@ func (s *Server) UpdateSubscription(id string, u SubscriptionUpdate) (Subscripti
 			p := prolific.Pair{TargetURL: rec.TargetURL, EventType: rec.EventType}
 			if h, ok := s.health[p]; ok {
 				s.health[p] = h.Reenabled()
+				healthRecs = append(healthRecs, healthRec{Pair: p, Health: s.health[p]})
+				undoHealth = func() { s.health[p] = h }
 			}
 		}
 		rec.IsEnabled = *u.IsEnabled
 	}
-	s.save()
+	if err := s.commitLocked(walRec{Subs: []*subRec{rec}, Health: healthRecs}); err != nil {
+		*rec = old
+		if undoHealth != nil {
+			undoHealth()
+		}
+		return Subscription{}, err
+	}
 	return rec.Subscription, nil
 }
 
@@ -264,12 +299,16 @@ func (s *Server) UpdateSubscription(id string, u SubscriptionUpdate) (Subscripti
 func (s *Server) DeleteSubscription(id string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, ok := s.st.Subscriptions[id]; !ok {
+	rec, ok := s.st.Subscriptions[id]
+	if !ok {
 		return notFound("subscription", id)
 	}
 	delete(s.st.Subscriptions, id)
+	if err := s.commitLocked(walRec{Deleted: []string{id}}); err != nil {
+		s.st.Subscriptions[id] = rec
+		return err
+	}
 	delete(s.events, id)
-	s.save()
 	return nil
 }
 
@@ -394,4 +433,33 @@ func validStatus(st string) bool {
 
 func describeStatuses() string {
 	return fmt.Sprintf("%s, %s, %s", hookdrill.StatusPending, hookdrill.StatusSucceeded, hookdrill.StatusFailed)
+}
+
+// isControlTarget reports whether a target URL's path, however spelled
+// (escapes such as %2F or %5F, doubled or trailing slashes, dot segments,
+// any letter case), leads into a control API: a delivery there would
+// drive the mock (a reset on every trigger). It is refused whatever the
+// host, since any host name or spelling of an address (localhost,
+// 127.0.0.1, [::1], 0.0.0.0, a DNS name) may lead back to this server,
+// or to another hookdrill.
+func (s *Server) isControlTarget(raw string) bool {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return false
+	}
+	p := u.Path
+	for range 4 { // undo nested escapes (%252F)
+		d, err := url.PathUnescape(p)
+		if err != nil || d == p {
+			break
+		}
+		p = d
+	}
+	p = strings.ReplaceAll(p, `\`, "/")
+	for strings.Contains(p, "//") {
+		p = strings.ReplaceAll(p, "//", "/")
+	}
+	p = strings.ToLower(path.Clean("/" + p))
+	prefix := strings.TrimSuffix(ControlPrefix, "/")
+	return p == prefix || strings.HasPrefix(p, prefix+"/")
 }

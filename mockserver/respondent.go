@@ -18,10 +18,17 @@ func (s *Server) CreateWebhook(rawURL, privateKey string) (Webhook, error) {
 	if msg := checkRespondentURL(rawURL); msg != "" {
 		return Webhook{}, badRequest([]string{msg})
 	}
+	if s.isControlTarget(rawURL) {
+		return Webhook{}, badRequest([]string{"url must not point at this server's own control API (" + ControlPrefix + ")"})
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	var changed []*webhookRec
 	for _, w := range s.st.Webhooks {
-		w.Active = false
+		if w.Active {
+			w.Active = false
+			changed = append(changed, w)
+		}
 	}
 	if privateKey == "" {
 		privateKey = s.uuid4()
@@ -29,7 +36,13 @@ func (s *Server) CreateWebhook(rawURL, privateKey string) (Webhook, error) {
 	w := &webhookRec{Webhook: Webhook{ID: s.hex24(), URL: rawURL, PrivateKey: privateKey, TeamID: s.st.TeamID,
 		OrganizationID: s.st.OrganizationID}, Active: true, Seq: s.nextSeq(), Created: s.clk.Now()}
 	s.st.Webhooks[w.ID] = w
-	s.save()
+	if err := s.commitLocked(walRec{Webhooks: append(changed, w)}); err != nil {
+		delete(s.st.Webhooks, w.ID)
+		for _, c := range changed {
+			c.Active = true
+		}
+		return Webhook{}, err
+	}
 	return w.Webhook, nil
 }
 
@@ -75,7 +88,10 @@ func (s *Server) DeactivateWebhook(id string) error {
 		return notFound("webhook", id)
 	}
 	w.Active = false
-	s.save()
+	if err := s.commitLocked(walRec{Webhooks: []*webhookRec{w}}); err != nil {
+		w.Active = true
+		return err
+	}
 	return nil
 }
 

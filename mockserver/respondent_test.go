@@ -105,6 +105,9 @@ func TestControlAPI(t *testing.T) {
 	in, err := c.Info(ctx)
 	require.NoError(t, err)
 	tassert.Equal(t, "sim", in.Clock)
+	tassert.Zero(t, in.Seed, "the seed reproduces every secret: only on request")
+	in, err = c.InfoWithSeed(ctx)
+	require.NoError(t, err)
 	tassert.Equal(t, uint64(42), in.Seed)
 
 	res, err := c.Trigger(ctx, TriggerRequest{EventType: "study.status.change", Status: "PAUSED", ResourceID: "s9"})

@@ -5,6 +5,7 @@ import (
 	crand "crypto/rand"
 	"encoding/base64"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
@@ -35,6 +36,10 @@ type Server struct {
 	live   sync.WaitGroup // one count per delivery started and not yet done
 
 	looseOnce sync.Once // the "accepting local targets" log line
+
+	store        *store // nil without cfg.StatePath
+	snapshotSize int64  // bytes of the last snapshot written; s.mu
+	compactAt    int64  // log size from which it is folded into a snapshot (once larger than it)
 
 	mu     sync.Mutex // guards everything below
 	closed bool
@@ -91,11 +96,18 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.st = newState()
 	if cfg.StatePath != "" {
+		if err := checkStatePath(cfg.StatePath); err != nil {
+			return nil, err
+		}
+		cleanTemps(cfg.StatePath)
 		st, err := loadState(cfg.StatePath)
 		if err != nil {
 			return nil, err
 		}
 		if st != nil {
+			if err := s.validateState(st); err != nil {
+				return nil, err
+			}
 			s.st = st
 			s.st.Generation++
 			for _, h := range st.Health {
@@ -119,16 +131,20 @@ func New(cfg Config) (*Server, error) {
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	s.router = s.routes()
 	if cfg.StatePath != "" {
+		s.store = newStore(cfg.StateFS, cfg.StatePath, s.logf)
+		s.compactAt = defaultCompactAt
 		s.mu.Lock()
-		err := s.saveLocked()
+		err := s.snapshotLocked()
 		s.mu.Unlock()
 		if err != nil {
+			_ = s.store.close()
 			s.cancel()
 			if s.own != nil {
 				_ = s.own.Close()
 			}
 			return nil, err
 		}
+		s.store.start()
 	}
 	return s, nil
 }
@@ -155,7 +171,43 @@ func (s *Server) Close() error {
 		err = s.own.Close()
 	}
 	s.live.Wait()
+	if s.store != nil {
+		s.mu.Lock()
+		if serr := s.snapshotLocked(); serr != nil && !errors.Is(serr, ErrClosed) {
+			s.logf("%v (the state log keeps every change)", serr)
+		}
+		s.mu.Unlock()
+		if cerr := s.store.close(); cerr != nil && err == nil {
+			err = cerr
+		}
+	}
 	return err
+}
+
+// Drain stops accepting triggers, cancels the deliveries waiting to retry
+// (recorded as cancelled) and gives the attempts in flight until ctx ends
+// to finish by themselves; then it cancels them. It returns ctx's error
+// when it had to cancel. Close the server after it.
+func (s *Server) Drain(ctx context.Context) error {
+	s.mu.Lock()
+	s.closed = true
+	s.mu.Unlock()
+	done := make(chan struct{})
+	go func() {
+		if s.own != nil {
+			_ = s.own.Close() // cancels what waits, waits for what is in flight
+		}
+		s.live.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		s.cancel()
+		<-done
+		return ctx.Err()
+	}
 }
 
 // Shutdown stops accepting triggers and waits until every delivery has
@@ -190,14 +242,19 @@ func (s *Server) Wait(ctx context.Context) error {
 func (s *Server) Reset() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	team, org, gen := s.st.TeamID, s.st.OrganizationID, s.st.Generation
+	old, oldHealth := s.st, s.health
+	team, org, gen, seq := s.st.TeamID, s.st.OrganizationID, s.st.Generation, s.st.Seq
 	s.st = newState()
-	s.st.TeamID, s.st.OrganizationID, s.st.Generation = team, org, gen
+	s.st.TeamID, s.st.OrganizationID, s.st.Generation, s.st.Seq = team, org, gen, seq
+	s.health = map[prolific.Pair]prolific.PairHealth{}
+	if err := s.commitLocked(walRec{Reset: true}); err != nil {
+		s.st, s.health = old, oldHealth
+		return err
+	}
 	s.events = map[string][]*eventRec{}
 	s.studies, s.submissions, s.responses = map[string]*resource{}, map[string]*resource{}, map[string]*resource{}
-	s.health = map[prolific.Pair]prolific.PairHealth{}
 	s.journal.Reset()
-	return s.saveLocked()
+	return nil
 }
 
 // logf writes one operational log line.

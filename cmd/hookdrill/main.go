@@ -56,6 +56,26 @@ type environ struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	getenv         func(string) string
+	// notify and stop register and drop a channel for SIGINT/SIGTERM
+	// (signal.Notify and signal.Stop unless a test replaces them).
+	notify func(c chan<- os.Signal)
+	stop   func(c chan<- os.Signal)
+}
+
+func (e *environ) notifySignals(c chan<- os.Signal) {
+	if e.notify != nil {
+		e.notify(c)
+		return
+	}
+	signal.Notify(c, os.Interrupt, syscall.SIGTERM)
+}
+
+func (e *environ) stopSignals(c chan<- os.Signal) {
+	if e.stop != nil {
+		e.stop(c)
+		return
+	}
+	signal.Stop(c)
 }
 
 func commands() map[string]command {

@@ -24,6 +24,7 @@ func runReceiver(ctx context.Context, args []string, env *environ) error {
 		tolerance = fs.Duration("tolerance", receiver.DefaultTolerance, "Prolific request-timestamp window, either way")
 		slow      = fs.Duration("slow-delay", receiver.DefaultSlowDelay, "how long the slow bug takes per delivery")
 	)
+	srvOpts := serverFlags(fs)
 	fs.Usage = commandUsage(fs, env.stderr,
 		"usage: hookdrill receiver --platform P [--secret S] [--addr 127.0.0.1:8080] [--bug NAME,...]",
 		"Serves the bundled reference webhook receiver (correct, or with deliberate bugs), to try\n"+
@@ -34,6 +35,9 @@ func runReceiver(ctx context.Context, args []string, env *environ) error {
 	}
 	if fs.NArg() > 0 {
 		return usageErr("receiver takes no arguments, got %q", fs.Args())
+	}
+	if err := srvOpts.Validate(); err != nil {
+		return usageErr("%v", err)
 	}
 	if *secret == "" {
 		*secret = env.getenv("HOOKDRILL_SECRET")
@@ -54,7 +58,7 @@ func runReceiver(ctx context.Context, args []string, env *environ) error {
 	if len(bugs) > 0 {
 		what = "deliberately broken (" + joinBugs(bugs) + ")"
 	}
-	return listenAndServe(ctx, "receiver", *addr, rcv, func(base string) {
+	return listenAndServe(ctx, "receiver", *addr, rcv, srvOpts, func(base string) {
 		// One write, so whoever watches the output sees the banner whole.
 		fmt.Fprintf(env.stdout, "hookdrill %s %s reference receiver on %s (secret %s)\n"+
 			"  deliveries:     POST %s/webhook (any path)\n"+

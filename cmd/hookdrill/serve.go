@@ -9,10 +9,13 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"os"
 	"strings"
 	"time"
 
+	"github.com/hookdrill/hookdrill"
 	"github.com/hookdrill/hookdrill/clock"
+	"github.com/hookdrill/hookdrill/httpserve"
 	"github.com/hookdrill/hookdrill/mockserver"
 )
 
@@ -35,9 +38,10 @@ func runServe(ctx context.Context, args []string, env *environ) error {
 		unknown   = fs.Bool("allow-unknown-fields", false, "ignore unknown request body fields instead of answering 400")
 		maxBody   = fs.Int64("max-body", mockserver.DefaultMaxBodyBytes, "largest request body accepted, in bytes (larger: 413)")
 		insecure  = fs.Bool("insecure", false, "accept any TLS certificate from receivers")
-		grace     = fs.Duration("grace", 0, "on shutdown, wait this long for deliveries to end by themselves before cancelling pending retries")
-		journal   = fs.String("journal", "", "on shutdown, write the journal (API calls, attempts, notices) to this JSONL file")
+		grace     = fs.Duration("grace", DefaultGrace, "on SIGINT/SIGTERM, give attempts in flight this long to finish (a second signal stops at once)")
+		journal   = fs.String("journal", "", "append the journal (API calls, attempts, notices) to this JSONL file as it is recorded")
 	)
+	srvOpts := serverFlags(fs)
 	fs.Usage = commandUsage(fs, env.stderr,
 		"usage: hookdrill serve [flags]",
 		"Serves mock Prolific (/api/v1/) and Respondent (/v1/) webhook management APIs and a\n"+
@@ -50,6 +54,12 @@ func runServe(ctx context.Context, args []string, env *environ) error {
 	if fs.NArg() != 0 {
 		fs.Usage()
 		return usageErr("serve takes no arguments, got %q", fs.Args())
+	}
+	if err := srvOpts.Validate(); err != nil {
+		return usageErr("%v", err)
+	}
+	if *grace < 0 {
+		return usageErr("--grace must not be negative, got %s", *grace)
 	}
 	cfg := mockserver.Config{
 		Seed: *seed, Token: *token, RespondentAPIKey: *apiKey, RespondentAPISecret: *apiSecret,
@@ -73,17 +83,36 @@ func runServe(ctx context.Context, args []string, env *environ) error {
 	if cfg.Seed == 0 {
 		cfg.Seed = rand.Uint64()>>1 | 1
 	}
+	warning, hosts, err := exposure(*addr, *token)
+	if err != nil {
+		return usageErr("%v", err)
+	}
+	if warning != "" {
+		fmt.Fprintln(env.stderr, warning)
+		cfg.ControlToken, cfg.ControlHosts = *token, hosts
+	}
+	var jf *mockserver.JournalFile
+	if *journal != "" {
+		cfg.Journal = hookdrill.NewJournal()
+		if jf, err = mockserver.OpenJournalFile(*journal, cfg.Journal); err != nil {
+			return usageErr("--journal: %v", err)
+		}
+		cfg.JournalDurable = jf.WaitWritten
+	}
 	if err := cfg.Validate(); err != nil {
 		return usageErr("%v", err)
 	}
 	srv, err := mockserver.New(cfg)
 	if err != nil {
+		if jf != nil {
+			_ = jf.Close()
+		}
 		if errors.Is(err, mockserver.ErrCorruptState) {
 			return usageErr("%v", err)
 		}
 		return err
 	}
-	runErr := listenAndServe(ctx, "serve", *addr, srv, func(base string) {
+	runErr := listenAndServe(ctx, "serve", *addr, srv, srvOpts, func(base string) {
 		// One write, so whoever watches the output sees the banner whole.
 		var banner strings.Builder
 		fmt.Fprintf(&banner, "hookdrill mock server on %s (clock %s, seed %d)\n", base, *clk, cfg.Seed)
@@ -96,22 +125,80 @@ func runServe(ctx context.Context, args []string, env *environ) error {
 		io.WriteString(env.stdout, banner.String())
 	})
 	if ctx.Err() != nil {
-		fmt.Fprintln(env.stdout, "shutting down")
+		fmt.Fprintf(env.stdout, "shutting down: attempts in flight get up to %s to finish (--grace); interrupt again to stop at once\n", *grace)
 	}
-	if *grace > 0 {
-		gctx, gcancel := context.WithTimeout(context.Background(), *grace)
-		_ = srv.Shutdown(gctx)
-		gcancel()
+	// Attempts in flight finish within the grace; a second signal ends it.
+	gctx, gcancel := context.WithTimeout(context.Background(), *grace)
+	again := make(chan os.Signal, 1)
+	env.notifySignals(again)
+	go func() {
+		select {
+		case <-again:
+			gcancel()
+		case <-gctx.Done():
+		}
+	}()
+	if err := srv.Drain(gctx); err != nil {
+		fmt.Fprintln(env.stdout, "attempts still in flight were cancelled")
 	}
+	gcancel()
+	env.stopSignals(again)
 	if err := srv.Close(); err != nil && runErr == nil {
 		runErr = err
 	}
-	if *journal != "" {
-		if err := writeJournal(*journal, srv.Journal()); err != nil && runErr == nil {
+	if jf != nil {
+		if err := jf.Close(); err != nil && runErr == nil {
 			runErr = err
 		}
 	}
 	return runErr
+}
+
+// DefaultGrace is how long `hookdrill serve` gives attempts in flight on
+// SIGINT/SIGTERM.
+const DefaultGrace = 10 * time.Second
+
+// exposure decides what listening on addr means: nothing on loopback;
+// beyond it, a warning to print and the Host names the control API accepts,
+// or an error when no token guards it.
+func exposure(addr, token string) (warning string, controlHosts []string, err error) {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "", nil, fmt.Errorf("--addr %q: %v", addr, err)
+	}
+	if isLoopback(host) {
+		return "", nil, nil
+	}
+	if token == "" {
+		return "", nil, fmt.Errorf("--addr %s is not a loopback address: anyone who can reach it could drive the mock, so --token is required (the control API then needs it too, as Authorization: Bearer <token>)", addr)
+	}
+	warning = "hookdrill serve: WARNING: listening on " + addr + ", reachable from other machines; " +
+		"the Prolific API and the control API require the --token"
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		return warning, []string{"*"}, nil // any name may reach it; the token guards it
+	}
+	return warning, []string{host}, nil
+}
+
+// isLoopback reports whether a listen host is a loopback name or address
+// ("" and 0.0.0.0 are every interface: not loopback).
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// serverFlags registers the HTTP server limits every serving command has.
+func serverFlags(fs *flag.FlagSet) *httpserve.Options {
+	o := &httpserve.Options{}
+	fs.DurationVar(&o.ReadHeaderTimeout, "read-header-timeout", httpserve.DefaultReadHeaderTimeout, "longest a client may take to send a request's headers")
+	fs.DurationVar(&o.ReadTimeout, "read-timeout", httpserve.DefaultReadTimeout, "longest a client may take to send a whole request")
+	fs.DurationVar(&o.WriteTimeout, "write-timeout", httpserve.DefaultWriteTimeout, "longest an answer may take to be written")
+	fs.DurationVar(&o.IdleTimeout, "idle-timeout", httpserve.DefaultIdleTimeout, "how long an idle keep-alive connection stays open")
+	fs.IntVar(&o.MaxConns, "max-conns", httpserve.DefaultMaxConns, "most connections open at once; more are closed as soon as they are accepted")
+	return o
 }
 
 // redactFlag shows that a credential flag is set without printing it.
@@ -122,26 +209,22 @@ func redactFlag(v string) string {
 	return "(as given)"
 }
 
-// listenAndServe serves h on addr until ctx ends or serving fails, calling
-// ready with the base URL once it listens, then shuts the HTTP server down
-// (in-flight requests get 5 s). what names the command in errors.
-func listenAndServe(ctx context.Context, what, addr string, h http.Handler, ready func(base string)) error {
+// listenAndServe serves h on addr with o's timeouts and connection bound
+// until ctx ends or serving fails, calling ready with the base URL once it
+// listens, then shuts the HTTP server down (in-flight requests get 5 s).
+// what names the command in errors.
+func listenAndServe(ctx context.Context, what, addr string, h http.Handler, o *httpserve.Options, ready func(base string)) error {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("%s: %w", what, err)
 	}
-	hs := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
-	serveErr := make(chan error, 1)
-	go func() { serveErr <- hs.Serve(ln) }()
-	ready("http://" + ln.Addr().String())
-	var runErr error
-	select {
-	case <-ctx.Done():
-	case err := <-serveErr:
-		runErr = fmt.Errorf("%s: %w", what, err)
-	}
-	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	sctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	_ = hs.Shutdown(sctx)
-	return runErr
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- httpserve.Serve(sctx, ln, h, *o) }()
+	ready("http://" + ln.Addr().String())
+	if err := <-serveErr; err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	return nil
 }

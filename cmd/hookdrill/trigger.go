@@ -30,6 +30,7 @@ func runTrigger(ctx context.Context, args []string, env *environ) error {
 		wait      = fs.Duration("wait", 10*time.Second, "how long to follow the deliveries (0: do not wait)")
 		advance   = fs.Bool("advance", false, "on a simulated server clock, run it until every retry is done")
 		format    = fs.String("format", "text", "output format: text or json")
+		token     = fs.String("token", "", "the server's --token, for a server listening beyond loopback (default: $HOOKDRILL_TOKEN)")
 		extras    listFlag
 	)
 	fs.Var(&extras, "extra", "platform-specific field key=value (repeatable), e.g. participant_id=..., screenerResponseUpdatedType=REJECTED.TRUE")
@@ -59,6 +60,10 @@ func runTrigger(ctx context.Context, args []string, env *environ) error {
 	if err != nil {
 		return usageErr("%v", err)
 	}
+	if *token == "" {
+		*token = env.getenv("HOOKDRILL_TOKEN")
+	}
+	client.SetToken(*token)
 	req := mockserver.TriggerRequest{Platform: *plat, EventType: fs.Arg(0), Status: *status, ResourceID: *resource,
 		WorkspaceID: *workspace, EventID: *eventID}
 	for _, kv := range extras {
