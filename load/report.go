@@ -10,7 +10,6 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
-
 )
 
 // WriteText writes the report for people.

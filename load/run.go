@@ -64,7 +64,7 @@ type runner struct {
 	rec     *recorder
 	start   time.Time
 
-	inFlight atomic.Int64 // dispatched deliveries not yet ended
+	inFlight atomic.Int64  // dispatched deliveries not yet ended
 	sem      chan struct{} // Rate max: bounds deliveries in flight
 
 	// dead-receiver watch
