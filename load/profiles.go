@@ -363,13 +363,17 @@ func ParseScenario(file string, data []byte) (*Scenario, error) {
 	dec.KnownFields(true)
 	if err := dec.Decode(&fs); err != nil {
 		msg := strings.TrimPrefix(err.Error(), "yaml: ")
+		msg = strings.TrimPrefix(msg, "unmarshal errors:\n")
+		msg, _, _ = strings.Cut(strings.TrimSpace(msg), "\n") // the first problem
 		line := 1
-		if _, rest, ok := strings.Cut(msg, "line "); ok {
-			if n, err := strconv.Atoi(strings.SplitN(strings.TrimPrefix(rest, "line "), ":", 2)[0]); err == nil {
-				line = n
+		if rest, ok := strings.CutPrefix(msg, "line "); ok {
+			num, text, _ := strings.Cut(rest, ":")
+			if n, err := strconv.Atoi(num); err == nil {
+				line, msg = n, strings.TrimSpace(text)
 			}
 		}
-		msg = strings.ReplaceAll(msg, "unmarshal errors:\n  ", "")
+		msg = strings.NewReplacer(" in type load.fileScenario", "", " in type load.filePhase", "", " in type load.MixEntry", "",
+			"load.filePhase", "phase", "load.MixEntry", "event", "load.Mix", "mix").Replace(msg)
 		return nil, fail(line, "%s", msg)
 	}
 	var root yaml.Node
