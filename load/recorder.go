@@ -126,6 +126,7 @@ func (rec *recorder) attempt(d *dstate, a *hookdrill.Attempt, end time.Time) {
 	}
 	lat := end.Sub(d.due)
 	st.Latency.Record(lat)
+	st.Service.Record(a.Latency)
 	startOff := a.Started.Sub(rec.start)
 	if first {
 		ev.Latency.Record(lat)

@@ -45,11 +45,13 @@ func (r Result) WriteText(w io.Writer) error {
 	}
 	row("first attempts", &r.First.Latency)
 	row("retries", &r.Retry.Latency)
+	row("first attempts, service time only", &r.First.Service)
 	for _, t := range r.eventTypes() {
 		row("  "+t, &r.ByEvent[t].Latency)
 	}
 	tw.Flush()
-	fmt.Fprintf(&b, "(percentiles at most %.2f%% above the true value; max exact)\n\n", RelativeError*100)
+	fmt.Fprintf(&b, "(percentiles at most %.2f%% above the true value; max exact. Service time runs from the request's\n"+
+		"first byte, as closed-loop tools measure; it hides the wait before it)\n\n", RelativeError*100)
 
 	fmt.Fprintf(&b, "Outcomes  first attempts: %s\n", counts(r.First))
 	fmt.Fprintf(&b, "          retries:        %s\n", counts(r.Retry))

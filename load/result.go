@@ -97,8 +97,12 @@ type Result struct {
 
 // AttemptStats aggregates attempts.
 type AttemptStats struct {
-	Count    uint64                       `json:"count"`
-	Latency  Histogram                    `json:"latency"`
+	Count uint64 `json:"count"`
+	// Latency runs from when the attempt was due to the end of the answer.
+	Latency Histogram `json:"latency"`
+	// Service runs from when the request was written to the end of the
+	// answer: what a closed-loop tool (vegeta, wrk) reports as latency.
+	Service  Histogram                    `json:"service"`
 	Outcomes map[hookdrill.Outcome]uint64 `json:"outcomes"`
 	// Statuses counts HTTP status codes of the answers.
 	Statuses map[int]uint64 `json:"statuses"`
@@ -107,6 +111,7 @@ type AttemptStats struct {
 func (a *AttemptStats) add(o *AttemptStats) {
 	a.Count += o.Count
 	a.Latency.Merge(&o.Latency)
+	a.Service.Merge(&o.Service)
 	if a.Outcomes == nil {
 		a.Outcomes = map[hookdrill.Outcome]uint64{}
 	}
@@ -176,6 +181,8 @@ type Down struct {
 type Summary struct {
 	First Percentiles `json:"first_attempts"`
 	Retry Percentiles `json:"retries"`
+	// FirstService is the first attempts' service time (Service).
+	FirstService Percentiles `json:"first_attempts_service"`
 }
 
 // Percentiles of a latency histogram, in milliseconds.
@@ -200,7 +207,8 @@ func PercentilesOf(h *Histogram) Percentiles {
 
 // finish computes Summary.
 func (r *Result) finish() {
-	r.Summary = Summary{First: PercentilesOf(&r.First.Latency), Retry: PercentilesOf(&r.Retry.Latency)}
+	r.Summary = Summary{First: PercentilesOf(&r.First.Latency), Retry: PercentilesOf(&r.Retry.Latency),
+		FirstService: PercentilesOf(&r.First.Service)}
 }
 
 // ErrNotLoad is returned by ReadResult for JSON that is not a load report.
