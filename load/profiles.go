@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -114,7 +113,7 @@ func LookupProfile(name string, participants int) (*Scenario, error) {
 			return p, p.Validate()
 		}
 	}
-	names := make([]string, 0, 3)
+	var names []string
 	for _, p := range Profiles() {
 		names = append(names, p.Name)
 	}
@@ -531,13 +530,4 @@ func lineOf(root *yaml.Node, path ...any) int {
 		}
 	}
 	return line
-}
-
-// profileNames lists the built-ins, for messages.
-func profileNames() []string {
-	var out []string
-	for _, p := range Profiles() {
-		out = append(out, p.Name)
-	}
-	return slices.Clip(out)
 }

@@ -380,3 +380,12 @@ func ReadResults(rs ...io.Reader) (Result, error) {
 
 // eventTypes returns ByEvent's keys, sorted.
 func (r *Result) eventTypes() []string { return slices.Sorted(maps.Keys(r.ByEvent)) }
+
+// Detect reports whether data is a load report (of any version), by its
+// top-level kind: what a reader of several report kinds dispatches on.
+func Detect(data []byte) bool {
+	var head struct {
+		Kind string `json:"kind"`
+	}
+	return json.Unmarshal(data, &head) == nil && head.Kind == Kind
+}

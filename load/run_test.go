@@ -311,3 +311,9 @@ func TestRunProfileAndMaxRate(t *testing.T) {
 	require.NotContains(t, b.String(), "<script")
 	require.NotContains(t, b.String(), "http://"+"cdn")
 }
+
+func TestDetect(t *testing.T) {
+	require.True(t, load.Detect([]byte(`{"kind":"hookdrill.load","version":1}`)))
+	require.False(t, load.Detect([]byte(`{"kind":"hookdrill.scenarios"}`)))
+	require.False(t, load.Detect([]byte(`not json`)))
+}

@@ -152,15 +152,14 @@ type source interface {
 
 // rateSource is a constant rate: item k is due at k*Per/Freq.
 type rateSource struct {
-	rate  Rate
-	dur   time.Duration
-	n     uint64
-	k     uint64
-	seed  uint64
-	pick  picker
-	pcg   rand.PCG
-	rnd   *rand.Rand
-	extra bool // some entry has extras
+	rate Rate
+	dur  time.Duration
+	n    uint64
+	k    uint64
+	seed uint64
+	pick picker
+	pcg  rand.PCG
+	rnd  *rand.Rand
 }
 
 func newRateSource(r Rate, dur time.Duration, m Mix, seed uint64) *rateSource {
