@@ -53,6 +53,9 @@ func (r Result) WriteText(w io.Writer) error {
 	fmt.Fprintf(&b, "(percentiles at most %.2f%% above the true value; max exact. Service time runs from the request's\n"+
 		"first byte, as closed-loop tools measure; it hides the wait before it)\n\n", RelativeError*100)
 
+	if len(r.Seconds) > 0 {
+		writeSeconds(&b, r.Seconds)
+	}
 	fmt.Fprintf(&b, "Outcomes  first attempts: %s\n", counts(r.First))
 	fmt.Fprintf(&b, "          retries:        %s\n", counts(r.Retry))
 	d := r.Deliveries
@@ -236,3 +239,36 @@ pre{background:#f4f4f4;padding:1em;overflow:auto}.l{font-size:12px}</style></hea
 <pre>{{.Text}}</pre>
 </body></html>
 `))
+
+// maxTextRows bounds the over-time table of the text report: longer runs
+// are shown in steps of several seconds, their histograms merged.
+const maxTextRows = 30
+
+func writeSeconds(b *strings.Builder, secs []Second) {
+	step := (len(secs) + maxTextRows - 1) / maxTextRows
+	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintf(tw, "Over time (s)\tasked/s\tsent/s\tretries/s\tok/s\tfailed/s\tp50 ms\tp99 ms\tmax ms\t\n")
+	for i := 0; i < len(secs); i += step {
+		var agg Second
+		n := 0
+		for _, s := range secs[i:min(i+step, len(secs))] {
+			agg.Asked += s.Asked
+			agg.Sent += s.Sent
+			agg.Retries += s.Retries
+			agg.OK += s.OK
+			agg.Failed += s.Failed
+			agg.Latency.Merge(&s.Latency)
+			n++
+		}
+		per := func(v uint64) string { return strconv.FormatFloat(float64(v)/float64(n), 'f', 0, 64) }
+		label := strconv.Itoa(i)
+		if n > 1 {
+			label += "-" + strconv.Itoa(i+n)
+		}
+		p := PercentilesOf(&agg.Latency)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%.2f\t%.2f\t%.2f\t\n", label, per(agg.Asked), per(agg.Sent), per(agg.Retries),
+			per(agg.OK), per(agg.Failed), p.P50, p.P99, p.Max)
+	}
+	tw.Flush()
+	b.WriteString("\n")
+}

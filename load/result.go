@@ -42,7 +42,7 @@ type Result struct {
 	// Shards are the shards this result covers ("1/1" for a whole run).
 	Shards []Shard `json:"shards"`
 
-	Retries      RetryMode     `json:"retries"`
+	Retries      RetryMode     `json:"retry_mode"`
 	RetrySpeedup float64       `json:"retry_speedup,omitempty"`
 	MaxInFlight  int           `json:"max_in_flight"`
 	Span         time.Duration `json:"span_ns"` // schedule length
@@ -76,7 +76,7 @@ type Result struct {
 	// from when the attempt was due (not when it was sent) to the last
 	// byte of the answer: waiting for a slot or a late start counts.
 	First AttemptStats `json:"first_attempts"`
-	Retry AttemptStats `json:"retries_stats"`
+	Retry AttemptStats `json:"retries"`
 	// ByEvent holds first attempts by event type.
 	ByEvent map[string]*AttemptStats `json:"by_event"`
 	// Seconds is the run second by second (from the start of the run).
