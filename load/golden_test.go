@@ -26,8 +26,7 @@ func fixedResult() Result {
 		if i%5 == 0 {
 			d.typ = "study.progress.change"
 		}
-		rec.ask(due.Sub(start))
-		rec.dispatched(time.Duration(i)*100*time.Microsecond, i == 19, 0)
+		rec.dispatched(due.Sub(start), time.Duration(i)*100*time.Microsecond, i == 19, 0)
 		a := &hookdrill.Attempt{Number: 1, Started: due.Add(time.Duration(i) * 50 * time.Microsecond),
 			Latency: time.Duration(i+1) * time.Millisecond, Outcome: hookdrill.OutcomeSuccess, Response: &hookdrill.HTTPResponse{Status: 200}}
 		if i == 7 {

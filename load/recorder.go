@@ -43,16 +43,25 @@ func (rec *recorder) second(d time.Duration) *Second {
 	return &rec.res.Seconds[i]
 }
 
-// ask counts a delivery due at offset at that was not dispatched.
-func (rec *recorder) ask(at time.Duration) {
+// localError counts a delivery due at offset at that could not be built
+// or (dispatched set: counted as dispatched already) handed to the sender.
+func (rec *recorder) localError(at time.Duration, dispatched bool) {
 	rec.mu.Lock()
-	rec.res.Asked++
-	rec.second(at).Asked++
+	if !dispatched {
+		rec.res.Asked++
+		rec.second(at).Asked++
+	}
+	rec.res.First.Outcomes[hookdrill.OutcomeLocalError]++
+	rec.res.First.Count++
+	rec.res.Deliveries.Failed++
 	rec.mu.Unlock()
 }
 
-func (rec *recorder) drop() {
+// drop counts a delivery due at offset at that found the queue full.
+func (rec *recorder) drop(at time.Duration) {
 	rec.mu.Lock()
+	rec.res.Asked++
+	rec.second(at).Asked++
 	rec.res.Dropped++
 	rec.mu.Unlock()
 }
@@ -64,18 +73,13 @@ func (rec *recorder) skip(n uint64) {
 	rec.mu.Unlock()
 }
 
-func (rec *recorder) localError(typ string) {
+// dispatched counts a delivery due at offset at, handed to the sender lag
+// after it was due; atCap when every slot was taken, queued deliveries
+// waiting already.
+func (rec *recorder) dispatched(at, lag time.Duration, atCap bool, queued int64) {
 	rec.mu.Lock()
-	rec.res.First.Outcomes[hookdrill.OutcomeLocalError]++
-	rec.res.First.Count++
-	rec.res.Deliveries.Failed++
-	rec.mu.Unlock()
-}
-
-// dispatched counts a delivery handed to the sender lag after it was due;
-// atCap when every slot was taken, queued deliveries waiting already.
-func (rec *recorder) dispatched(lag time.Duration, atCap bool, queued int64) {
-	rec.mu.Lock()
+	rec.res.Asked++
+	rec.second(at).Asked++
 	rec.res.Dispatched++
 	l := &rec.res.Lateness
 	if lag > l.Threshold {

@@ -78,17 +78,23 @@ func (r Result) WriteText(w io.Writer) error {
 }
 
 func keptWord(r Result) string {
-	switch {
-	case r.AskedRate == 0:
+	if r.AskedRate == 0 {
 		return "as fast as the slots allow"
-	case r.SentRate >= 0.99*r.AskedRate && r.Lateness.LateLocal == 0 && r.Lateness.AtCap == 0 && r.Dropped == 0:
-		return "schedule kept"
-	case r.Lateness.AtCap > 0 || r.Dropped > 0:
-		return "schedule NOT kept: the receiver held every slot"
-	case r.Lateness.LateLocal > 0:
-		return "schedule NOT kept: this machine lagged"
 	}
-	return "schedule NOT kept"
+	var why []string
+	if r.Lateness.AtCap > 0 || r.Dropped > 0 {
+		why = append(why, "the receiver held every slot")
+	}
+	if r.Lateness.LateLocal > 0 {
+		why = append(why, "this machine lagged")
+	}
+	switch {
+	case len(why) > 0:
+		return "schedule NOT kept: " + strings.Join(why, "; ")
+	case r.SentRate < 0.99*r.AskedRate:
+		return "schedule NOT kept"
+	}
+	return "schedule kept"
 }
 
 func shardList(s []Shard) string {

@@ -364,22 +364,21 @@ func (r *runner) dispatch(ctx context.Context) (reason, detail string) {
 			default:
 			}
 		}
-		r.rec.ask(it.At)
 		now := time.Now()
 		inFlight := r.inFlight.Load()
 		if uint64(inFlight) >= limit {
-			r.rec.drop()
+			r.rec.drop(it.At)
 			continue
 		}
 		pcg.Seed(r.cfg.Seed, it.Seq)
 		ev, err := r.prof.NewEvent(it.Spec, rnd, due)
 		if err != nil { // checked before the run; a payload error is the platform's
-			r.rec.localError(it.Spec.Type)
+			r.rec.localError(it.At, false)
 			continue
 		}
 		d := &dstate{r: r, due: due, typ: ev.Type}
 		d.sample = r.probeCut != 0 && splitmix(r.cfg.Seed^it.Seq) < r.probeCut
-		r.rec.dispatched(now.Sub(due), inFlight >= int64(r.cfg.MaxInFlight), inFlight-int64(r.cfg.MaxInFlight))
+		r.rec.dispatched(it.At, now.Sub(due), inFlight >= int64(r.cfg.MaxInFlight), inFlight-int64(r.cfg.MaxInFlight))
 		r.inFlight.Add(1)
 		_, err = r.snd.Deliver(ctx, sender.Delivery{Event: ev, Target: r.cfg.Target,
 			Hooks: sender.Hooks{OnAttempt: d.onAttempt, OnDone: d.onDone}})
@@ -391,7 +390,7 @@ func (r *runner) dispatch(ctx context.Context) (reason, detail string) {
 			if ctx.Err() != nil {
 				return stop(StopCancelled, "cancelled")
 			}
-			r.rec.localError(ev.Type)
+			r.rec.localError(it.At, true)
 		}
 	}
 	r.rec.stop(time.Since(r.start))
