@@ -149,6 +149,17 @@ func TestRateSourceIsExactAndSharded(t *testing.T) {
 	}
 	require.Equal(t, []time.Duration{0, 333333333, 666666666, time.Second, 1333333333, 1666666666}, ats)
 
+	// A long period and a high frequency do not overflow.
+	big := newRateSource(Rate{Freq: 1_000_000, Per: 24 * time.Hour}, time.Hour, Mix{{Event: "a"}}, 1)
+	require.EqualValues(t, 41667, big.total()) // k*86.4ms < 1h for k = 0..41666
+	var last Item
+	for big.next(&it) {
+		require.GreaterOrEqual(t, it.At, last.At)
+		last = it
+	}
+	require.Less(t, last.At, time.Hour)
+	require.Greater(t, last.At, time.Hour-time.Second)
+
 	// The shards of a schedule partition it, and each shard sees the same
 	// items (and specs) as the whole.
 	whole := collect(newRateSource(Rate{Freq: 1000, Per: time.Second}, time.Second, DefaultMix(hookdrill.Prolific), 5), Shard{})

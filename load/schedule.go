@@ -3,6 +3,7 @@ package load
 import (
 	"errors"
 	"fmt"
+	"math/bits"
 	"math/rand/v2"
 	"slices"
 	"strconv"
@@ -177,9 +178,13 @@ func newRateSource(r Rate, dur time.Duration, m Mix, seed uint64) *rateSource {
 }
 
 func (s *rateSource) at(k uint64) time.Duration {
-	// k*Per/Freq without overflow for the bounded schedules Validate allows.
-	q, r := k/uint64(s.rate.Freq), k%uint64(s.rate.Freq)
-	return time.Duration(q)*s.rate.Per + time.Duration(uint64(s.rate.Per)*r/uint64(s.rate.Freq))
+	// k*Per/Freq without overflow: the whole periods, then the remainder
+	// with a 128-bit product (Per*r < Freq*2^64 since r < Freq).
+	f := uint64(s.rate.Freq)
+	q, r := k/f, k%f
+	hi, lo := bits.Mul64(uint64(s.rate.Per), r)
+	part, _ := bits.Div64(hi, lo, f)
+	return time.Duration(q)*s.rate.Per + time.Duration(part)
 }
 
 func (s *rateSource) next(it *Item) bool {
