@@ -317,3 +317,23 @@ func TestDetect(t *testing.T) {
 	require.False(t, load.Detect([]byte(`{"kind":"hookdrill.scenarios"}`)))
 	require.False(t, load.Detect([]byte(`not json`)))
 }
+
+func TestRunReportsProgress(t *testing.T) {
+	srv, _ := okServer(t)
+	cfg := baseConfig(srv.URL)
+	cfg.ProgressEvery = 100 * time.Millisecond
+	var mu sync.Mutex
+	var got []load.Progress
+	cfg.Progress = func(p load.Progress) { mu.Lock(); got = append(got, p); mu.Unlock() }
+	_, err := load.Run(context.Background(), cfg)
+	require.NoError(t, err)
+	mu.Lock()
+	defer mu.Unlock()
+	require.GreaterOrEqual(t, len(got), 3)
+	last := got[len(got)-1]
+	require.Positive(t, last.Sent)
+	require.Equal(t, 500*time.Millisecond, last.Span)
+	line := load.FormatProgress(last)
+	require.Contains(t, line, "sent ")
+	require.NotContains(t, line, "\n")
+}
