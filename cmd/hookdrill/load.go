@@ -98,6 +98,9 @@ func runLoad(ctx context.Context, args []string, env *environ) error {
 			return usageErr("--profile: %v", err)
 		}
 		cfg.Scenario = sc
+		if len(sc.Phases) > 0 && *duration != 0 {
+			return usageErr("--duration applies to --rate and the built-in profiles; a YAML profile's phases set its length")
+		}
 		if cfg.Platform == "" {
 			cfg.Platform = sc.Platform
 		}

@@ -99,6 +99,11 @@ func TestLoadCommandBadInput(t *testing.T) {
 	_, stderr, code := runCLI(t, nil, append(base, "--profile", bad)...)
 	require.Equal(t, exitUsage, code)
 	require.Contains(t, stderr, "p.yaml:6")
+	good := filepath.Join(t.TempDir(), "g.yaml")
+	require.NoError(t, os.WriteFile(good, []byte("version: 1\nplatform: prolific\nphases:\n  - end: 1s\n    count: 1\n    send: {event: study.progress.change}\n"), 0o600))
+	_, stderr, code = runCLI(t, nil, append(base, "--profile", good, "--duration", "5s")...)
+	require.Equal(t, exitUsage, code)
+	require.Contains(t, stderr, "phases set its length")
 }
 
 func TestLoadCommandReceiverDownAndInterrupt(t *testing.T) {
