@@ -337,3 +337,30 @@ func TestRunReportsProgress(t *testing.T) {
 	require.Contains(t, line, "sent ")
 	require.NotContains(t, line, "\n")
 }
+
+func TestRunStreamsTheJournal(t *testing.T) {
+	srv, _ := okServer(t)
+	cfg := baseConfig(srv.URL)
+	var buf syncBuffer
+	cfg.Journal = &buf
+	res, err := load.Run(context.Background(), cfg)
+	require.NoError(t, err)
+	snap, err := hookdrill.ReadJSONL(strings.NewReader(buf.String()))
+	require.NoError(t, err)
+	require.Len(t, snap.Attempts(""), int(res.First.Count))
+	require.Len(t, snap.Deliveries(), int(res.Deliveries.Succeeded))
+	require.NotContains(t, buf.String(), secret)
+}
+
+// syncBuffer is a bytes.Buffer safe for the run's writer goroutine and the test.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
