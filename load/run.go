@@ -276,6 +276,7 @@ func (r *runner) run(ctx context.Context) Result {
 		} else {
 			res.Probe = probe(pctx, client, r.cfg.ProbeURL, r.rec.samples)
 		}
+		client.CloseIdleConnections()
 	}
 	res.finish()
 	return res
