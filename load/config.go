@@ -35,8 +35,13 @@ const (
 	MaxRatePerSecond = 1_000_000
 	MinDuration      = time.Millisecond
 	MaxDuration      = 24 * time.Hour
-	MaxScheduled     = 100_000_000 // deliveries in one schedule
-	MaxParticipants  = 10_000_000
+	MaxScheduled     = 100_000_000 // deliveries in one constant-rate schedule
+	// Profiles are built in memory before the run (a few hundred bytes per
+	// delivery), so they are bounded tighter: MaxParticipants for the
+	// built-ins (about 6 deliveries each), MaxProfileDeliveries for a YAML
+	// profile. Beyond, use a rate or several profiles.
+	MaxParticipants      = 100_000
+	MaxProfileDeliveries = 1_000_000
 	MaxSpeedup       = 1_000_000
 )
 

@@ -85,3 +85,41 @@ func TestReportGolden(t *testing.T) {
 	require.Equal(t, back.Summary.First, m.Summary.First)
 	require.Equal(t, back.First.Latency.Count(), m.First.Latency.Count())
 }
+
+func FuzzDecodeResult(f *testing.F) {
+	js, err := os.ReadFile("testdata/report.json")
+	require.NoError(f, err)
+	f.Add(js)
+	f.Add([]byte(`{"kind":"hookdrill.load","version":1,"shards":[{"index":1,"count":1}],"seconds":[{"second":-1}]}`))
+	f.Add([]byte(`{"kind":"hookdrill.load","version":1,"shards":[{"index":1,"count":1}],"by_event":{"x":null}}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		res, err := DecodeResult(data)
+		if err != nil {
+			return
+		}
+		other := res
+		other.Shards = []Shard{{Index: 9999, Count: 10000}}
+		m, err := Merge(res, other)
+		if err != nil {
+			return
+		}
+		var b bytes.Buffer
+		require.NoError(t, m.WriteText(&b))
+		require.NoError(t, m.WriteJSON(&b))
+		require.NoError(t, m.WriteHTML(&b))
+	})
+}
+
+func TestDecodeResultRejectsWhatMergeCannotUse(t *testing.T) {
+	for name, bad := range map[string]string{
+		"negative second": `{"kind":"hookdrill.load","version":1,"shards":[{"index":1,"count":1}],"seconds":[{"second":-1}]}`,
+		"gap":             `{"kind":"hookdrill.load","version":1,"shards":[{"index":1,"count":1}],"seconds":[{"second":0},{"second":5}]}`,
+		"null event":      `{"kind":"hookdrill.load","version":1,"shards":[{"index":1,"count":1}],"by_event":{"x":null}}`,
+		"no shards":       `{"kind":"hookdrill.load","version":1}`,
+		"bad shard":       `{"kind":"hookdrill.load","version":1,"shards":[{"index":3,"count":2}]}`,
+		"bad histogram":   `{"kind":"hookdrill.load","version":1,"shards":[{"index":1,"count":1}],"first_attempts":{"latency":{"sub_bucket_bits":3}}}`,
+	} {
+		_, err := DecodeResult([]byte(bad))
+		require.Error(t, err, name)
+	}
+}

@@ -206,10 +206,10 @@ func studyFill(n int, span time.Duration, r *rand.Rand) []Item {
 	for i := range n {
 		sub, part := objectID(r), objectID(r)
 		key := uint64(i + 1)
+		extra := map[string]string{prolific.ExtraParticipantID: part} // shared, read-only
 		ev := func(at time.Duration, status string) {
 			items = append(items, Item{At: at, Key: key, Spec: hookdrill.EventSpec{
-				Type: prolific.EventSubmissionStatusChange, Status: status, ResourceID: sub,
-				Extra: map[string]string{prolific.ExtraParticipantID: part}}})
+				Type: prolific.EventSubmissionStatusChange, Status: status, ResourceID: sub, Extra: extra}})
 		}
 		progress := func(at time.Duration) {
 			items = append(items, Item{At: at, Key: key, Spec: hookdrill.EventSpec{Type: prolific.EventStudyProgressChange, ResourceID: study}})
@@ -414,8 +414,8 @@ func ParseScenario(file string, data []byte) (*Scenario, error) {
 		switch {
 		case fp.Count != 0 && fp.Rate != "":
 			return nil, fail(at("rate"), "phases[%d]: set count or rate, not both", i)
-		case fp.Count < 0 || fp.Count > MaxScheduled:
-			return nil, fail(at("count"), "phases[%d].count: must be between 1 and %d, got %d", i, MaxScheduled, fp.Count)
+		case fp.Count < 0 || fp.Count > MaxProfileDeliveries:
+			return nil, fail(at("count"), "phases[%d].count: must be between 1 and %d, got %d", i, MaxProfileDeliveries, fp.Count)
 		case fp.Count > 0:
 			p.Count = fp.Count
 		case fp.Rate != "":
@@ -433,8 +433,8 @@ func ParseScenario(file string, data []byte) (*Scenario, error) {
 			return nil, fail(at("start"), "phases[%d]: count or rate is required", i)
 		}
 		total += p.Count
-		if total > MaxScheduled {
-			return nil, fail(at("count"), "more than %d deliveries in all", MaxScheduled)
+		if total > MaxProfileDeliveries {
+			return nil, fail(at("count"), "more than %d deliveries in all", MaxProfileDeliveries)
 		}
 		switch p.Arrival {
 		case "":

@@ -243,8 +243,42 @@ func DecodeResult(data []byte) (Result, error) {
 	if err := json.Unmarshal(data, &res); err != nil {
 		return Result{}, fmt.Errorf("load report: %w", err)
 	}
+	if err := res.check(); err != nil {
+		return Result{}, fmt.Errorf("load report: %w", err)
+	}
 	res.finish()
 	return res, nil
+}
+
+// maxSeconds bounds the per-second series a report may hold (more than
+// MaxDuration plus the longest drain).
+const maxSeconds = 2 * 86400
+
+// check rejects what the JSON decoder accepts but Merge and the writers
+// cannot use: seconds out of order, null entries, bad shards.
+func (r *Result) check() error {
+	if len(r.Seconds) > maxSeconds {
+		return fmt.Errorf("%d seconds, at most %d", len(r.Seconds), maxSeconds)
+	}
+	for i, s := range r.Seconds {
+		if s.Second != i {
+			return fmt.Errorf("seconds[%d] is second %d: want the seconds in order from 0", i, s.Second)
+		}
+	}
+	for k, v := range r.ByEvent {
+		if v == nil {
+			return fmt.Errorf("by_event %q is null", k)
+		}
+	}
+	if len(r.Shards) == 0 {
+		return errors.New("no shards")
+	}
+	for _, sh := range r.Shards {
+		if err := sh.Validate(); err != nil || sh.Count == 0 {
+			return fmt.Errorf("shard %d/%d is not a shard", sh.Index, sh.Count)
+		}
+	}
+	return nil
 }
 
 // WriteJSON writes r as indented JSON.
