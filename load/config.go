@@ -42,7 +42,7 @@ const (
 	// profile. Beyond, use a rate or several profiles.
 	MaxParticipants      = 100_000
 	MaxProfileDeliveries = 1_000_000
-	MaxSpeedup       = 1_000_000
+	MaxSpeedup           = 1_000_000
 )
 
 // RetryMode says whether failed deliveries are retried.
