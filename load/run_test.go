@@ -56,7 +56,10 @@ func TestRunConstantRate(t *testing.T) {
 	require.EqualValues(t, 100, res.First.Statuses[200])
 	require.EqualValues(t, 0, res.Retry.Count)
 	require.InDelta(t, 200, res.AskedRate, 0.01)
-	require.InDelta(t, 200, res.SentRate, 60) // timing on a shared machine
+	// Sent over the schedule's span or longer if starts slipped: never above
+	// the asked rate, and not far below it unless the machine stalls.
+	require.LessOrEqual(t, res.SentRate, 200.0+1e-9)
+	require.Greater(t, res.SentRate, 100.0)
 	require.Greater(t, res.Summary.First.P50, 0.0)
 	var byEvent uint64
 	for _, s := range res.ByEvent {
