@@ -141,6 +141,22 @@ func (h *Histogram) Quantile(q float64) time.Duration {
 	return time.Duration(h.max)
 }
 
+// FractionAtOrBelow returns the fraction of values at or below d, counting
+// a bucket as below when its upper bound is (so within RelativeError of d).
+func (h *Histogram) FractionAtOrBelow(d time.Duration) float64 {
+	if h.n == 0 {
+		return 0
+	}
+	var c uint64
+	for i, n := range h.counts {
+		if bucketHigh(h.base+i) > int64(d) {
+			break
+		}
+		c += n
+	}
+	return float64(c) / float64(h.n)
+}
+
 // Merge adds every count of o to h.
 func (h *Histogram) Merge(o *Histogram) {
 	if o == nil || o.n == 0 {

@@ -58,6 +58,17 @@ func TestQuantileWithinStatedError(t *testing.T) {
 	}
 }
 
+func TestFractionAtOrBelow(t *testing.T) {
+	var h Histogram
+	for i := range 100 {
+		h.Record(time.Duration(i) * time.Millisecond)
+	}
+	require.InDelta(t, 0.5, h.FractionAtOrBelow(49*time.Millisecond+time.Millisecond/2), 0.02)
+	require.Equal(t, 1.0, h.FractionAtOrBelow(time.Second))
+	require.Equal(t, 0.01, h.FractionAtOrBelow(0))
+	require.Zero(t, (&Histogram{}).FractionAtOrBelow(time.Second))
+}
+
 func TestMergeIsExact(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
 	var all, a, b Histogram
