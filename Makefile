@@ -3,7 +3,7 @@ GO       ?= go
 FUZZTIME ?= 5000x
 BIN      ?= bin/hookdrill
 
-.PHONY: all test fmt-check vet lint unit fuzz-smoke build bench bench-compare fuzz clean
+.PHONY: all test fmt-check vet lint unit fuzz-smoke build bench bench-compare bench-load fuzz clean
 
 all: build
 
@@ -41,6 +41,10 @@ bench:
 ## bench-compare: sender throughput next to wrk against the same local receiver
 bench-compare:
 	./scripts/bench-compare.sh
+
+## bench-load: hookdrill load next to vegeta (a test-only Go module) against the same local receiver, same run
+bench-load:
+	$(GO) test -run '^$$' -bench 'BenchmarkLoad' -benchtime 1x -count 1 ./load/
 
 clean:
 	rm -rf bin

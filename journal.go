@@ -257,6 +257,17 @@ func (j *Journal) Reset() {
 	j.chunks, j.n = nil, 0
 }
 
+// Drain removes and returns every entry so far, atomically: an entry is
+// returned by exactly one Drain. Sequence numbers keep growing. A long run
+// that drains its journal as it goes keeps its memory bounded.
+func (j *Journal) Drain() Snapshot {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	out := j.copyAfter(0)
+	j.chunks, j.n = nil, 0
+	return out
+}
+
 // WriteJSONL writes every entry as one JSON object per line.
 func (j *Journal) WriteJSONL(w io.Writer) error { return j.Snapshot().WriteJSONL(w) }
 

@@ -164,3 +164,40 @@ func FuzzReadJSONL(f *testing.F) {
 		}
 	})
 }
+
+// Draining while others append returns every entry exactly once, in
+// sequence order, and leaves the journal empty.
+func TestJournalDrainWhileAppending(t *testing.T) {
+	j := hookdrill.NewJournal()
+	const writers, each = 4, 1500
+	var wg sync.WaitGroup
+	for w := 0; w < writers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < each; i++ {
+				j.Append(attemptEntry(string(rune('a'+w)), i))
+			}
+		}()
+	}
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	var got hookdrill.Snapshot
+	for drained := false; !drained; {
+		select {
+		case <-done:
+			drained = true
+		default:
+		}
+		got = append(got, j.Drain()...)
+	}
+	got = append(got, j.Drain()...)
+	require.Len(t, got, writers*each)
+	for i, e := range got {
+		require.Equal(t, int64(i+1), e.Seq, "each entry once, in order")
+	}
+	require.Zero(t, j.Len())
+	require.Empty(t, j.Drain())
+	e := j.Append(attemptEntry("z", 0))
+	require.Equal(t, int64(writers*each+1), e.Seq, "sequence numbers keep growing")
+}

@@ -86,6 +86,7 @@ func commands() map[string]command {
 		"run":      {"run YAML scenarios against a receiver and assert how it behaved", runRun},
 		"conform":  {"run the built-in conformance suite against a receiver", runConform},
 		"receiver": {"serve the bundled reference receiver, correct or with deliberate bugs", runReceiver},
+		"load":     {"open-model load test: signed deliveries on a schedule, latency, retries, exactly-once probe", runLoad},
 		"version":  {"print the version", runVersion},
 	}
 }

@@ -1,0 +1,25 @@
+// Package load is hookdrill's open-model load test: it plays a schedule of
+// signed webhook deliveries against a receiver, each delivery starting when
+// it is due whatever the receiver did with earlier ones (as vegeta's
+// attacker and k6's arrival-rate executors do), and measures latency from
+// the instant each delivery was due, so a slow receiver cannot hide its
+// slowness by slowing the load down (no coordinated omission).
+//
+// The schedule is a constant rate with a weighted event mix (Config.Rate,
+// Config.Events), a built-in profile that models a platform workload
+// (Profiles: study-fill, bulk-approve, respondent-project) or a custom
+// profile in YAML (ParseScenario). Everything is seeded. Deliveries go
+// through package sender, so they are signed, journaled and retried on the
+// platform's schedule (compressed by Config.RetrySpeedup) exactly as the
+// platform does; the report keeps first attempts and retries apart.
+//
+// The Result holds log-linear latency histograms (relative error below
+// RelativeError) overall, per event type and per second, status and
+// outcome counts, and why the schedule could not be kept when it was not
+// (this machine lagging, or every MaxInFlight slot held by the receiver).
+// Results of the shards of one run (Config.Shard) merge exactly (Merge,
+// ReadResults); their JSON carries Kind and Version.
+//
+// Run only targets loopback addresses unless Config.AllowRemote is set;
+// every run is bounded by its schedule plus Config.Drain.
+package load

@@ -1,0 +1,5 @@
+package load
+
+import "github.com/hookdrill/hookdrill/platform"
+
+var platformLookup = platform.Lookup
