@@ -73,7 +73,7 @@ func TestCorrectReceiverPasses(t *testing.T) {
 			require.True(t, res.OK)
 			checks, err := conform.List(p)
 			require.NoError(t, err)
-			require.Len(t, res.Report.Scenarios, len(checks), "every check ran")
+			require.Len(t, res.Report.Scenarios, len(checks)+1, "every check ran, and the preflight")
 		})
 	}
 }
@@ -124,8 +124,12 @@ func TestRotatedSecretNeedsOldSecret(t *testing.T) {
 	res, err := conform.Run(context.Background(), conform.Config{Platform: "prolific", Target: url, Secret: secret,
 		Only: []string{"prolific.signature.rotated_secret", "prolific.idempotency.duplicate_applied_once"}, Seed: 1})
 	require.NoError(t, err)
-	require.Len(t, res.Report.Scenarios, 2)
+	require.Len(t, res.Report.Scenarios, 3, "the two checks and the preflight")
 	for _, sc := range res.Report.Scenarios {
+		if sc.Name == "prolific.preflight" {
+			require.Equal(t, assert.Pass, sc.Verdict)
+			continue
+		}
 		require.Equal(t, assert.Skip, sc.Verdict, sc.Name)
 		require.NotEmpty(t, sc.Reason)
 	}
