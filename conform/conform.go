@@ -295,7 +295,7 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 		}
 		if !adaptEvents(sc, cfg.Platform, events, w) {
 			results = append(results, assert.ScenarioResult{Name: sc.Name, File: sc.File, Platform: sc.Platform,
-				Check: &assert.Check{ID: id, Severity: assert.Severity(sc.Check.Severity), Summary: sc.Check.Summary},
+				Check:    &assert.Check{ID: id, Severity: assert.Severity(sc.Check.Severity), Summary: sc.Check.Summary},
 				Severity: assert.Severity(sc.Check.Severity), Verdict: assert.Skip, Seed: sc.Seed,
 				Reason: "none of its event types is in --events " + strings.Join(events, ",")})
 			continue

@@ -334,14 +334,14 @@ func applyControl(sc *assert.ScenarioResult, ctl assert.ScenarioResult) {
 // observations its fixed explanation describes; any other observation gets
 // an explanation built from what was observed.
 var explainModes = map[string][]string{
-	"signature.valid":                   {assert.ObsRefused},
-	"signature.raw_body":                {assert.ObsRefused},
-	"coverage.unknown_event_type":       {assert.ObsCrashed},
-	"coverage.no_redirect":              {assert.ObsRedirected},
-	"latency.single":                    {assert.ObsTimedOut},
-	"latency.burst":                     {assert.ObsTimedOut},
-	"coverage.event_types":              {assert.ObsRefused, assert.ObsCrashed, assert.ObsRedirected, assert.ObsTimedOut, assert.ObsDropped},
-	"coverage.statuses":                 {assert.ObsRefused, assert.ObsCrashed, assert.ObsRedirected, assert.ObsTimedOut, assert.ObsDropped},
+	"signature.valid":                    {assert.ObsRefused},
+	"signature.raw_body":                 {assert.ObsRefused},
+	"coverage.unknown_event_type":        {assert.ObsCrashed},
+	"coverage.no_redirect":               {assert.ObsRedirected},
+	"latency.single":                     {assert.ObsTimedOut},
+	"latency.burst":                      {assert.ObsTimedOut},
+	"coverage.event_types":               {assert.ObsRefused, assert.ObsCrashed, assert.ObsRedirected, assert.ObsTimedOut, assert.ObsDropped},
+	"coverage.statuses":                  {assert.ObsRefused, assert.ObsCrashed, assert.ObsRedirected, assert.ObsTimedOut, assert.ObsDropped},
 	"idempotency.duplicate_acknowledged": {assert.ObsRefused, assert.ObsCrashed, assert.ObsTimedOut, assert.ObsDropped},
 }
 
