@@ -256,6 +256,8 @@ func TestCorpusVerdicts(t *testing.T) {
 						total++
 						if got[id] == w {
 							right++
+						} else if bin != "" {
+							t.Logf("run %d %s: want %q, got %q", run, id, w, got[id])
 						}
 					}
 					if bin == "" {
