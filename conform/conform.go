@@ -8,6 +8,7 @@ import (
 	"hash/fnv"
 	"io/fs"
 	"math/rand/v2"
+	"net/http"
 	"path"
 	"slices"
 	"sort"
@@ -279,7 +280,7 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 		return Result{Preflight: pre, Seed: base}, err
 	}
 	var results []assert.ScenarioResult
-	var normal, rotated, controls []*scenarios.Scenario
+	var normal, rotated, controls, lowered []*scenarios.Scenario
 	for _, sc := range selected {
 		id := checkID(sc)
 		if working == "" && !slices.Contains(sc.Tags, latencyTag) && unmet(sc, rc, cfg) == "" {
@@ -309,6 +310,8 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 		}
 		if strings.HasSuffix(id, rotatedSuffix) {
 			rotated = append(rotated, sc)
+		} else if slices.Contains(sc.Tags, lowercaseTag) {
+			lowered = append(lowered, sc)
 		} else {
 			normal = append(normal, sc)
 		}
@@ -327,6 +330,25 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 			return Result{}, fmt.Errorf("conform: %w", err)
 		}
 		rep.Scenarios = append(rep.Scenarios, rep2.Scenarios...)
+	}
+	if len(lowered) > 0 {
+		var tr *http.Transport
+		if rc.TLSConfig != nil {
+			tr = http.DefaultTransport.(*http.Transport).Clone()
+			tr.TLSClientConfig = rc.TLSConfig
+		}
+		proxy, err := startLowercaseProxy(cfg.Target, tr)
+		if err != nil {
+			return Result{}, fmt.Errorf("conform: lower-casing proxy: %w", err)
+		}
+		rc3 := rc
+		rc3.Target = proxy.URL()
+		rep3, err := scenarios.Run(ctx, rc3, lowered)
+		_ = proxy.Close()
+		if err != nil {
+			return Result{}, fmt.Errorf("conform: %w", err)
+		}
+		rep.Scenarios = append(rep.Scenarios, rep3.Scenarios...)
 	}
 	ctlByID := map[string]assert.ScenarioResult{}
 	for _, sc := range rep.Scenarios {

@@ -1,7 +1,9 @@
 # Respondent receiver on Python's standard library. It verifies the raw body
 # correctly for sha256 and sha512, but takes the algorithm from the header's
 # label and hands it to hmac.new: a label hashlib does not know raises
-# ValueError, which reaches http.server as a 500.
+# ValueError, which reaches http.server as a 500. It also copies the headers
+# into a plain dict, so it finds the signature only under the exact spelling
+# Respondent sends (a lower-casing proxy in front would break it).
 import base64, hashlib, hmac, json, os
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -16,7 +18,8 @@ class Hook(BaseHTTPRequestHandler):
 
     def do_POST(self):
         body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-        header = self.headers.get("Respondent-Webhook-Signature")
+        headers = dict(self.headers.items())
+        header = headers.get("Respondent-Webhook-Signature")
         if not header or "=" not in header:
             return self.reply(401)
         alg, sig = header.split("=", 1)
