@@ -174,7 +174,7 @@ func preflight(ctx context.Context, rc scenarios.RunConfig, platformName string,
 		c.Explain, c.Fix = preflightWhy(att, cands)
 		first.Check = &c
 	}
-	first.Reason = "the receiver " + assert.ObservedPhrase(att) + ": a correctly signed " + cands[0] + " delivery; every check that needs an accepted delivery is blocked by it"
+	first.Reason = "the receiver " + onCorrect(att) + " of " + cands[0] + "; every check that needs an accepted delivery is blocked by it"
 	return first, "", nil
 }
 
@@ -196,6 +196,12 @@ func preflightWhy(att *assert.AttemptSummary, cands []string) (why, fix string) 
 			"Acknowledge quickly (store the event, answer 2xx) and do slow work in the background."
 	}
 	return "The receiver " + assert.ObservedPhrase(att) + ", " + what + ".", "Make the receiver answer a correct delivery with a 2xx."
+}
+
+// onCorrect says what the receiver did with a correct delivery: "crashed
+// on a correct delivery (HTTP 500)".
+func onCorrect(att *assert.AttemptSummary) string {
+	return strings.Replace(assert.ObservedPhrase(att), " it", " a correct delivery", 1)
 }
 
 // firstAttempt returns the first attempt that decided a result of sc.
@@ -445,6 +451,6 @@ func blockedResult(sc *scenarios.Scenario, pre assert.ScenarioResult) assert.Sce
 	}
 	preID := sc.Platform + PreflightSuffix
 	r.BlockedBy = preID
-	r.Reason = "blocked by " + preID + ": the receiver " + assert.ObservedPhrase(firstAttempt(pre)) + " (a correct delivery); this check needs an accepted one"
+	r.Reason = "blocked by " + preID + " (the receiver " + onCorrect(firstAttempt(pre)) + "); this check needs an accepted delivery"
 	return r
 }

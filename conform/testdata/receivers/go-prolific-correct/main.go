@@ -5,7 +5,9 @@
 // applied, for conform's probes. With REJECT_DUPLICATES=1 it answers 409 to
 // a repeated X-Event-ID instead of acknowledging it (a common mistake); with
 // IGNORE_STUDIES=1 it acknowledges study events without applying them (an
-// app that only acts on submissions: correct).
+// app that only acts on submissions: correct); with QUOTA=N a rate-limit
+// middleware in front of it answers 429 to every webhook request after the
+// first N (a free-tier quota that runs out mid-suite).
 package main
 
 import (
@@ -19,6 +21,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -33,6 +36,8 @@ func main() {
 	secret := []byte(os.Getenv("SECRET"))
 	rejectDup := os.Getenv("REJECT_DUPLICATES") == "1"
 	ignoreStudies := os.Getenv("IGNORE_STUDIES") == "1"
+	quota, _ := strconv.Atoi(os.Getenv("QUOTA"))
+	var served atomic.Int64
 	st := &state{Processed: map[string]int{}, Status: map[string]string{}, stamp: map[string]int64{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /state", func(w http.ResponseWriter, r *http.Request) {
@@ -41,6 +46,11 @@ func main() {
 		_ = json.NewEncoder(w).Encode(st)
 	})
 	mux.HandleFunc("POST /webhook", func(w http.ResponseWriter, r *http.Request) {
+		if quota > 0 && served.Add(1) > int64(quota) {
+			w.Header().Set("Retry-After", "3600")
+			http.Error(w, "quota exceeded", http.StatusTooManyRequests)
+			return
+		}
 		body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
 		if err != nil {
 			http.Error(w, "read", http.StatusBadRequest)
