@@ -472,6 +472,11 @@ func fixRerun(sc *assert.ScenarioResult, cfg Config, seed uint64) {
 	if sc.Check == nil {
 		return
 	}
+	if strings.HasSuffix(sc.Check.ID, PreflightSuffix) {
+		sc.Rerun = fmt.Sprintf("hookdrill conform --platform %s --target %s --secret \"$HOOKDRILL_SECRET\" --seed %d  (the preflight runs before every check)",
+			cfg.Platform, hookdrill.RedactURL(cfg.Target), seed)
+		return
+	}
 	cmd := fmt.Sprintf("hookdrill conform --platform %s --target %s --secret \"$HOOKDRILL_SECRET\" --only %s --seed %d",
 		cfg.Platform, hookdrill.RedactURL(cfg.Target), sc.Check.ID, seed)
 	sc.Rerun = cmd + "  (copy the check: hookdrill conform --show " + sc.Check.ID + " > " + path.Base(sc.File) + ")"

@@ -179,23 +179,25 @@ func preflight(ctx context.Context, rc scenarios.RunConfig, platformName string,
 }
 
 func preflightWhy(att *assert.AttemptSummary, cands []string) (why, fix string) {
-	what := "a correctly signed delivery"
-	all := " (and every other subscribed event type: " + strings.Join(cands, ", ") + ")"
+	did := "The receiver " + onCorrect(att) + " of " + cands[0]
+	if len(cands) > 1 {
+		did += " and of every other subscribed event type (" + strings.Join(cands[1:], ", ") + ")"
+	}
 	switch assert.Observe(att) {
 	case assert.ObsRefused:
-		return "The receiver " + assert.ObservedPhrase(att) + ", " + what + all + ", so every real delivery would be refused and retried until the platform gives up: this one root cause hides every other check.",
-			"Check that --secret is the receiver's secret and that the receiver computes the HMAC over the raw body bytes exactly as the platform documents; --events lists the types it is subscribed to."
+		return did + ", so every real delivery would be refused and retried until the platform gives up; this one root cause hides every other check.",
+			"Check that --secret is the receiver's secret and that it computes the HMAC over the raw body bytes exactly as the platform documents; --events lists the types it is subscribed to."
 	case assert.ObsCrashed:
-		return "The receiver " + assert.ObservedPhrase(att) + ", " + what + all + ": it fails on every real delivery (a header read with the wrong case, a body parsed before it is verified, a missing import); this one root cause hides every other check.",
+		return did + ": it fails on every real delivery (a header read with the wrong case, a body parsed before it is verified, a missing import); this one root cause hides every other check.",
 			"Read the receiver's log for the exception raised by this request; look up headers case-insensitively."
 	case assert.ObsRedirected:
-		return "The receiver " + assert.ObservedPhrase(att) + ": the platforms never follow redirects, so every delivery fails.",
+		return did + ": the platforms never follow redirects, so every delivery fails.",
 			"Point --target (and the subscription) at the final URL, e.g. with or without the trailing slash the framework wants."
 	case assert.ObsTimedOut:
-		return "The receiver did not answer " + what + " within the platform's timeout, so every delivery would be retried.",
+		return did + ", so every delivery would be retried.",
 			"Acknowledge quickly (store the event, answer 2xx) and do slow work in the background."
 	}
-	return "The receiver " + assert.ObservedPhrase(att) + ", " + what + ".", "Make the receiver answer a correct delivery with a 2xx."
+	return did + ".", "Make the receiver answer a correct delivery with a 2xx."
 }
 
 // onCorrect says what the receiver did with a correct delivery: "crashed
@@ -373,19 +375,20 @@ func explainFailure(sc *assert.ScenarioResult, platformName string, events []str
 	c := *sc.Check
 	defer func() { sc.Check = &c }()
 	suffix := strings.TrimPrefix(c.ID, platformName+".")
-	phrase := "The receiver " + assert.ObservedPhrase(att)
 	what := "a " + att.EventType + " delivery"
 	if len(att.Faults) > 0 {
 		what = "a " + att.EventType + " delivery tampered with (" + strings.Join(att.Faults, ", ") + ")"
 	}
+	// "The receiver crashed on a ... delivery (HTTP 500)"
+	did := "The receiver " + strings.Replace(assert.ObservedPhrase(att), " it", " "+what, 1)
 	if isCoverage(c.ID) && obs != assert.ObsAccepted {
-		c.Explain = strings.TrimSuffix(phrase+": "+att.EventType+". "+c.Explain, " ")
+		c.Explain = strings.TrimSuffix(did+". "+c.Explain, " ")
 		if suffix != "unknown_event_type" && len(events) > 1 {
 			rest := slices.DeleteFunc(slices.Clone(events), func(s string) bool { return s == att.EventType })
 			c.Explain += " If the receiver is not subscribed to " + att.EventType + ", that is fine: narrow the set with --events " + strings.Join(rest, ",") + "."
 		}
 		if suffix == "unknown_event_type" && obs != assert.ObsCrashed {
-			c.Explain = phrase + ", an event type it cannot know yet; only a 5xx fails this check."
+			c.Explain = did + "; only a 5xx (or no answer) to an event type it cannot know yet fails this check."
 		}
 		return
 	}
@@ -393,7 +396,7 @@ func explainFailure(sc *assert.ScenarioResult, platformName string, events []str
 		if slices.Contains(modes, obs) {
 			return
 		}
-		c.Explain = phrase + ", " + what + " it should have accepted with a 2xx. " + consequence(obs)
+		c.Explain = did + "; it should have accepted it with a 2xx. " + consequence(obs)
 		return
 	}
 	switch {
@@ -402,7 +405,7 @@ func explainFailure(sc *assert.ScenarioResult, platformName string, events []str
 		if obs == assert.ObsAccepted {
 			return
 		}
-		c.Explain = phrase + ", " + what + ", instead of rejecting it with a 4xx. " + consequence(obs)
+		c.Explain = did + " instead of rejecting it with a 4xx. " + consequence(obs)
 	case strings.HasPrefix(suffix, "retry."):
 		if obs == assert.ObsAccepted && att.Number == 1 {
 			c.Explain = "The receiver accepted the first attempt, which was tampered with (" + strings.Join(att.Faults, ", ") +
@@ -411,11 +414,12 @@ func explainFailure(sc *assert.ScenarioResult, platformName string, events []str
 			return
 		}
 		if obs != assert.ObsAccepted {
-			c.Explain = phrase + " on attempt " + strconv.Itoa(att.Number) + ", the first valid one after the tampered attempts, so the event is never delivered. " + consequence(obs)
+			c.Explain = "The receiver " + strings.Replace(assert.ObservedPhrase(att), " it", " attempt "+strconv.Itoa(att.Number), 1) +
+				", a valid attempt after the tampered ones, so the event is never delivered. " + consequence(obs)
 		}
 	default:
 		if obs != assert.ObsAccepted {
-			c.Explain = phrase + ", " + what + " it should have accepted with a 2xx. " + consequence(obs)
+			c.Explain = did + "; it should have accepted it with a 2xx. " + consequence(obs)
 		}
 	}
 }

@@ -150,7 +150,7 @@ func runConform(ctx context.Context, args []string, env *environ) error {
 				return err
 			}
 			fmt.Fprintln(out, verdictLine(res, *strict))
-			fmt.Fprintf(out, "seed %d: rerun with --seed %d to reproduce every id, payload and jitter\n", res.Seed, res.Seed)
+			fmt.Fprintf(out, "seed %d: rerun with --seed %d to reproduce every payload and jitter (event and resource ids are fresh each run)\n", res.Seed, res.Seed)
 		}
 	}
 	switch *format {

@@ -57,7 +57,7 @@ func TestConformRootCauseBlocked(t *testing.T) {
 	require.Equal(t, 1, code, stderr)
 	tassert.Equal(t, 1, strings.Count("\n"+stdout, "\nFAIL "), "one failure, the root cause:\n%s", stdout)
 	tassert.Contains(t, stdout, "FAIL  prolific.preflight")
-	tassert.Contains(t, stdout, "crashed on it (HTTP 500)")
+	tassert.Contains(t, stdout, "crashed on a correct delivery (HTTP 500)")
 	tassert.Contains(t, stdout, "BLOCKED prolific.signature.wrong_secret: blocked by prolific.preflight")
 	tassert.Contains(t, stdout, "PASS  prolific.latency.single")
 	tassert.NotContains(t, stdout, "anyone can forge")
