@@ -208,3 +208,32 @@ func TestREADMETables(t *testing.T) {
 		}
 	}
 }
+
+// TestRerunSameVerdicts: running the suite twice in a row against the same
+// stateful receiver, with the same --seed, gives the same verdicts: ids are
+// fresh per run, so the second run is not a replay of the first (a
+// receiver that answers 409 to a repeated id would otherwise fail every
+// check the second time).
+func TestRerunSameVerdicts(t *testing.T) {
+	for _, p := range conform.Platforms() {
+		t.Run(p, func(t *testing.T) {
+			rc := receiver.Config{Platform: p, Secret: secret, OldSecrets: []string{oldSecret}, Bugs: []receiver.Bug{receiver.BugRejectsDuplicates}}
+			url, stop, err := receiver.Start(rc)
+			require.NoError(t, err)
+			defer stop()
+			cfg := conform.Config{Platform: p, Target: url + "/webhook", Secret: secret, OldSecret: oldSecret,
+				ProbeApplied: url + "/_state#/processed/{event_id}", ProbeStatus: url + "/_state#/status/{resource_id}", Seed: 99}
+			var runs [2]map[string]assert.Verdict
+			for i := range runs {
+				res, err := conform.Run(context.Background(), cfg)
+				require.NoError(t, err)
+				runs[i] = map[string]assert.Verdict{}
+				for _, sc := range res.Report.Scenarios {
+					runs[i][sc.Name] = sc.Verdict
+				}
+			}
+			require.Equal(t, runs[0], runs[1])
+			require.Equal(t, assert.Pass, runs[1][p+".signature.valid"])
+		})
+	}
+}
