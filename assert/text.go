@@ -56,6 +56,9 @@ func ScenarioLine(sc *ScenarioResult) string {
 		}
 	default:
 		b.WriteString(" (" + secs(sc.Duration) + ")")
+		if sc.Verdict == Pass && sc.Reason != "" {
+			b.WriteString(": " + sc.Reason) // e.g. the preflight fell back to another event type
+		}
 	}
 	return b.String()
 }

@@ -1,8 +1,12 @@
 package conform_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"slices"
 	"sort"
@@ -236,4 +240,41 @@ func TestRerunSameVerdicts(t *testing.T) {
 			require.Equal(t, assert.Pass, runs[1][p+".signature.valid"])
 		})
 	}
+}
+
+// TestPreflightFallsBack: a receiver that refuses the preferred event type
+// but accepts another gets its checks sent with the accepted type (so the
+// signature checks test signatures, not the event type), the preflight says
+// so, and coverage reports the refused type with the --events hint.
+func TestPreflightFallsBack(t *testing.T) {
+	rec, err := receiver.New(receiver.Config{Platform: "prolific", Secret: secret})
+	require.NoError(t, err)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		if bytes.Contains(body, []byte(`"submission.status.change"`)) {
+			http.Error(w, "submissions are handled elsewhere", http.StatusBadRequest)
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		rec.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+	res, err := conform.Run(context.Background(), conform.Config{Platform: "prolific", Target: srv.URL + "/webhook", Secret: secret, Seed: 5,
+		Only: []string{"prolific.signature.wrong_secret", "prolific.signature.stale", "prolific.coverage.event_types"}})
+	require.NoError(t, err)
+	require.Equal(t, "study.status.change", res.WorkingType)
+	require.Equal(t, assert.Pass, res.Preflight.Verdict)
+	require.Contains(t, res.Preflight.Reason, "the checks use study.status.change")
+	got := map[string]assert.ScenarioResult{}
+	for _, sc := range res.Report.Scenarios {
+		got[sc.Name] = sc
+	}
+	require.Equal(t, assert.Pass, got["prolific.signature.wrong_secret"].Verdict)
+	require.Equal(t, assert.Pass, got["prolific.signature.stale"].Verdict)
+	require.NotNil(t, got["prolific.signature.stale"].Control)
+	require.Equal(t, assert.Pass, got["prolific.signature.stale"].Control.Verdict)
+	cov := got["prolific.coverage.event_types"]
+	require.Equal(t, assert.Fail, cov.Verdict)
+	require.Equal(t, assert.ObsRefused, cov.Observed)
+	require.Contains(t, cov.Check.Explain, "--events study.status.change,study.progress.change,study.has_high_return_rate")
 }
