@@ -1,13 +1,16 @@
 # A correct Prolific receiver in Flask: HMAC over the raw bytes, constant-time
 # comparison, a 5-minute freshness window, 401 on any authentication failure,
 # 400 on an authentic body it cannot parse, 200 for every event type.
+# With ROUTE=/webhook/ it shows a classic deployment mistake: the route is
+# declared with a trailing slash, so Flask answers a POST to /webhook with a
+# 308 redirect, which the platforms never follow.
 import base64, binascii, hashlib, hmac, json, os, time
 from flask import Flask, request
 
 SECRET = os.environ["SECRET"].encode()
 app = Flask(__name__)
 
-@app.post("/webhook")
+@app.post(os.environ.get("ROUTE", "/webhook"))
 def webhook():
     sig = request.headers.get("X-Prolific-Request-Signature", "")
     ts = request.headers.get("X-Prolific-Request-Timestamp", "")
