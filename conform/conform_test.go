@@ -11,6 +11,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -277,4 +278,36 @@ func TestPreflightFallsBack(t *testing.T) {
 	require.Equal(t, assert.Fail, cov.Verdict)
 	require.Equal(t, assert.ObsRefused, cov.Observed)
 	require.Contains(t, cov.Check.Explain, "--events study.status.change,study.progress.change,study.has_high_return_rate")
+}
+
+// TestControlDecidesOnlyRejections: a refused control makes a rejection
+// inconclusive, but a forgery that was accepted stays a failure whatever
+// the control got (that verdict does not rest on a rejection).
+func TestControlDecidesOnlyRejections(t *testing.T) {
+	var n atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case n.Add(1) == 1: // the preflight
+		case r.Header.Get("X-Prolific-Request-Signature") == "":
+			// accepted: it never looks for a missing signature
+		default:
+			http.Error(w, "quota exceeded", http.StatusTooManyRequests)
+		}
+	}))
+	defer srv.Close()
+	res, err := conform.Run(context.Background(), conform.Config{Platform: "prolific", Target: srv.URL + "/webhook", Secret: secret, Seed: 5,
+		Parallel: 1, Only: []string{"prolific.signature.missing", "prolific.signature.flipped"}})
+	require.NoError(t, err)
+	got := map[string]assert.ScenarioResult{}
+	for _, sc := range res.Report.Scenarios {
+		got[sc.Name] = sc
+	}
+	require.Equal(t, assert.Pass, got["prolific.preflight"].Verdict)
+	require.Equal(t, assert.Fail, got["prolific.signature.missing"].Verdict)
+	require.Equal(t, assert.ObsAccepted, got["prolific.signature.missing"].Observed)
+	require.Equal(t, assert.Fail, got["prolific.signature.missing"].Control.Verdict)
+	flipped := got["prolific.signature.flipped"]
+	require.Equal(t, assert.Inconclusive, flipped.Verdict)
+	require.Contains(t, flipped.Reason, "refused a correct delivery (HTTP 429)")
+	require.False(t, res.OK)
 }

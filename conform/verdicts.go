@@ -324,6 +324,11 @@ func applyControl(sc *assert.ScenarioResult, ctl assert.ScenarioResult) {
 	if ctl.Verdict == assert.Pass || sc.Verdict == assert.Skip || sc.Verdict == assert.Error {
 		return
 	}
+	if sc.Verdict == assert.Fail && failedObservation(*sc) == assert.ObsAccepted {
+		// Accepting the forgery is a bug whatever the control got: this
+		// verdict does not rest on a rejection.
+		return
+	}
 	if ctl.Verdict == assert.Error {
 		sc.Control.Verdict = assert.Error
 	} else {
@@ -331,11 +336,22 @@ func applyControl(sc *assert.ScenarioResult, ctl assert.ScenarioResult) {
 	}
 	sc.Verdict = assert.Inconclusive
 	sc.Observed = ""
-	sc.Reason = "cannot tell: its control (the same delivery untampered, fresh ids) was not accepted: the receiver " +
-		assert.ObservedPhrase(att) + ", so its answer to the tampered delivery proves nothing"
+	sc.Reason = "cannot tell: its control, the same delivery untampered with fresh ids, was not accepted (the receiver " +
+		onCorrect(att) + "), so its answer to the tampered delivery proves nothing"
 	if ctl.Verdict == assert.Error && ctl.Reason != "" {
 		sc.Reason += " (" + ctl.Reason + ")"
 	}
+}
+
+// failedObservation is the observation of a result's first failure that
+// carries an attempt ("" for none).
+func failedObservation(sc assert.ScenarioResult) string {
+	for _, f := range sc.Failures() {
+		if f.Result.Attempt != nil {
+			return assert.Observe(f.Result.Attempt)
+		}
+	}
+	return ""
 }
 
 // explainModes lists, per check (without the platform prefix), the
