@@ -60,13 +60,16 @@ type JUnitSuite struct {
 
 // JUnitCase is one scenario.
 type JUnitCase struct {
-	Name      string        `xml:"name,attr"`
-	Classname string        `xml:"classname,attr"`
-	Time      string        `xml:"time,attr"`
-	Failure   *JUnitProblem `xml:"failure,omitempty"`
-	Error     *JUnitProblem `xml:"error,omitempty"`
-	Skipped   *JUnitSkipped `xml:"skipped,omitempty"`
-	SystemOut string        `xml:"system-out,omitempty"`
+	Name      string `xml:"name,attr"`
+	Classname string `xml:"classname,attr"`
+	Time      string `xml:"time,attr"`
+	// Properties carry the verdict when JUnit has no element for it
+	// (inconclusive, blocked).
+	Properties *JUnitProperties `xml:"properties,omitempty"`
+	Failure    *JUnitProblem    `xml:"failure,omitempty"`
+	Error      *JUnitProblem    `xml:"error,omitempty"`
+	Skipped    *JUnitSkipped    `xml:"skipped,omitempty"`
+	SystemOut  string           `xml:"system-out,omitempty"`
 }
 
 // JUnitProblem is a failure or an error.
@@ -76,9 +79,22 @@ type JUnitProblem struct {
 	Text    string `xml:",chardata"`
 }
 
-// JUnitSkipped marks a skipped case.
+// JUnitSkipped marks a skipped case; Type is "inconclusive" or "blocked"
+// for checks that were not skipped but could not be decided.
 type JUnitSkipped struct {
 	Message string `xml:"message,attr,omitempty"`
+	Type    string `xml:"type,attr,omitempty"`
+}
+
+// JUnitProperties lists a case's properties.
+type JUnitProperties struct {
+	Items []JUnitProperty `xml:"property"`
+}
+
+// JUnitProperty is one name/value pair.
+type JUnitProperty struct {
+	Name  string `xml:"name,attr"`
+	Value string `xml:"value,attr"`
 }
 
 // ToJUnit converts r: one testsuite per scenario file, one testcase per
@@ -106,6 +122,18 @@ func ToJUnit(r Report) JUnitSuites {
 		switch sc.Verdict {
 		case Skip:
 			c.Skipped = &JUnitSkipped{Message: sc.Reason}
+			suite.Skipped++
+			root.Skipped++
+		case Inconclusive, Blocked:
+			// JUnit has no element for these: a skipped case typed with the
+			// verdict, and a verdict property, so CI shows them apart from
+			// passes and failures.
+			c.Skipped = &JUnitSkipped{Message: string(sc.Verdict) + ": " + sc.Reason, Type: string(sc.Verdict)}
+			c.Properties = &JUnitProperties{Items: []JUnitProperty{{Name: "verdict", Value: string(sc.Verdict)}}}
+			if sc.BlockedBy != "" {
+				c.Properties.Items = append(c.Properties.Items, JUnitProperty{Name: "blocked_by", Value: sc.BlockedBy})
+			}
+			c.SystemOut = systemOut(sc)
 			suite.Skipped++
 			root.Skipped++
 		case Fail:

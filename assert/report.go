@@ -22,12 +22,16 @@ type Report struct {
 
 // Summary counts scenarios by verdict.
 type Summary struct {
-	Total   int     `json:"total"`
-	Passed  int     `json:"passed"`
-	Failed  int     `json:"failed"`
-	Skipped int     `json:"skipped"`
-	Errors  int     `json:"errors"`
-	Verdict Verdict `json:"verdict"` // worst scenario verdict; pass for an empty run
+	Total   int `json:"total"`
+	Passed  int `json:"passed"`
+	Failed  int `json:"failed"`
+	Skipped int `json:"skipped"`
+	Errors  int `json:"errors"`
+	// Inconclusive counts checks whose control was not accepted; Blocked
+	// counts checks not run because the preflight failed.
+	Inconclusive int     `json:"inconclusive"`
+	Blocked      int     `json:"blocked"`
+	Verdict      Verdict `json:"verdict"` // worst scenario verdict; pass for an empty run
 	// MustFailed counts failed scenarios of severity MUST (conformance).
 	MustFailed int `json:"must_failed"`
 }
@@ -47,6 +51,10 @@ func (r *Report) Tally() {
 			}
 		case Skip:
 			s.Skipped++
+		case Inconclusive:
+			s.Inconclusive++
+		case Blocked:
+			s.Blocked++
 		default:
 			s.Errors++
 		}
@@ -90,6 +98,23 @@ type ScenarioResult struct {
 	Always []Result `json:"always,omitempty"`
 	// Rerun is a command line that reruns exactly this scenario.
 	Rerun string `json:"rerun,omitempty"`
+	// Observed classifies the answer that decided a failed, inconclusive or
+	// blocking check: accepted, refused, crashed, redirected, timed out or
+	// unreachable (see Observe).
+	Observed string `json:"observed,omitempty"`
+	// BlockedBy is the id of the check whose failure blocked this one.
+	BlockedBy string `json:"blocked_by,omitempty"`
+	// Control is the matched control of a check whose verdict rests on a
+	// rejection: the same delivery with fresh ids, untampered, which must
+	// be accepted for the rejection to mean anything.
+	Control *Control `json:"control,omitempty"`
+}
+
+// Control is the result of a check's matched control delivery.
+type Control struct {
+	Verdict  Verdict         `json:"verdict"` // pass when the control was accepted
+	Observed string          `json:"observed,omitempty"`
+	Attempt  *AttemptSummary `json:"attempt,omitempty"`
 }
 
 // StepResult is the result of one step.
@@ -121,7 +146,7 @@ func (s *StepResult) Finish() {
 // Finish sets the scenario's verdict from its steps, unless it is already
 // skip or error, and fills Reason with the first failure.
 func (sc *ScenarioResult) Finish() {
-	if sc.Verdict == Skip || sc.Verdict == Error {
+	if sc.Verdict == Skip || sc.Verdict == Error || sc.Verdict == Blocked || sc.Verdict == Inconclusive {
 		return
 	}
 	v := Worst(sc.Always)

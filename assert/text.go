@@ -30,8 +30,12 @@ func WriteText(w io.Writer, r Report, opt TextOptions) error {
 	}
 	if !opt.NoSummary {
 		s := r.Summary
-		fmt.Fprintf(bw, "\n%d scenario(s): %d passed, %d failed, %d skipped, %d errors (%s)\n",
-			s.Total, s.Passed, s.Failed, s.Skipped, s.Errors, secs(r.Duration))
+		extra := ""
+		if s.Inconclusive > 0 || s.Blocked > 0 {
+			extra = fmt.Sprintf(", %d inconclusive, %d blocked", s.Inconclusive, s.Blocked)
+		}
+		fmt.Fprintf(bw, "\n%d scenario(s): %d passed, %d failed, %d skipped, %d errors%s (%s)\n",
+			s.Total, s.Passed, s.Failed, s.Skipped, s.Errors, extra, secs(r.Duration))
 	}
 	if err := bw.Flush(); err != nil {
 		return err
@@ -54,19 +58,22 @@ func scenarioLine(sc *ScenarioResult) string {
 		b.WriteString(" (" + string(sc.Severity) + ")")
 	}
 	switch sc.Verdict {
-	case Skip, Error:
+	case Skip, Error, Blocked, Inconclusive:
 		if sc.Reason != "" {
 			b.WriteString(": " + sc.Reason)
 		}
 	default:
 		b.WriteString(" (" + secs(sc.Duration) + ")")
+		if sc.Verdict == Pass && sc.Reason != "" {
+			b.WriteString(": " + sc.Reason) // e.g. the preflight fell back to another event type
+		}
 	}
 	return b.String()
 }
 
 func writeScenarioText(w io.Writer, sc *ScenarioResult, opt TextOptions) {
 	fmt.Fprintln(w, scenarioLine(sc))
-	if sc.Verdict == Pass && !opt.Verbose || sc.Verdict == Skip {
+	if sc.Verdict == Pass && !opt.Verbose || sc.Verdict == Skip || sc.Verdict == Blocked {
 		return
 	}
 	const ind = "      "
@@ -99,6 +106,12 @@ func writeScenarioText(w io.Writer, sc *ScenarioResult, opt TextOptions) {
 				header = true
 			}
 			writeResultText(w, ind+"  ", res)
+		}
+	}
+	if c := sc.Control; c != nil && (c.Verdict != Pass || opt.Verbose) {
+		fmt.Fprintf(w, "%s%s control (the same delivery untampered, fresh ids; must be accepted)\n", ind, strings.ToUpper(string(c.Verdict)))
+		if c.Attempt != nil {
+			WriteAttemptText(w, ind+"  ", c.Attempt)
 		}
 	}
 	if sc.Verdict == Fail && sc.Check != nil {

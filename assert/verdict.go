@@ -14,11 +14,20 @@ type Verdict string
 
 // Verdicts, from best to worst for Worse.
 const (
-	Pass  Verdict = "pass"  // every expectation held
-	Skip  Verdict = "skip"  // not run: a requirement (probe, mock, variable) is missing
-	Fail  Verdict = "fail"  // an expectation did not hold: the receiver under test misbehaved
-	Error Verdict = "error" // the check could not be run: bad scenario, probe that cannot start
+	Pass Verdict = "pass" // every expectation held
+	Skip Verdict = "skip" // not run: a requirement (probe, mock, variable) is missing
+	// Inconclusive: the check ran but cannot tell: its control (the same
+	// delivery untampered) was not accepted, so a rejection proves nothing.
+	Inconclusive Verdict = "inconclusive"
+	// Blocked: not run because a check it depends on (the preflight's
+	// correct delivery) failed; Reason names it.
+	Blocked Verdict = "blocked"
+	Fail    Verdict = "fail"  // an expectation did not hold: the receiver under test misbehaved
+	Error   Verdict = "error" // the check could not be run: bad scenario, probe that cannot start
 )
+
+// Verdicts lists every verdict, from best to worst.
+func Verdicts() []Verdict { return []Verdict{Pass, Skip, Inconclusive, Blocked, Fail, Error} }
 
 // rank orders verdicts for Worse.
 func (v Verdict) rank() int {
@@ -27,15 +36,20 @@ func (v Verdict) rank() int {
 		return 0
 	case Skip:
 		return 1
-	case Fail:
+	case Inconclusive:
 		return 2
-	case Error:
+	case Blocked:
 		return 3
+	case Fail:
+		return 4
+	case Error:
+		return 5
 	}
-	return 3
+	return 5
 }
 
-// Worse returns the worse of two verdicts (error > fail > skip > pass). The
+// Worse returns the worse of two verdicts (error > fail > blocked >
+// inconclusive > skip > pass). The
 // zero Verdict counts as pass.
 func Worse(a, b Verdict) Verdict {
 	if a == "" {
@@ -211,4 +225,83 @@ func fmtMS(v float64) string {
 	default:
 		return d.Round(time.Millisecond).String()
 	}
+}
+
+// Observations: what a receiver did with a delivery, in the words a verdict
+// uses (see Observe).
+const (
+	ObsAccepted    = "accepted"    // 2xx
+	ObsRefused     = "refused"     // 4xx
+	ObsCrashed     = "crashed"     // 5xx
+	ObsRedirected  = "redirected"  // 3xx
+	ObsTimedOut    = "timed out"   // no answer within the timeout
+	ObsUnreachable = "unreachable" // nothing listening, DNS, TLS
+	ObsDropped     = "dropped"     // connection reset or an answer that is not HTTP
+	ObsOther       = "answered"    // 1xx or another status
+)
+
+// Observe classifies an attempt: accepted (2xx), refused (4xx), crashed
+// (5xx), redirected (3xx), timed out, unreachable, dropped. nil is "".
+func Observe(a *AttemptSummary) string {
+	if a == nil {
+		return ""
+	}
+	if a.Response != nil {
+		switch st := a.Response.Status; {
+		case st >= 200 && st < 300:
+			return ObsAccepted
+		case st >= 300 && st < 400:
+			return ObsRedirected
+		case st >= 400 && st < 500:
+			return ObsRefused
+		case st >= 500 && st < 600:
+			return ObsCrashed
+		}
+		if a.Outcome == hookdrill.OutcomeTimeout || a.Outcome == hookdrill.OutcomeLostAck {
+			return ObsTimedOut
+		}
+		return ObsOther
+	}
+	switch a.Outcome {
+	case hookdrill.OutcomeTimeout, hookdrill.OutcomeLostAck:
+		return ObsTimedOut
+	case hookdrill.OutcomeRefused, hookdrill.OutcomeNetwork, hookdrill.OutcomeTLS:
+		return ObsUnreachable
+	case hookdrill.OutcomeReset, hookdrill.OutcomeProtocol:
+		return ObsDropped
+	case hookdrill.OutcomeSuccess:
+		return ObsAccepted
+	}
+	return string(a.Outcome)
+}
+
+// ObservedPhrase says what the receiver did in a few words, with the
+// status: "refused it (HTTP 401)", "timed out (no answer within 3s)".
+func ObservedPhrase(a *AttemptSummary) string {
+	obs := Observe(a)
+	st := 0
+	if a != nil && a.Response != nil {
+		st = a.Response.Status
+	}
+	switch obs {
+	case ObsAccepted:
+		return fmt.Sprintf("accepted it (HTTP %d)", st)
+	case ObsRefused:
+		return fmt.Sprintf("refused it (HTTP %d)", st)
+	case ObsCrashed:
+		return fmt.Sprintf("crashed on it (HTTP %d)", st)
+	case ObsRedirected:
+		return fmt.Sprintf("redirected it (HTTP %d)", st)
+	case ObsTimedOut:
+		return "did not answer it in time (timed out)"
+	case ObsUnreachable:
+		return "could not be reached (" + string(a.Outcome) + ")"
+	case ObsDropped:
+		return "dropped the connection (" + string(a.Outcome) + ")"
+	case ObsOther:
+		return fmt.Sprintf("answered HTTP %d", st)
+	case "":
+		return "was not asked"
+	}
+	return obs
 }

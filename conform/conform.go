@@ -8,6 +8,7 @@ import (
 	"hash/fnv"
 	"io/fs"
 	"math/rand/v2"
+	"net/http"
 	"path"
 	"slices"
 	"sort"
@@ -150,6 +151,15 @@ type Config struct {
 	Seed uint64
 	// Parallel runs this many checks at once (default 4).
 	Parallel int
+	// Events are the event types the receiver is subscribed to (default:
+	// every documented type). Coverage checks test only these; the other
+	// checks use one of them that the receiver accepts.
+	Events []string
+	// IDSalt is mixed into every generated event and resource id, so that
+	// a rerun against a stateful receiver sends fresh events while Seed
+	// still reproduces payloads and jitter (0: random per run; set it to
+	// reproduce the ids too).
+	IDSalt uint64
 	// Base is the RunConfig every check runs with; Target, Secret, Seed,
 	// Probes, Hints, Vars, Parallel, Run and Command are set from the
 	// fields above. Use it for TLSConfig, OnScenario, Timeout, Getenv.
@@ -181,11 +191,17 @@ func (c Config) Validate() error {
 type Result struct {
 	Report assert.Report
 	// MustFailed and ShouldFailed count failed checks by severity; Errors
-	// counts checks that could not run.
-	MustFailed, ShouldFailed, Errors int
-	// OK is true when no MUST check failed or errored (with Strict, no
-	// SHOULD check failed either).
+	// counts checks that could not run. Blocked counts checks not run
+	// because the preflight failed; Inconclusive counts checks whose
+	// control was not accepted (MustInconclusive: of severity MUST).
+	MustFailed, ShouldFailed, Errors, Blocked, Inconclusive, MustInconclusive int
+	// OK is true when no MUST check failed, errored or was inconclusive,
+	// and the preflight passed (with Strict, no SHOULD check failed either).
 	OK bool
+	// Preflight is the preflight's result; WorkingType is the event type it
+	// found accepted, which the checks that are not about coverage use.
+	Preflight   assert.ScenarioResult
+	WorkingType string
 	// Seed is the run's seed (Config.Seed, or the random one chosen):
 	// rerunning with it reproduces every check.
 	Seed uint64
@@ -211,6 +227,10 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
+	events, err := resolveEvents(cfg.Platform, cfg.Events)
+	if err != nil {
+		return Result{}, err
+	}
 	if cfg.Budget > 0 {
 		for _, sc := range selected {
 			applyBudget(sc, cfg.Budget)
@@ -228,6 +248,10 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	}
 	rc := cfg.Base
 	rc.Target, rc.Secret, rc.Seed = cfg.Target, cfg.Secret, 0
+	rc.IDSalt = cfg.IDSalt
+	if rc.IDSalt == 0 {
+		rc.IDSalt = rand.Uint64() | 1
+	}
 	rc.Parallel = cfg.Parallel
 	if rc.Parallel == 0 {
 		rc.Parallel = DefaultParallel
@@ -247,15 +271,53 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	rc.Command = "hookdrill conform"
 	rc.RerunArgs = []string{"--platform", cfg.Platform, "--target", cfg.Target}
 
-	var normal, rotated []*scenarios.Scenario
+	// Preflight: one correct delivery first. Unreachable: nothing can run.
+	// Refused or crashed: that is the root cause, and every check that
+	// needs an accepted delivery is blocked by it.
+	preCfg := rc
+	preCfg.OnScenario = nil
+	pre, working, err := preflight(ctx, preCfg, cfg.Platform, events, base)
+	if err != nil {
+		return Result{Preflight: pre, Seed: base}, err
+	}
+	var results []assert.ScenarioResult
+	var normal, rotated, controls, lowered []*scenarios.Scenario
 	for _, sc := range selected {
-		if strings.HasSuffix(checkID(sc), rotatedSuffix) {
+		id := checkID(sc)
+		if working == "" && !slices.Contains(sc.Tags, latencyTag) && unmet(sc, rc, cfg) == "" {
+			results = append(results, blockedResult(sc, pre))
+			continue
+		}
+		w := working
+		if w == "" {
+			w = preferred[cfg.Platform].Type
+			if !slices.Contains(events, w) {
+				w = events[0]
+			}
+		}
+		if !adaptEvents(sc, cfg.Platform, events, w) {
+			results = append(results, assert.ScenarioResult{Name: sc.Name, File: sc.File, Platform: sc.Platform,
+				Check:    &assert.Check{ID: id, Severity: assert.Severity(sc.Check.Severity), Summary: sc.Check.Summary},
+				Severity: assert.Severity(sc.Check.Severity), Verdict: assert.Skip, Seed: sc.Seed,
+				Reason: "none of its event types is in --events " + strings.Join(events, ",")})
+			continue
+		}
+		if isRejectionCheck(sc) && unmet(sc, rc, cfg) == "" {
+			ctl, err := controlOf(sc, cfg.Platform, events, w, base)
+			if err != nil {
+				return Result{}, fmt.Errorf("conform: control of %s: %w", id, err)
+			}
+			controls = append(controls, ctl)
+		}
+		if strings.HasSuffix(id, rotatedSuffix) {
 			rotated = append(rotated, sc)
+		} else if slices.Contains(sc.Tags, lowercaseTag) {
+			lowered = append(lowered, sc)
 		} else {
 			normal = append(normal, sc)
 		}
 	}
-	rep, err := scenarios.Run(ctx, rc, normal)
+	rep, err := scenarios.Run(ctx, rc, append(normal, controls...))
 	if err != nil {
 		return Result{}, fmt.Errorf("conform: %w", err)
 	}
@@ -270,24 +332,86 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 		}
 		rep.Scenarios = append(rep.Scenarios, rep2.Scenarios...)
 	}
+	if len(lowered) > 0 {
+		var tr *http.Transport
+		if rc.TLSConfig != nil {
+			tr = http.DefaultTransport.(*http.Transport).Clone()
+			tr.TLSClientConfig = rc.TLSConfig
+		}
+		proxy, err := startLowercaseProxy(cfg.Target, tr)
+		if err != nil {
+			return Result{}, fmt.Errorf("conform: lower-casing proxy: %w", err)
+		}
+		rc3 := rc
+		rc3.Target = proxy.URL()
+		rep3, err := scenarios.Run(ctx, rc3, lowered)
+		_ = proxy.Close()
+		if err != nil {
+			return Result{}, fmt.Errorf("conform: %w", err)
+		}
+		rep.Scenarios = append(rep.Scenarios, rep3.Scenarios...)
+	}
+	ctlByID := map[string]assert.ScenarioResult{}
+	for _, sc := range rep.Scenarios {
+		if id, ok := strings.CutSuffix(sc.Name, controlSuffix); ok {
+			ctlByID[id] = sc
+			continue
+		}
+		results = append(results, sc)
+	}
+	for i := range results {
+		sc := &results[i]
+		if ctl, ok := ctlByID[resultID(*sc)]; ok {
+			applyControl(sc, ctl)
+		}
+		explainFailure(sc, cfg.Platform, events)
+	}
+	results = append(results, pre)
+	rep.Scenarios = results
 	sort.SliceStable(rep.Scenarios, func(i, j int) bool { return resultID(rep.Scenarios[i]) < resultID(rep.Scenarios[j]) })
 	for i := range rep.Scenarios {
 		fixRerun(&rep.Scenarios[i], cfg, base)
 	}
 	rep.Tally()
-	res := Result{Report: rep, Seed: base}
+	res := Result{Report: rep, Seed: base, Preflight: pre, WorkingType: working}
 	for _, sc := range rep.Scenarios {
 		switch {
 		case sc.Verdict == assert.Error:
 			res.Errors++
+		case sc.Verdict == assert.Blocked:
+			res.Blocked++
+		case sc.Verdict == assert.Inconclusive:
+			res.Inconclusive++
+			if sc.Severity == assert.Must {
+				res.MustInconclusive++
+			}
 		case sc.Verdict == assert.Fail && sc.Severity == assert.Should:
 			res.ShouldFailed++
 		case sc.Verdict == assert.Fail:
 			res.MustFailed++
 		}
 	}
-	res.OK = res.MustFailed == 0 && res.Errors == 0 && (!cfg.Strict || res.ShouldFailed == 0)
+	res.OK = res.MustFailed == 0 && res.Errors == 0 && res.MustInconclusive == 0 && working != "" &&
+		(!cfg.Strict || res.ShouldFailed == 0)
 	return res, nil
+}
+
+// unmet names the first requirement of sc the run cannot meet ("" none):
+// such a check is skipped rather than blocked.
+func unmet(sc *scenarios.Scenario, rc scenarios.RunConfig, cfg Config) string {
+	for _, r := range sc.Requires {
+		switch {
+		case strings.HasPrefix(r, "probe."):
+			if rc.Probes[strings.TrimPrefix(r, "probe.")] == "" {
+				return r
+			}
+		case r == "vars.old_secret":
+			if cfg.OldSecret == "" {
+				return r
+			}
+		}
+	}
+	return ""
 }
 
 func resultID(sc assert.ScenarioResult) string {
@@ -347,6 +471,11 @@ func applyBudget(sc *scenarios.Scenario, budget time.Duration) {
 // inside the binary) with the conform command that reruns the one check.
 func fixRerun(sc *assert.ScenarioResult, cfg Config, seed uint64) {
 	if sc.Check == nil {
+		return
+	}
+	if strings.HasSuffix(sc.Check.ID, PreflightSuffix) {
+		sc.Rerun = fmt.Sprintf("hookdrill conform --platform %s --target %s --secret \"$HOOKDRILL_SECRET\" --seed %d  (the preflight runs before every check)",
+			cfg.Platform, hookdrill.RedactURL(cfg.Target), seed)
 		return
 	}
 	cmd := fmt.Sprintf("hookdrill conform --platform %s --target %s --secret \"$HOOKDRILL_SECRET\" --only %s --seed %d",

@@ -1,12 +1,17 @@
 package conform_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"slices"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -73,7 +78,7 @@ func TestCorrectReceiverPasses(t *testing.T) {
 			require.True(t, res.OK)
 			checks, err := conform.List(p)
 			require.NoError(t, err)
-			require.Len(t, res.Report.Scenarios, len(checks), "every check ran")
+			require.Len(t, res.Report.Scenarios, len(checks)+1, "every check ran, and the preflight")
 		})
 	}
 }
@@ -96,7 +101,8 @@ func TestEveryBugIsCaught(t *testing.T) {
 // least one bug of the catalogue, except those listed here with the reason.
 func TestEveryCheckCatchesABug(t *testing.T) {
 	exempt := map[string]string{
-		"signature.valid": "the positive control: it fails only when verification rejects everything",
+		"signature.valid":       "the positive control: it fails only when verification rejects everything",
+		"signature.header_case": "the reference receivers read headers case-insensitively; the corpus (py-stdlib-respondent-trusts-label) fails it",
 	}
 	for _, p := range conform.Platforms() {
 		caught := map[string]bool{}
@@ -124,8 +130,12 @@ func TestRotatedSecretNeedsOldSecret(t *testing.T) {
 	res, err := conform.Run(context.Background(), conform.Config{Platform: "prolific", Target: url, Secret: secret,
 		Only: []string{"prolific.signature.rotated_secret", "prolific.idempotency.duplicate_applied_once"}, Seed: 1})
 	require.NoError(t, err)
-	require.Len(t, res.Report.Scenarios, 2)
+	require.Len(t, res.Report.Scenarios, 3, "the two checks and the preflight")
 	for _, sc := range res.Report.Scenarios {
+		if sc.Name == "prolific.preflight" {
+			require.Equal(t, assert.Pass, sc.Verdict)
+			continue
+		}
 		require.Equal(t, assert.Skip, sc.Verdict, sc.Name)
 		require.NotEmpty(t, sc.Reason)
 	}
@@ -202,4 +212,102 @@ func TestREADMETables(t *testing.T) {
 			require.Contains(t, readme, row, "README bug table row for %s", b.Name)
 		}
 	}
+}
+
+// TestRerunSameVerdicts: running the suite twice in a row against the same
+// stateful receiver, with the same --seed, gives the same verdicts: ids are
+// fresh per run, so the second run is not a replay of the first (a
+// receiver that answers 409 to a repeated id would otherwise fail every
+// check the second time).
+func TestRerunSameVerdicts(t *testing.T) {
+	for _, p := range conform.Platforms() {
+		t.Run(p, func(t *testing.T) {
+			rc := receiver.Config{Platform: p, Secret: secret, OldSecrets: []string{oldSecret}, Bugs: []receiver.Bug{receiver.BugRejectsDuplicates}}
+			url, stop, err := receiver.Start(rc)
+			require.NoError(t, err)
+			defer stop()
+			cfg := conform.Config{Platform: p, Target: url + "/webhook", Secret: secret, OldSecret: oldSecret,
+				ProbeApplied: url + "/_state#/processed/{event_id}", ProbeStatus: url + "/_state#/status/{resource_id}", Seed: 99}
+			var runs [2]map[string]assert.Verdict
+			for i := range runs {
+				res, err := conform.Run(context.Background(), cfg)
+				require.NoError(t, err)
+				runs[i] = map[string]assert.Verdict{}
+				for _, sc := range res.Report.Scenarios {
+					runs[i][sc.Name] = sc.Verdict
+				}
+			}
+			require.Equal(t, runs[0], runs[1])
+			require.Equal(t, assert.Pass, runs[1][p+".signature.valid"])
+		})
+	}
+}
+
+// TestPreflightFallsBack: a receiver that refuses the preferred event type
+// but accepts another gets its checks sent with the accepted type (so the
+// signature checks test signatures, not the event type), the preflight says
+// so, and coverage reports the refused type with the --events hint.
+func TestPreflightFallsBack(t *testing.T) {
+	rec, err := receiver.New(receiver.Config{Platform: "prolific", Secret: secret})
+	require.NoError(t, err)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		if bytes.Contains(body, []byte(`"submission.status.change"`)) {
+			http.Error(w, "submissions are handled elsewhere", http.StatusBadRequest)
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		rec.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+	res, err := conform.Run(context.Background(), conform.Config{Platform: "prolific", Target: srv.URL + "/webhook", Secret: secret, Seed: 5,
+		Only: []string{"prolific.signature.wrong_secret", "prolific.signature.stale", "prolific.coverage.event_types"}})
+	require.NoError(t, err)
+	require.Equal(t, "study.status.change", res.WorkingType)
+	require.Equal(t, assert.Pass, res.Preflight.Verdict)
+	require.Contains(t, res.Preflight.Reason, "the checks use study.status.change")
+	got := map[string]assert.ScenarioResult{}
+	for _, sc := range res.Report.Scenarios {
+		got[sc.Name] = sc
+	}
+	require.Equal(t, assert.Pass, got["prolific.signature.wrong_secret"].Verdict)
+	require.Equal(t, assert.Pass, got["prolific.signature.stale"].Verdict)
+	require.NotNil(t, got["prolific.signature.stale"].Control)
+	require.Equal(t, assert.Pass, got["prolific.signature.stale"].Control.Verdict)
+	cov := got["prolific.coverage.event_types"]
+	require.Equal(t, assert.Fail, cov.Verdict)
+	require.Equal(t, assert.ObsRefused, cov.Observed)
+	require.Contains(t, cov.Check.Explain, "--events study.status.change,study.progress.change,study.has_high_return_rate")
+}
+
+// TestControlDecidesOnlyRejections: a refused control makes a rejection
+// inconclusive, but a forgery that was accepted stays a failure whatever
+// the control got (that verdict does not rest on a rejection).
+func TestControlDecidesOnlyRejections(t *testing.T) {
+	var n atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case n.Add(1) == 1: // the preflight
+		case r.Header.Get("X-Prolific-Request-Signature") == "":
+			// accepted: it never looks for a missing signature
+		default:
+			http.Error(w, "quota exceeded", http.StatusTooManyRequests)
+		}
+	}))
+	defer srv.Close()
+	res, err := conform.Run(context.Background(), conform.Config{Platform: "prolific", Target: srv.URL + "/webhook", Secret: secret, Seed: 5,
+		Parallel: 1, Only: []string{"prolific.signature.missing", "prolific.signature.flipped"}})
+	require.NoError(t, err)
+	got := map[string]assert.ScenarioResult{}
+	for _, sc := range res.Report.Scenarios {
+		got[sc.Name] = sc
+	}
+	require.Equal(t, assert.Pass, got["prolific.preflight"].Verdict)
+	require.Equal(t, assert.Fail, got["prolific.signature.missing"].Verdict)
+	require.Equal(t, assert.ObsAccepted, got["prolific.signature.missing"].Observed)
+	require.Equal(t, assert.Fail, got["prolific.signature.missing"].Control.Verdict)
+	flipped := got["prolific.signature.flipped"]
+	require.Equal(t, assert.Inconclusive, flipped.Verdict)
+	require.Contains(t, flipped.Reason, "refused a correct delivery (HTTP 429)")
+	require.False(t, res.OK)
 }

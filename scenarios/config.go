@@ -81,6 +81,11 @@ type RunConfig struct {
 	// Seed overrides every scenario's seed; 0 keeps the file's seed, or
 	// draws a random one (reported) for files without one.
 	Seed uint64
+	// IDSalt, when not 0, is mixed into every generated event id and
+	// resource id (not into ids a scenario sets): the seed still reproduces
+	// payloads and jitter, but each salt gives fresh ids, so rerunning
+	// against a stateful receiver does not replay the previous run's events.
+	IDSalt uint64
 	// Run selects scenarios whose name or check id matches this regular
 	// expression (RE2); empty selects all.
 	Run string

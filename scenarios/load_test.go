@@ -19,6 +19,8 @@ import (
 	tassert "github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/hookdrill/hookdrill"
+	"github.com/hookdrill/hookdrill/assert"
 	"github.com/hookdrill/hookdrill/platform"
 	"github.com/hookdrill/hookdrill/schema"
 )
@@ -382,4 +384,42 @@ func TestStepKindsCoverSchema(t *testing.T) {
 		tassert.True(t, ok, "scenario field %q is in the schema", f.name)
 	}
 	tassert.True(t, slices.Contains(StepKinds(), "send"))
+}
+
+// TestReportSchemaVerdicts: a conformance report with every verdict, a
+// matched control, an observation and a blocked check validates against
+// report-v1, and the schema lists every verdict (an old schema that knew
+// only pass/fail/skip/error rejects it).
+func TestReportSchemaVerdicts(t *testing.T) {
+	s, err := parseJSONSchema(schema.ReportV1())
+	require.NoError(t, err)
+	att := &assert.AttemptSummary{DeliveryID: "d1", EventID: "e1", EventType: "submission.status.change", Number: 1,
+		Outcome: hookdrill.OutcomeHTTPError, Request: assert.HTTPSummary{Method: "POST", URL: "http://127.0.0.1:1/h"},
+		Response: &assert.HTTPSummary{Status: 401}}
+	rep := assert.Report{Version: assert.ReportVersion, Tool: "hookdrill", Started: time.Unix(0, 0).UTC()}
+	for _, v := range assert.Verdicts() {
+		sc := assert.ScenarioResult{Name: "prolific.x." + string(v), File: "f.yaml", Platform: "prolific", Verdict: v,
+			Check: &assert.Check{ID: "prolific.x." + string(v), Severity: assert.Must}, Started: rep.Started}
+		switch v {
+		case assert.Inconclusive:
+			sc.Control = &assert.Control{Verdict: assert.Fail, Observed: assert.Observe(att), Attempt: att}
+		case assert.Blocked:
+			sc.BlockedBy = "prolific.preflight"
+		case assert.Fail:
+			sc.Observed = assert.ObsRefused
+		}
+		rep.Scenarios = append(rep.Scenarios, sc)
+	}
+	rep.Tally()
+	require.Equal(t, 1, rep.Summary.Blocked)
+	require.Equal(t, 1, rep.Summary.Inconclusive)
+	var b bytes.Buffer
+	require.NoError(t, assert.WriteJSON(&b, rep))
+	v, ok := jsonValue(b.Bytes())
+	require.True(t, ok)
+	tassert.Empty(t, s.validate(v))
+	for _, f := range []string{"observed", "blocked_by", "control"} {
+		_, ok := s.root["$defs"].(map[string]any)["scenario"].(map[string]any)["properties"].(map[string]any)[f]
+		tassert.True(t, ok, "scenario field %q is in the schema", f)
+	}
 }

@@ -108,6 +108,7 @@ type run struct {
 	extra   []*sender.Sender // burst senders
 	x       *expander
 	rnd     *rand.Rand
+	pcg     *rand.PCG // rnd's source, to replay draws (see buildEvent)
 	target  hookdrill.Target
 	policy  hookdrill.RetryPolicy
 	red     *hookdrill.Redactor // every secret the run holds; all output goes through it
@@ -373,7 +374,8 @@ func (r *run) setup(ctx context.Context) error {
 		r.sim = clock.NewSim(start)
 		r.clk = r.sim
 	}
-	r.rnd = rand.New(rand.NewPCG(r.seed, 1))
+	r.pcg = rand.NewPCG(r.seed, 1)
+	r.rnd = rand.New(r.pcg)
 	r.x = &expander{
 		red: r.red, getenv: r.cfg.Getenv, vars: map[string]string{}, outputs: map[string]map[string]string{},
 		pending: map[string]string{}, faker: gofakeit.NewFaker(rand.NewPCG(r.seed, 2), false),

@@ -180,9 +180,29 @@ func (r *run) buildEvent(s *Send) (hookdrill.Event, error) {
 		return hookdrill.Event{}, err
 	}
 	spec = r.keepIdentity(spec)
-	ev, err := r.prof.NewEvent(spec, r.rnd, r.clk.Now())
+	before := *r.pcg
+	now := r.clk.Now()
+	ev, err := r.prof.NewEvent(spec, r.rnd, now)
 	if err != nil {
 		return ev, fmt.Errorf("build event: %w", err)
+	}
+	if r.cfg.IDSalt != 0 && (spec.ID == "" || spec.ResourceID == "") {
+		// Same draws, salted ids: rebuild from the same generator state
+		// with the ids set, then continue from where the first build left
+		// the generator, so everything else stays reproducible.
+		after := *r.pcg
+		if spec.ID == "" {
+			spec.ID = saltID(ev.ID, r.cfg.IDSalt)
+		}
+		if spec.ResourceID == "" {
+			spec.ResourceID = saltID(ev.ResourceID, r.cfg.IDSalt^0x9e3779b97f4a7c15)
+		}
+		*r.pcg = before
+		ev, err = r.prof.NewEvent(spec, r.rnd, now)
+		*r.pcg = after
+		if err != nil {
+			return ev, fmt.Errorf("build event: %w", err)
+		}
 	}
 	if key, v, ok := platform.Identity(ev); ok {
 		r.idMu.Lock()
@@ -218,6 +238,38 @@ func (r *run) keepIdentity(spec hookdrill.EventSpec) hookdrill.EventSpec {
 	extra[key] = v
 	spec.Extra = extra
 	return spec
+}
+
+// saltID mixes salt into the hex digits of id, keeping its length, its
+// case and every other character (dashes, a UUID's version and variant
+// digits), so the id keeps the platform's format.
+func saltID(id string, salt uint64) string {
+	b := []byte(id)
+	x := salt
+	for i, c := range b {
+		if len(id) == 36 && (i == 14 || i == 19) { // UUID version and variant
+			continue
+		}
+		var v byte
+		switch {
+		case c >= '0' && c <= '9':
+			v = c - '0'
+		case c >= 'a' && c <= 'f':
+			v = c - 'a' + 10
+		case c >= 'A' && c <= 'F':
+			v = c - 'A' + 10
+		default:
+			continue
+		}
+		x = x*6364136223846793005 + 1442695040888963407
+		v = (v + byte(x>>60)) & 15
+		digits := "0123456789abcdef"
+		if c >= 'A' && c <= 'F' {
+			digits = "0123456789ABCDEF"
+		}
+		b[i] = digits[v]
+	}
+	return string(b)
 }
 
 // eventSpec expands a Send into an EventSpec; Occurred is applied to the

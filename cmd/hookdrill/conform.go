@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -41,13 +42,17 @@ func runConform(ctx context.Context, args []string, env *environ) (err error) {
 		listBugs  = fs.Bool("list-bugs", false, "list the reference receiver's deliberate bugs and the checks that catch each, and exit")
 		verbose   = fs.Bool("v", false, "also list the steps of passing checks")
 		only      listFlag
+		events    listFlag
 	)
 	fs.Var(&only, "only", "run only these check ids (comma-separated or repeated)")
+	fs.Var(&events, "events", "event types the receiver is subscribed to (comma-separated; default: every documented type)")
 	fs.Usage = commandUsage(fs, env.stderr,
 		"usage: hookdrill conform --platform P --target URL --secret S [flags]\n"+
 			"       hookdrill conform --demo | --list [--platform P] | --show CHECK_ID",
 		"Runs the built-in conformance suite against a webhook receiver. Exit 0 when every\n"+
-			"MUST check passes (with --strict, every SHOULD check too), 1 otherwise, 2 on bad usage.")
+			"MUST check passes (with --strict, every SHOULD check too), 1 otherwise (a check failed,\n"+
+			"was inconclusive, or was blocked by a failed preflight), 2 on bad usage, 3 when the\n"+
+			"receiver cannot be reached at all (nothing could run).")
 	if help, err := parseCommand(fs, args); help || err != nil {
 		return err
 	}
@@ -116,7 +121,7 @@ func runConform(ctx context.Context, args []string, env *environ) (err error) {
 		cfg := conform.Config{
 			Platform: p, Target: *target, Secret: *secret, OldSecret: *oldSecret,
 			ProbeApplied: *applied, ProbeStatus: *status, Strict: *strict, Only: only,
-			Budget: *budget, Seed: *seed, Parallel: *parallel,
+			Budget: *budget, Seed: *seed, Parallel: *parallel, Events: events,
 		}
 		cfg.Base.Getenv = env.getenv
 		if *demo {
@@ -140,7 +145,11 @@ func runConform(ctx context.Context, args []string, env *environ) (err error) {
 		}
 		res, err := conform.Run(ctx, cfg)
 		if err != nil {
-			if strings.Contains(err.Error(), "unknown check") {
+			var unreachable *conform.UnreachableError
+			switch {
+			case errors.As(err, &unreachable):
+				return &exitError{code: exitProblem, err: err}
+			case strings.Contains(err.Error(), "unknown check"), strings.Contains(err.Error(), "unknown "+p+" event type"):
 				return usageErr("%v", err)
 			}
 			return err
@@ -153,7 +162,7 @@ func runConform(ctx context.Context, args []string, env *environ) (err error) {
 				return err
 			}
 			fmt.Fprintln(out, verdictLine(res, *strict))
-			fmt.Fprintf(out, "seed %d: rerun with --seed %d to reproduce every id, payload and jitter\n", res.Seed, res.Seed)
+			fmt.Fprintf(out, "seed %d: rerun with --seed %d to reproduce every payload and jitter (event and resource ids are fresh each run)\n", res.Seed, res.Seed)
 		}
 	}
 	switch *format {
@@ -185,14 +194,24 @@ func runConform(ctx context.Context, args []string, env *environ) (err error) {
 
 func verdictLine(res conform.Result, strict bool) string {
 	switch {
+	case res.WorkingType == "" && res.Blocked > 0:
+		return fmt.Sprintf("FAILED: the preflight's correct delivery was not accepted (%s); %d check(s) blocked by it", res.Preflight.Reason, res.Blocked)
+	case res.WorkingType == "":
+		return "FAILED: the preflight's correct delivery was not accepted (" + res.Preflight.Reason + ")"
 	case res.OK && res.ShouldFailed > 0:
 		return fmt.Sprintf("PASSED: every MUST check passed; %d SHOULD check(s) failed (risks; --strict fails on them)", res.ShouldFailed)
+	case res.OK && res.Inconclusive > 0:
+		return fmt.Sprintf("PASSED: every MUST check passed; %d SHOULD check(s) inconclusive (their control was not accepted)", res.Inconclusive)
 	case res.OK:
 		return "PASSED: every check that ran passed"
 	case strict && res.MustFailed == 0 && res.Errors == 0:
 		return fmt.Sprintf("FAILED (--strict): %d SHOULD check(s) failed", res.ShouldFailed)
 	}
-	return fmt.Sprintf("FAILED: %d MUST check(s) failed, %d SHOULD check(s) failed, %d could not run", res.MustFailed, res.ShouldFailed, res.Errors)
+	msg := fmt.Sprintf("FAILED: %d MUST check(s) failed, %d SHOULD check(s) failed, %d could not run", res.MustFailed, res.ShouldFailed, res.Errors)
+	if res.Inconclusive > 0 {
+		msg += fmt.Sprintf(", %d inconclusive (%d MUST)", res.Inconclusive, res.MustInconclusive)
+	}
+	return msg
 }
 
 func contains(list []string, s string) bool {

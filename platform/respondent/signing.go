@@ -30,8 +30,11 @@ var headerOrder = []string{HeaderSignature}
 const MalformedSignature = "!!not-base64!!"
 
 // UnknownAlgorithm is the algorithm name TamperUnknownAlg puts in the
-// header: one Node's createHmac knows but no receiver should accept.
-const UnknownAlgorithm = "md5"
+// header: a label no HMAC library knows (not md5 or sha1, which Node's
+// createHmac and Python's hmac accept), so a receiver that trusts the label
+// must handle the name it cannot resolve, and one that pins sha256 and
+// ignores the label is not punished (the value is no valid MAC either).
+const UnknownAlgorithm = "sha257"
 
 func newHash(alg string) (func() hash.Hash, error) {
 	switch alg {
@@ -142,7 +145,8 @@ func (p *Profile) VerifyOptions(time.Time) hookdrill.VerifyOptions { return hook
 // TamperFlipSignature flips one bit of the decoded MAC (still valid
 // base64), TamperNoSignature removes the header, TamperBadBase64 keeps the
 // algorithm and puts MalformedSignature after "=", TamperUnknownAlg
-// replaces the algorithm by UnknownAlgorithm and keeps the base64. Every
+// replaces the algorithm by UnknownAlgorithm and flips one bit of the MAC
+// (a value no algorithm verifies). Every
 // other kind (missing_timestamp: Respondent has no timestamp header; the
 // sender's wrong_secret, body_changed, stale and future timestamps) returns
 // an error wrapping hookdrill.ErrTamperUnsupported.
@@ -170,7 +174,13 @@ func (p *Profile) ApplyTamper(h http.Header, t hookdrill.Tamper) error {
 	case hookdrill.TamperBadBase64:
 		sig = MalformedSignature
 	case hookdrill.TamperUnknownAlg:
-		alg = UnknownAlgorithm
+		// A value that is a valid signature under no algorithm: the MAC
+		// with one bit flipped (still base64, still the right length).
+		flipped, err := wire.FlipBit(sig)
+		if err != nil {
+			return fmt.Errorf("respondent: tamper %s: %s: %w", t, HeaderSignature, err)
+		}
+		alg, sig = UnknownAlgorithm, flipped
 	}
 	h.Set(HeaderSignature, alg+"="+sig)
 	return nil

@@ -107,7 +107,7 @@ func TestApplyTamper(t *testing.T) {
 		{hookdrill.TamperFlipSignature, `^sha256=[A-Za-z0-9+/]{43}=$`, hookdrill.ErrSignatureMismatch},
 		{hookdrill.TamperNoSignature, "", hookdrill.ErrMissingSignature},
 		{hookdrill.TamperBadBase64, `^sha256=!!not-base64!!$`, hookdrill.ErrMalformed},
-		{hookdrill.TamperUnknownAlg, `^md5=[A-Za-z0-9+/]{43}=$`, hookdrill.ErrUnknownAlgorithm},
+		{hookdrill.TamperUnknownAlg, `^sha257=[A-Za-z0-9+/]{43}=$`, hookdrill.ErrUnknownAlgorithm},
 	}
 	for _, tt := range tests {
 		t.Run(string(tt.tamper), func(t *testing.T) {
@@ -121,7 +121,16 @@ func TestApplyTamper(t *testing.T) {
 				tassert.Regexp(t, tt.wantHeader, after)
 			}
 			if tt.tamper == hookdrill.TamperUnknownAlg {
-				tassert.Equal(t, strings.TrimPrefix(before, "sha256="), strings.TrimPrefix(after, "md5="), "same base64")
+				// A label no HMAC library knows, and a value that verifies under
+				// no algorithm: not the sha256 MAC, not a sha512 one (length).
+				tassert.True(t, strings.HasPrefix(after, respondent.UnknownAlgorithm+"="), after)
+				mac := strings.TrimPrefix(after, respondent.UnknownAlgorithm+"=")
+				tassert.NotEqual(t, strings.TrimPrefix(before, "sha256="), mac, "not the valid sha256 MAC")
+				for _, alg := range []string{"sha256", "sha512"} {
+					h2 := http.Header{}
+					h2.Set(respondent.HeaderSignature, alg+"="+mac)
+					require.Error(t, p.Verify(h2, body, vecKey, hookdrill.VerifyOptions{}), "valid under %s", alg)
+				}
 			}
 			require.ErrorIs(t, p.Verify(h, body, vecKey, hookdrill.VerifyOptions{}), tt.want)
 			tassert.Equal(t, "application/json", h.Get("Content-Type"))
