@@ -87,6 +87,28 @@ func loadCorpus(t *testing.T) map[string]corpusReceiver {
 	return out
 }
 
+// pythonWith finds a python3 that imports every module: the one on PATH
+// first, then Debian's /usr/bin/python3, where .ci/run installs
+// python3-flask (a pyenv or virtualenv python3 earlier on PATH may lack it).
+func pythonWith(modules []string) (string, bool) {
+	for _, py := range []string{"python3", "/usr/bin/python3"} {
+		if _, err := exec.LookPath(py); err != nil {
+			continue
+		}
+		ok := true
+		for _, m := range modules {
+			if exec.Command(py, "-c", "import "+m).Run() != nil {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return py, true
+		}
+	}
+	return "", false
+}
+
 // needTool skips (or, under CI=true, fails) when a tool is missing.
 func needTool(t *testing.T, what string, ok bool) {
 	t.Helper()
@@ -119,15 +141,20 @@ func startCorpusReceiver(t *testing.T, name string, r corpusReceiver, env map[st
 		_, err := exec.LookPath(tool)
 		needTool(t, tool, err == nil)
 	}
-	for _, m := range r.PythonModules {
-		err := exec.Command("python3", "-c", "import "+m).Run()
-		needTool(t, "the Python module "+m, err == nil)
+	python := "python3"
+	if len(r.PythonModules) > 0 {
+		var ok bool
+		python, ok = pythonWith(r.PythonModules)
+		needTool(t, "a python3 with the modules "+strings.Join(r.PythonModules, ", "), ok)
 	}
 	for _, m := range r.NodeModules {
 		_, err := os.Stat(filepath.Join(corpusDir, "node_modules", m))
 		needTool(t, "the npm package "+m+" (npm ci in "+corpusDir+")", err == nil)
 	}
 	argv := slices.Clone(r.Command)
+	if argv[0] == "python3" {
+		argv[0] = python
+	}
 	if argv[0] == "go-build" {
 		bin := filepath.Join(t.TempDir(), name)
 		out, err := exec.Command("go", "build", "-o", bin, dir).CombinedOutput()
