@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hookdrill/hookdrill/assert"
+	"github.com/hookdrill/hookdrill/platform/prolific"
 )
 
 // TestIDSalt: a salt gives every generated event and resource id a fresh
@@ -56,8 +57,12 @@ steps:
 	for i, b := range bodies {
 		require.Regexp(t, hex24, b["resource_id"], "body %d", i)
 		require.Regexp(t, hex24, eventIDs[i], "event id %d", i)
-		tassert.Equal(t, bodies[i%2]["participant_id"], b["participant_id"], "the seed reproduces the rest of the payload")
-		tassert.Equal(t, bodies[i%2]["status"], b["status"])
+		// The participant belongs to the submission (prolific.Participant), so
+		// a salted submission id brings its own participant; the seed
+		// reproduces the rest of the payload.
+		tassert.Equal(t, prolific.Participant(b["resource_id"].(string)), b["participant_id"], "body %d: the submission's own participant", i)
+		tassert.Equal(t, bodies[i%2]["status"], b["status"], "the seed reproduces the rest of the payload")
+		tassert.Equal(t, bodies[i-i%2]["participant_id"], b["participant_id"], "both events of one submission carry one participant")
 	}
 	tassert.Equal(t, bodies[2]["resource_id"], bodies[3]["resource_id"], "a reference keeps the salted resource id")
 	tassert.NotEqual(t, eventIDs[0], eventIDs[2], "salt 7 changes the event id")
