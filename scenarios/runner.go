@@ -30,12 +30,12 @@ var ErrStalled = errors.New("delivery stalled")
 // scenario finished; scenario failures and errors are verdicts in the
 // report.
 func Run(ctx context.Context, cfg RunConfig, scs []*Scenario) (assert.Report, error) {
-	rep := assert.Report{Version: assert.ReportVersion, Tool: "hookdrill"}
+	rep := assert.Report{Version: assert.ReportVersion, Tool: "hookdrill", Kind: assert.ReportKind}
 	if err := cfg.Validate(); err != nil {
 		return rep, fmt.Errorf("run scenarios: %w", err)
 	}
 	cfg = cfg.withDefaults()
-	sel, err := Select(cfg, scs)
+	sel, pos, err := selectPositions(cfg, scs)
 	if err != nil {
 		return rep, err
 	}
@@ -73,8 +73,16 @@ feed:
 			results[i] = r
 		}
 	}
+	for i := range results {
+		results[i].Position = pos[i]
+	}
 	rep.Scenarios = results
 	rep.Tally()
+	run := assert.RunInfo{Command: cfg.Command, Seed: cfg.Seed, Started: rep.Started, Duration: rep.Duration}
+	if cfg.Shard.Count > 0 {
+		run.Shard = cfg.Shard.String()
+	}
+	rep.Runs = []assert.RunInfo{run}
 	if err := ctx.Err(); err != nil {
 		return rep, fmt.Errorf("run scenarios: %w", err)
 	}
@@ -101,14 +109,17 @@ type run struct {
 	clk     clock.Clock
 	sim     *clock.Sim
 	journal *hookdrill.Journal
-	snd     *sender.Sender
-	extra   []*sender.Sender // burst senders
-	x       *expander
-	rnd     *rand.Rand
-	target  hookdrill.Target
-	policy  hookdrill.RetryPolicy
-	secrets []string
-	mock    MockAPI
+	// clockStart is the scenario clock's reading at setup: the origin of
+	// the report's timeline.
+	clockStart time.Time
+	snd        *sender.Sender
+	extra      []*sender.Sender // burst senders
+	x          *expander
+	rnd        *rand.Rand
+	target     hookdrill.Target
+	policy     hookdrill.RetryPolicy
+	secrets    []string
+	mock       MockAPI
 
 	events map[string]hookdrill.Event // step id → event built by that step
 	held   map[string]*heldEvent
@@ -229,6 +240,9 @@ func (r *run) execute(ctx context.Context) {
 	defer func() {
 		r.res.Duration = r.cfg.WallNow().Sub(start).Seconds()
 		r.res.Finish()
+		if r.journal != nil {
+			r.res.Timeline = assert.BuildTimeline(r.journal.Snapshot(), r.sim != nil, r.clockStart)
+		}
 		r.redact()
 	}()
 	if needs := r.unmet(); len(needs) > 0 {
@@ -357,6 +371,7 @@ func (r *run) setup(ctx context.Context) error {
 	r.journal = hookdrill.NewJournal()
 	if r.sc.Clock == ClockReal {
 		r.clk = clock.Real{}
+		r.clockStart = r.cfg.WallNow()
 	} else {
 		start := r.cfg.SimStart
 		if start.IsZero() {
@@ -364,6 +379,7 @@ func (r *run) setup(ctx context.Context) error {
 		}
 		r.sim = clock.NewSim(start)
 		r.clk = r.sim
+		r.clockStart = start
 	}
 	r.rnd = rand.New(rand.NewPCG(r.seed, 1))
 	r.x = &expander{
@@ -613,26 +629,49 @@ func (r *run) redact() {
 		r.redactResult(&r.res.Always[j])
 	}
 	r.res.Reason = r.redactStr(r.res.Reason)
+	if tl := r.res.Timeline; tl != nil {
+		for i := range tl.Deliveries {
+			d := &tl.Deliveries[i]
+			d.Reason = r.redactStr(d.Reason)
+			for j := range d.Attempts {
+				r.redactAttempt(&d.Attempts[j].AttemptSummary)
+			}
+		}
+		for i := range tl.Probes {
+			r.redactProbe(&tl.Probes[i].ProbeSummary)
+		}
+	}
 }
 
 func (r *run) redactResult(res *assert.Result) {
 	res.Message, res.Got, res.Want = r.redactStr(res.Message), r.redactStr(res.Got), r.redactStr(res.Want)
 	if a := res.Attempt; a != nil {
-		a.Error = r.redactStr(a.Error)
-		a.Request.Body = r.redactStr(a.Request.Body)
-		for k, v := range a.Request.Header {
-			a.Request.Header[k] = r.redactStr(v)
-		}
-		if a.Response != nil {
-			a.Response.Body = r.redactStr(a.Response.Body)
-			for k, v := range a.Response.Header {
-				a.Response.Header[k] = r.redactStr(v)
-			}
-		}
+		r.redactAttempt(a)
 	}
 	if p := res.Probe; p != nil {
-		p.Output, p.Error, p.Target = r.redactStr(p.Output), r.redactStr(p.Error), r.redactStr(p.Target)
+		r.redactProbe(p)
 	}
+}
+
+// redactAttempt removes the secrets from an attempt's summary.
+func (r *run) redactAttempt(a *assert.AttemptSummary) {
+	a.Error = r.redactStr(a.Error)
+	a.Request.URL = r.redactStr(a.Request.URL)
+	a.Request.Body = r.redactStr(a.Request.Body)
+	for k, v := range a.Request.Header {
+		a.Request.Header[k] = r.redactStr(v)
+	}
+	if a.Response != nil {
+		a.Response.Body = r.redactStr(a.Response.Body)
+		for k, v := range a.Response.Header {
+			a.Response.Header[k] = r.redactStr(v)
+		}
+	}
+}
+
+// redactProbe removes the secrets from a probe's summary.
+func (r *run) redactProbe(p *assert.ProbeSummary) {
+	p.Output, p.Error, p.Target = r.redactStr(p.Output), r.redactStr(p.Error), r.redactStr(p.Target)
 }
 
 func (r *run) redactStr(s string) string { return hookdrill.RedactIn(s, r.secrets...) }

@@ -150,7 +150,8 @@ func runRun(ctx context.Context, args []string, env *environ) error {
 	}
 	prog := assert.NewProgress(env.stderr, assert.IsTerminal(env.stderr), len(sel))
 	cfg.OnScenario = prog.Done
-	rep, runErr := scenarios.Run(ctx, cfg, sel)
+	// Run selects (and shards) by itself: give it every loaded scenario.
+	rep, runErr := scenarios.Run(ctx, cfg, scs)
 	prog.Clear()
 
 	out := env.stdout
