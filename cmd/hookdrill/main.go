@@ -66,6 +66,7 @@ func commands() map[string]command {
 		"run":      {"run YAML scenarios against a receiver and assert how it behaved", runRun},
 		"conform":  {"run the built-in conformance suite against a receiver", runConform},
 		"receiver": {"serve the bundled reference receiver, correct or with deliberate bugs", runReceiver},
+		"report":   {"convert saved JSON reports to text, JSON, JUnit or HTML, merging several into one", runReport},
 		"version":  {"print the version", runVersion},
 	}
 }

@@ -169,7 +169,7 @@ func TestRunCommandUsageAndLoadErrors(t *testing.T) {
 		want string
 	}{
 		{"no files", nil, "needs at least one scenario"},
-		{"bad format", []string{"--format", "html", bad}, "--format must be"},
+		{"bad format", []string{"--format", "pdf", bad}, "--format must be"},
 		{"bad shard", []string{"--shard", "3/2", bad}, "--shard"},
 		{"bad regexp", []string{"-run", "(", bad}, "run:"},
 		{"bad probe", []string{"--probe-applied", "ftp://x", bad}, `probe "applied"`},
