@@ -87,7 +87,7 @@
   function visibleChecks() { return checks.filter(function (c) { return !c.hidden; }); }
   d.addEventListener('keydown', function (e) {
     var t = e.target;
-    var typing = t && (t.tagName === 'INPUT' || t.tagName === 'SELECT' || t.tagName === 'TEXTAREA');
+    var typing = t && ((t.tagName === 'INPUT' && t.type !== 'checkbox') || t.tagName === 'SELECT' || t.tagName === 'TEXTAREA');
     if (e.key === 'Escape') {
       if (t === q) { q.value = ''; apply(); q.blur(); return; }
       var open = d.querySelector('.panel.open');
