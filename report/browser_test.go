@@ -247,6 +247,13 @@ func TestHTMLReportInChromium(t *testing.T) {
 			tassert.Contains(t, text, "latency")
 			tassert.Contains(t, text, "/webhook?token=redacted", "the URL's token is redacted as in the other formats")
 
+			if tc.bugs == nil {
+				// The timeline of the 48 h schedule with attempt 13 open, for the README.
+				shot, err := chromedp.Run(ctx, chromedp.Screenshot(chromedp.CSS(`article[data-id="prolific.retry.full_schedule"]`)))
+				require.NoError(t, err)
+				require.NoError(t, os.WriteFile(filepath.Join(artifactDir(t), "conform-demo-timeline.png"), shot, 0o644))
+			}
+
 			// The keyboard moves to the previous attempt.
 			require.NoError(t, chromedp.Do(ctx, chromedp.KeyEvent(kb.ArrowLeft)))
 			prev := strings.TrimSuffix(marks[len(marks)-2].ID, "-m")
