@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	cdplog "github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/runtime"
@@ -23,6 +24,7 @@ import (
 
 	"github.com/hookdrill/hookdrill/assert"
 	"github.com/hookdrill/hookdrill/receiver"
+	"github.com/hookdrill/hookdrill/scenarios"
 )
 
 // chromiumPath returns Debian's Chromium ($HOOKDRILL_CHROMIUM overrides).
@@ -293,4 +295,38 @@ func TestHTMLReportInChromium(t *testing.T) {
 			tassert.Empty(t, problems, "console errors")
 		})
 	}
+}
+
+// TestHTMLReportWithoutJavaScript: with scripts disabled the summary, the
+// checks and the timelines still show, and a mark's link still opens its
+// attempt.
+func TestHTMLReportWithoutJavaScript(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a browser")
+	}
+	target := startFrozenReceiver(t)
+	rep := runGenerated(t, genScenarios(t, 6, target), scenarios.Shard{})
+	var page bytes.Buffer
+	require.NoError(t, WriteHTML(&page, rep, Options{}))
+	file := filepath.Join(t.TempDir(), "report.html")
+	require.NoError(t, os.WriteFile(file, page.Bytes(), 0o644))
+
+	ctx := browser(t)
+	_, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
+	require.NoError(t, err)
+	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate("file://"+file)))
+	tassert.Equal(t, "none", eval[string](t, ctx, `getComputedStyle(document.getElementById('toolbar')).display`),
+		"the script did not run: its toolbar stays hidden")
+	tassert.Equal(t, "PASSED", eval[string](t, ctx, `document.getElementById('headline').innerText`))
+	tassert.Contains(t, eval[string](t, ctx, `document.getElementById('totals').innerText`), "6 scenario(s): 6 passed")
+	tassert.Equal(t, 6, eval[int](t, ctx, `[...document.querySelectorAll('article.check')].filter(a => a.offsetHeight > 0).length`))
+	tassert.Equal(t, 12, eval[int](t, ctx, `[...document.querySelectorAll('a.mark.attempt circle:not(.ring)')].filter(c => c.getBoundingClientRect().width > 0).length`),
+		"1 + 1 + 4 + 1 + 1 + 4 attempts drawn")
+
+	// The third scenario retried: its fourth attempt's link opens its panel.
+	panel := eval[string](t, ctx, `document.querySelectorAll('article.check')[2].querySelectorAll('a.mark.attempt')[3].dataset.panel`)
+	tassert.Equal(t, "none", eval[string](t, ctx, fmt.Sprintf(`getComputedStyle(document.getElementById(%q)).display`, panel)))
+	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate("file://"+file+"#"+panel)))
+	tassert.Equal(t, "block", eval[string](t, ctx, fmt.Sprintf(`getComputedStyle(document.getElementById(%q)).display`, panel)))
+	tassert.Contains(t, eval[string](t, ctx, fmt.Sprintf(`document.getElementById(%q).innerText`, panel)), "200 OK")
 }
