@@ -299,7 +299,8 @@ func TestHTMLReportInChromium(t *testing.T) {
 
 // TestHTMLReportWithoutJavaScript: with scripts disabled the summary, the
 // checks and the timelines still show, and a mark's link still opens its
-// attempt.
+// attempt; the page follows the light/dark preference and prints black on
+// white.
 func TestHTMLReportWithoutJavaScript(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a browser")
@@ -329,4 +330,20 @@ func TestHTMLReportWithoutJavaScript(t *testing.T) {
 	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate("file://"+file+"#"+panel)))
 	tassert.Equal(t, "block", eval[string](t, ctx, fmt.Sprintf(`getComputedStyle(document.getElementById(%q)).display`, panel)))
 	tassert.Contains(t, eval[string](t, ctx, fmt.Sprintf(`document.getElementById(%q).innerText`, panel)), "200 OK")
+
+	// Light and dark: the page follows prefers-color-scheme.
+	bg := func() string { return eval[string](t, ctx, `getComputedStyle(document.body).backgroundColor`) }
+	media := func(p emulation.SetEmulatedMediaParams) {
+		_, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, p)
+		require.NoError(t, err)
+	}
+	media(emulation.SetEmulatedMediaParams{Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: "light"}}})
+	tassert.Equal(t, "rgb(255, 255, 255)", bg())
+	media(emulation.SetEmulatedMediaParams{Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: "dark"}}})
+	tassert.Equal(t, "rgb(13, 17, 23)", bg())
+	// Printed: black on white whatever the scheme, no open attempt panel.
+	media(emulation.SetEmulatedMediaParams{Media: "print", Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: "dark"}}})
+	tassert.Equal(t, "rgb(255, 255, 255)", bg())
+	tassert.Equal(t, "none", eval[string](t, ctx, fmt.Sprintf(`getComputedStyle(document.getElementById(%q)).display`, panel)))
+	tassert.Equal(t, 6, eval[int](t, ctx, `[...document.querySelectorAll('article.check')].filter(a => a.offsetHeight > 0).length`))
 }
