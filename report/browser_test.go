@@ -281,6 +281,12 @@ func TestHTMLReportInChromium(t *testing.T) {
 			require.NoError(t, chromedp.Do(ctx, chromedp.KeyEvent("full_schedule")))
 			tassert.Equal(t, 2, eval[int](t, ctx, `document.querySelectorAll('article.check:not([hidden])').length`), "one per platform")
 
+			// Esc clears the search; j and k move from check to check.
+			require.NoError(t, chromedp.Do(ctx, chromedp.KeyEvent(kb.Escape)))
+			tassert.Equal(t, total, eval[int](t, ctx, `document.querySelectorAll('article.check:not([hidden])').length`))
+			require.NoError(t, chromedp.Do(ctx, chromedp.KeyEvent("j"), chromedp.KeyEvent("j"), chromedp.KeyEvent("j"), chromedp.KeyEvent("k")))
+			tassert.Equal(t, rep.Scenarios[1].Check.ID, eval[string](t, ctx, `document.activeElement.dataset.id`))
+
 			// Nothing but the file itself was requested, and nothing failed.
 			dom := eval[string](t, ctx, `document.documentElement.outerHTML`)
 			for _, s := range []string{plantedSecret, plantedOldSecret, plantedToken} {
