@@ -362,11 +362,38 @@ func buildCheck(i int, sc *assert.ScenarioResult) checkView {
 	return cv
 }
 
-// axis maps a time offset (seconds) to x on a linear and on a compressed
-// (symmetric-log) scale.
+// axis maps a time offset (seconds) to x on a linear scale and on a
+// compressed one. The compressed scale is a broken axis: between two
+// consecutive instants of the timeline (attempts, probes, the end) the
+// drawn length grows with the logarithm of the real gap, so every wait is
+// visible, a longer wait is always drawn longer, and a 48 h schedule whose
+// first retries come seconds apart fits; the waits carry their true length
+// as labels.
 type axis struct {
-	end float64 // seconds at the right end
-	tau float64 // the log scale's linear region
+	end  float64   // seconds at the right end
+	tau  float64   // gaps much shorter than tau are drawn almost linearly
+	inst []float64 // the distinct instants, sorted, from 0 to end
+	cum  []float64 // compressed offset of each instant, in units of total
+}
+
+func newAxis(times []float64, end, tau float64) axis {
+	a := axis{end: end, tau: tau}
+	sorted := append([]float64{0}, times...)
+	sorted = append(sorted, end)
+	sort.Float64s(sorted)
+	for _, t := range sorted {
+		if t < 0 {
+			t = 0
+		}
+		if len(a.inst) == 0 || t-a.inst[len(a.inst)-1] > 1e-9 {
+			a.inst = append(a.inst, t)
+		}
+	}
+	a.cum = make([]float64, len(a.inst))
+	for i := 1; i < len(a.inst); i++ {
+		a.cum[i] = a.cum[i-1] + math.Log1p((a.inst[i]-a.inst[i-1])/tau)
+	}
+	return a
 }
 
 func (a axis) lin(t float64) float64 {
@@ -377,10 +404,21 @@ func (a axis) lin(t float64) float64 {
 }
 
 func (a axis) log(t float64) float64 {
-	if a.end <= 0 {
+	n := len(a.inst)
+	if n < 2 || a.cum[n-1] <= 0 {
 		return tlGutter
 	}
-	return tlGutter + math.Log1p(max(t, 0)/a.tau)/math.Log1p(a.end/a.tau)*tlPlot
+	total := a.cum[n-1]
+	i := sort.SearchFloat64s(a.inst, t) // first instant >= t
+	switch {
+	case i >= n:
+		return tlGutter + tlPlot
+	case i == 0 || a.inst[i]-t <= 1e-9:
+		return tlGutter + a.cum[i]/total*tlPlot
+	}
+	lo, hi := a.inst[i-1], a.inst[i]
+	frac := math.Log1p((t-lo)/a.tau) / math.Log1p((hi-lo)/a.tau)
+	return tlGutter + (a.cum[i-1]+frac*(a.cum[i]-a.cum[i-1]))/total*tlPlot
 }
 
 func px(f float64) string { return strconv.FormatFloat(math.Round(f*10)/10, 'f', -1, 64) }
@@ -411,10 +449,11 @@ func buildTimeline(anchor string, tl *assert.Timeline, refs map[string]string) *
 			minGap = min(minGap, g)
 		}
 	}
-	ax := axis{end: end, tau: 1}
+	tau := 1.0
 	if !math.IsInf(minGap, 1) {
-		ax.tau = max(minGap/4, end/1e6, 1e-4)
+		tau = max(minGap/4, end/1e6, 1e-4)
 	}
+	ax := newAxis(times, end, tau)
 	// A true-scale axis when every two distinct instants are at least 10
 	// px apart on it; otherwise a compressed one (both are drawn, the
 	// script switches).
@@ -606,7 +645,7 @@ func logTicks(ax axis) []tickView {
 		return out
 	}
 	last := ax.log(0)
-	cands := []float64{1e-3, 1e-2, 0.1, 1, 10, 60, 600, 3600, 6 * 3600, 86400, 2 * 86400, 7 * 86400}
+	cands := []float64{1e-3, 1e-2, 0.1, 1, 10, 60, 600, 3600, 6 * 3600, 12 * 3600, 86400, 36 * 3600, 2 * 86400, 3 * 86400, 5 * 86400, 7 * 86400}
 	for _, t := range cands {
 		if t > ax.end*1.0001 {
 			break
