@@ -376,10 +376,12 @@ type axis struct {
 	cum  []float64 // compressed offset of each instant, in units of total
 }
 
-func newAxis(times []float64, end, tau float64) axis {
+// newAxis builds the axis of a timeline: the linear scale ends at end (a
+// round number), the compressed one at last (the latest instant).
+func newAxis(times []float64, end, last, tau float64) axis {
 	a := axis{end: end, tau: tau}
 	sorted := append([]float64{0}, times...)
-	sorted = append(sorted, end)
+	sorted = append(sorted, last)
 	sort.Float64s(sorted)
 	for _, t := range sorted {
 		if t < 0 {
@@ -437,11 +439,11 @@ func buildTimeline(anchor string, tl *assert.Timeline, refs map[string]string) *
 	if len(times) == 0 {
 		return nil
 	}
-	end := 0.0
+	last := 0.0
 	for _, t := range times {
-		end = max(end, t)
+		last = max(last, t)
 	}
-	end = niceEnd(end)
+	end := niceEnd(last)
 	sort.Float64s(times)
 	minGap := math.Inf(1)
 	for i := 1; i < len(times); i++ {
@@ -453,7 +455,7 @@ func buildTimeline(anchor string, tl *assert.Timeline, refs map[string]string) *
 	if !math.IsInf(minGap, 1) {
 		tau = max(minGap/4, end/1e6, 1e-4)
 	}
-	ax := newAxis(times, end, tau)
+	ax := newAxis(times, end, last, tau)
 	// A true-scale axis when every two distinct instants are at least 10
 	// px apart on it; otherwise a compressed one (both are drawn, the
 	// script switches).
@@ -467,7 +469,7 @@ func buildTimeline(anchor string, tl *assert.Timeline, refs map[string]string) *
 		}
 		return px(lg)
 	}
-	tv.Span = fmtOffset(end)
+	tv.Span = fmtOffset(last)
 	tv.TicksLin = linTicks(ax)
 	tv.TicksLog = logTicks(ax)
 	y := tlTop
@@ -647,7 +649,7 @@ func logTicks(ax axis) []tickView {
 	last := ax.log(0)
 	cands := []float64{1e-3, 1e-2, 0.1, 1, 10, 60, 600, 3600, 6 * 3600, 12 * 3600, 86400, 36 * 3600, 2 * 86400, 3 * 86400, 5 * 86400, 7 * 86400}
 	for _, t := range cands {
-		if t > ax.end*1.0001 {
+		if t > ax.inst[len(ax.inst)-1]*1.0001 {
 			break
 		}
 		x := ax.log(t)
@@ -657,8 +659,13 @@ func logTicks(ax axis) []tickView {
 		out = append(out, tickView{X: px(x), Label: fmtOffset(t)})
 		last = x
 	}
-	if x := ax.log(ax.end); x-last >= 60 {
-		out = append(out, tickView{X: px(x), Label: fmtOffset(ax.end)})
+	// The latest instant is labelled, in place of a round tick too close
+	// to it.
+	if end := ax.inst[len(ax.inst)-1]; end > 0 {
+		if ax.log(end)-last < 60 && len(out) > 1 {
+			out = out[:len(out)-1]
+		}
+		out = append(out, tickView{X: px(ax.log(end)), Label: fmtOffset(end)})
 	}
 	return out
 }
