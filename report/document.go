@@ -164,9 +164,9 @@ func (o reportOutput) Write(w io.Writer, format string, opt Options) error {
 }
 func (o reportOutput) Failed() bool { return Failed(o.r) }
 
-// Report returns the merged report behind an Output of kind
+// AsReport returns the merged report behind an Output of kind
 // assert.ReportKind.
-func Report(o Output) (assert.Report, bool) {
+func AsReport(o Output) (assert.Report, bool) {
 	ro, ok := o.(reportOutput)
 	return ro.r, ok
 }

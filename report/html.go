@@ -634,8 +634,15 @@ func linTicks(ax axis) []tickView {
 			break
 		}
 	}
+	if ax.end/step > 12 { // beyond a week: eight even steps
+		step = ax.end / 8
+	}
 	var out []tickView
-	for t := 0.0; t <= ax.end*1.0001; t += step {
+	for i := 0; i <= 12; i++ {
+		t := float64(i) * step
+		if t > ax.end*1.0001 {
+			break
+		}
 		out = append(out, tickView{X: px(ax.lin(t)), Label: fmtOffset(t)})
 	}
 	return out
@@ -673,8 +680,11 @@ func logTicks(ax axis) []tickView {
 // fmtOffset formats seconds on a timeline: "0", "850µs", "12ms", "1.5s",
 // "4m10s", "1h02m", "1d12h".
 func fmtOffset(s float64) string {
-	if s <= 0 {
+	if s <= 0 || math.IsNaN(s) {
 		return "0"
+	}
+	if s > 1e9 { // beyond time.Duration's range
+		return strconv.FormatFloat(s/86400, 'g', 3, 64) + "d"
 	}
 	d := time.Duration(s * float64(time.Second))
 	switch {

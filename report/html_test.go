@@ -78,6 +78,23 @@ func TestHTMLOfTheDemoRun(t *testing.T) {
 	}
 }
 
+// TestHTMLOddTimelines: timelines read from JSON can hold any numbers;
+// none makes the page hang or panic.
+func TestHTMLOddTimelines(t *testing.T) {
+	for _, ats := range [][]float64{{-5, 3}, {0, 1e300}, {1e15, 1e15}, {0, 0, 0}, {0.000001, 1e6}} {
+		var as []assert.TimedAttempt
+		for i, at := range ats {
+			as = append(as, assert.TimedAttempt{AtS: at, AttemptSummary: assert.AttemptSummary{DeliveryID: "d", Number: i + 1, Outcome: "timeout"}})
+		}
+		r := assert.Report{Scenarios: []assert.ScenarioResult{{Name: "x", Verdict: assert.Pass,
+			Timeline: &assert.Timeline{Deliveries: []assert.TimelineDelivery{{ID: "d", Attempts: as}},
+				Probes: []assert.TimelineProbe{{AtS: ats[len(ats)-1]}}}}}}
+		out := htmlOf(t, r)
+		tassert.Equal(t, len(ats), strings.Count(out, `class="mark attempt `), "%v", ats)
+		tassert.Less(t, strings.Count(out, `class="tick"`), 40, "%v", ats)
+	}
+}
+
 func TestFmtOffset(t *testing.T) {
 	for in, want := range map[float64]string{0: "0", 0.00085: "850µs", 0.0123: "12.3ms", 1.5: "1.5s", 250: "4m10s",
 		3720: "1h02m", 36 * 3600: "36h00m", 60 * 3600: "2d12h"} {

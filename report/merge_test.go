@@ -187,6 +187,9 @@ func FuzzDecode(f *testing.F) {
 	f.Add([]byte(`{"version": 1, "tool": "hookdrill", "summary": {}, "scenarios": [{"name": "a", "verdict": "pass"}]}`))
 	f.Add([]byte(`[{"kind": "scenarios", "version": 1, "runs": [{"shard": "1/2"}], "scenarios": []}]`))
 	f.Add([]byte(`{"kind": "load"}`))
+	f.Add([]byte(`{"version": 1, "tool": "hookdrill", "summary": {}, "scenarios": [{"name": "a", "verdict": "odd", "timeline":
+		{"clock": "simulated", "deliveries": [{"id": "d", "attempts": [{"at_s": 1e300, "number": 1, "outcome": "timeout"},
+		{"at_s": -3, "number": 2, "outcome": "success", "response": {"status": 200}}]}], "probes": [{"at_s": 5, "kind": "exec"}]}}]}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		docs, err := Decode(bytes.NewReader(b), "f")
 		if err != nil {

@@ -59,7 +59,7 @@ func runReport(_ context.Context, args []string, env *environ) error {
 	if err != nil {
 		return usageErr("%v", err)
 	}
-	if r, ok := report.Report(merged); ok {
+	if r, ok := report.AsReport(merged); ok {
 		if miss := report.MissingShards(r); len(miss) > 0 {
 			fmt.Fprintf(env.stderr, "hookdrill report: warning: shard(s) %s missing from the merged report\n", strings.Join(miss, ", "))
 		}
