@@ -29,10 +29,12 @@ var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 	"upper": strings.ToUpper,
 }).Parse(htmlSource))
 
-// FilterVerdicts are the verdicts the HTML report always offers as
+// FilterVerdicts returns the verdicts the HTML report always offers as
 // filters, whether or not the report holds any; other verdicts found in
 // the report are added after them.
-var FilterVerdicts = []assert.Verdict{assert.Pass, assert.Fail, assert.Error, assert.Skip, "inconclusive", "blocked"}
+func FilterVerdicts() []assert.Verdict {
+	return []assert.Verdict{assert.Pass, assert.Fail, assert.Error, assert.Skip, "inconclusive", "blocked"}
+}
 
 // WriteHTML writes r as one self-contained HTML page: inline CSS and
 // JavaScript, inline SVG timelines, no fonts, images or other requests (a
@@ -244,7 +246,7 @@ func buildView(r assert.Report, opt Options) htmlView {
 		counts[sc.Verdict]++
 	}
 	seen := map[assert.Verdict]bool{}
-	for _, fv := range FilterVerdicts {
+	for _, fv := range FilterVerdicts() {
 		v.Filters = append(v.Filters, filterView{Verdict: string(fv), Class: verdictClass(fv), Count: counts[fv]})
 		seen[fv] = true
 	}

@@ -42,7 +42,7 @@ func TestHTMLRendersAnyVerdict(t *testing.T) {
 		{Name: "c", Platform: "prolific", Verdict: `weird "verdict"`},
 	}}
 	out := htmlOf(t, r)
-	for _, v := range FilterVerdicts {
+	for _, v := range FilterVerdicts() {
 		tassert.Contains(t, out, `value="`+string(v)+`"`, "filter for %s", v)
 	}
 	tassert.Contains(t, out, `data-verdict="inconclusive"`)
