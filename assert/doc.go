@@ -11,9 +11,11 @@
 // one-sentence message, the wanted and the observed value, and for
 // delivery checks a summary of the attempt that decided it (request and
 // response heads). A scenario's Results, its Severity (MUST or SHOULD) and
-// the seed that reproduces it form a ScenarioResult; a run is a Report,
-// written as text (WriteText), JSON (WriteJSON, schema version
-// ReportVersion) or JUnit XML (WriteJUnit).
+// the seed that reproduces it form a ScenarioResult, with the scenario's
+// Timeline: every attempt and probe its journal recorded, on its clock
+// (BuildTimeline). A run is a Report, written as text (WriteText), JSON
+// (WriteJSON, schema version ReportVersion) or JUnit XML (WriteJUnit);
+// package report adds HTML and merges reports.
 //
 // Matchers (Matcher, StatusSet) are the comparison vocabulary shared with
 // the scenario format: status classes like "2xx", exact values, numeric

@@ -10,14 +10,47 @@ import (
 // may be added within a version.
 const ReportVersion = 1
 
+// ReportKind is the "kind" of a scenario or conformance report, so that
+// tools reading hookdrill's JSON documents (hookdrill report) can tell it
+// from other kinds of results. Reports written before the field existed
+// have none; they are of this kind.
+const ReportKind = "scenarios"
+
 // Report is the result of one run of scenarios.
 type Report struct {
-	Version   int              `json:"version"`
-	Tool      string           `json:"tool"` // "hookdrill"
-	Started   time.Time        `json:"started"`
-	Duration  float64          `json:"duration_s"`
-	Summary   Summary          `json:"summary"`
+	Version int    `json:"version"`
+	Tool    string `json:"tool"` // "hookdrill"
+	// Kind is ReportKind.
+	Kind     string    `json:"kind,omitempty"`
+	Started  time.Time `json:"started"`
+	Duration float64   `json:"duration_s"`
+	Summary  Summary   `json:"summary"`
+	// Runs describes the runs the report covers: one, or several when
+	// reports (the shards of a run, both platforms of a conformance run)
+	// were merged.
+	Runs      []RunInfo        `json:"runs,omitempty"`
 	Scenarios []ScenarioResult `json:"scenarios"`
+}
+
+// RunInfo describes one run (one command invocation) of a report.
+type RunInfo struct {
+	// Command is how the run's command line starts, e.g. "hookdrill run".
+	Command string `json:"command,omitempty"`
+	// Platform is the conformance suite's platform.
+	Platform string `json:"platform,omitempty"`
+	// Target is the receiver's URL, redacted.
+	Target string `json:"target,omitempty"`
+	// Seed reproduces the whole run when one seed does (conform, run
+	// --seed); 0 when every scenario used its own (see each scenario's).
+	Seed uint64 `json:"seed,omitempty"`
+	// Shard is "i/n" when the run was one shard of a larger one.
+	Shard string `json:"shard,omitempty"`
+	// Strict: SHOULD failures failed the run (conform --strict).
+	Strict bool `json:"strict,omitempty"`
+	// Rerun is a command line that reruns the whole run.
+	Rerun    string    `json:"rerun,omitempty"`
+	Started  time.Time `json:"started"`
+	Duration float64   `json:"duration_s"`
 }
 
 // Summary counts scenarios by verdict.
@@ -108,6 +141,12 @@ type ScenarioResult struct {
 	// rejection: the same delivery with fresh ids, untampered, which must
 	// be accepted for the rejection to mean anything.
 	Control *Control `json:"control,omitempty"`
+	// Position is the scenario's 1-based place among the scenarios the run
+	// selected before sharding, so the shards of a run merge back into its
+	// order.
+	Position int `json:"position,omitempty"`
+	// Timeline is every attempt and probe the scenario's journal recorded.
+	Timeline *Timeline `json:"timeline,omitempty"`
 }
 
 // Control is the result of a check's matched control delivery.

@@ -331,6 +331,7 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 			return Result{}, fmt.Errorf("conform: %w", err)
 		}
 		rep.Scenarios = append(rep.Scenarios, rep2.Scenarios...)
+		rep.Duration = rep2.Started.Sub(rep.Started).Seconds() + rep2.Duration
 	}
 	if len(lowered) > 0 {
 		var tr *http.Transport
@@ -371,8 +372,20 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	sort.SliceStable(rep.Scenarios, func(i, j int) bool { return resultID(rep.Scenarios[i]) < resultID(rep.Scenarios[j]) })
 	for i := range rep.Scenarios {
 		fixRerun(&rep.Scenarios[i], cfg, base)
+		rep.Scenarios[i].Position = i + 1
 	}
 	rep.Tally()
+	run := assert.RunInfo{Command: rc.Command, Platform: cfg.Platform, Target: hookdrill.RedactURL(cfg.Target),
+		Seed: base, Strict: cfg.Strict, Started: rep.Started, Duration: rep.Duration,
+		Rerun: fmt.Sprintf("hookdrill conform --platform %s --target %s --secret \"$HOOKDRILL_SECRET\" --seed %d",
+			cfg.Platform, hookdrill.RedactURL(cfg.Target), base)}
+	if cfg.Strict {
+		run.Rerun += " --strict"
+	}
+	if len(cfg.Only) > 0 {
+		run.Rerun += " --only " + strings.Join(cfg.Only, ",")
+	}
+	rep.Runs = []assert.RunInfo{run}
 	res := Result{Report: rep, Seed: base, Preflight: pre, WorkingType: working}
 	for _, sc := range rep.Scenarios {
 		switch {

@@ -198,29 +198,43 @@ func (c RunConfig) withDefaults() RunConfig {
 
 // Select returns the scenarios cfg runs: those matching cfg.Run, then
 // cfg.Shard's slice of them, in input order.
+//
+// Sharding is deterministic and depends only on the input order and the
+// -run filter: the k-th matching scenario (k = 0, 1, 2...) belongs to shard
+// k mod n + 1. Every job of a CI matrix that loads the same files with the
+// same filter therefore gets a disjoint slice, and together the n shards
+// cover every scenario exactly once.
 func Select(cfg RunConfig, scs []*Scenario) ([]*Scenario, error) {
+	out, _, err := selectPositions(cfg, scs)
+	return out, err
+}
+
+// selectPositions is Select that also returns each selected scenario's
+// 1-based position among the matching scenarios before sharding.
+func selectPositions(cfg RunConfig, scs []*Scenario) ([]*Scenario, []int, error) {
 	var re *regexp.Regexp
 	if cfg.Run != "" {
 		var err error
 		if re, err = regexp.Compile(cfg.Run); err != nil {
-			return nil, fmt.Errorf("select scenarios: -run: %w", err)
+			return nil, nil, fmt.Errorf("select scenarios: -run: %w", err)
 		}
 	}
 	if err := cfg.Shard.Validate(); err != nil {
-		return nil, fmt.Errorf("select scenarios: %w", err)
+		return nil, nil, fmt.Errorf("select scenarios: %w", err)
 	}
 	var out []*Scenario
+	var pos []int
 	n := 0
 	for _, s := range scs {
 		if re != nil && !re.MatchString(s.Name) && (s.Check == nil || !re.MatchString(s.Check.ID)) {
 			continue
 		}
-		if cfg.Shard.Count > 0 && n%cfg.Shard.Count != cfg.Shard.Index-1 {
-			n++
+		n++
+		if cfg.Shard.Count > 0 && (n-1)%cfg.Shard.Count != cfg.Shard.Index-1 {
 			continue
 		}
-		n++
 		out = append(out, s)
+		pos = append(pos, n)
 	}
-	return out, nil
+	return out, pos, nil
 }

@@ -30,12 +30,12 @@ var ErrStalled = errors.New("delivery stalled")
 // scenario finished; scenario failures and errors are verdicts in the
 // report.
 func Run(ctx context.Context, cfg RunConfig, scs []*Scenario) (assert.Report, error) {
-	rep := assert.Report{Version: assert.ReportVersion, Tool: "hookdrill"}
+	rep := assert.Report{Version: assert.ReportVersion, Tool: "hookdrill", Kind: assert.ReportKind}
 	if err := cfg.Validate(); err != nil {
 		return rep, fmt.Errorf("run scenarios: %w", err)
 	}
 	cfg = cfg.withDefaults()
-	sel, err := Select(cfg, scs)
+	sel, pos, err := selectPositions(cfg, scs)
 	if err != nil {
 		return rep, err
 	}
@@ -73,8 +73,16 @@ feed:
 			results[i] = r
 		}
 	}
+	for i := range results {
+		results[i].Position = pos[i]
+	}
 	rep.Scenarios = results
 	rep.Tally()
+	run := assert.RunInfo{Command: cfg.Command, Seed: cfg.Seed, Started: rep.Started, Duration: rep.Duration}
+	if cfg.Shard.Count > 0 {
+		run.Shard = cfg.Shard.String()
+	}
+	rep.Runs = []assert.RunInfo{run}
 	if err := ctx.Err(); err != nil {
 		return rep, fmt.Errorf("run scenarios: %w", err)
 	}
@@ -104,15 +112,18 @@ type run struct {
 	clk     clock.Clock
 	sim     *clock.Sim
 	journal *hookdrill.Journal
-	snd     *sender.Sender
-	extra   []*sender.Sender // burst senders
-	x       *expander
-	rnd     *rand.Rand
-	pcg     *rand.PCG // rnd's source, to replay draws (see buildEvent)
-	target  hookdrill.Target
-	policy  hookdrill.RetryPolicy
-	red     *hookdrill.Redactor // every secret the run holds; all output goes through it
-	mock    MockAPI
+	// clockStart is the scenario clock's reading at setup: the origin of
+	// the report's timeline.
+	clockStart time.Time
+	snd        *sender.Sender
+	extra      []*sender.Sender // burst senders
+	x          *expander
+	rnd        *rand.Rand
+	pcg        *rand.PCG // rnd's source, to replay draws (see buildEvent)
+	target     hookdrill.Target
+	policy     hookdrill.RetryPolicy
+	red        *hookdrill.Redactor // every secret the run holds; all output goes through it
+	mock       MockAPI
 
 	events map[string]hookdrill.Event // step id → event built by that step
 	held   map[string]*heldEvent
@@ -238,6 +249,9 @@ func (r *run) execute(ctx context.Context) {
 	defer func() {
 		r.res.Duration = r.cfg.WallNow().Sub(start).Seconds()
 		r.res.Finish()
+		if r.journal != nil {
+			r.res.Timeline = assert.BuildTimeline(r.journal.Snapshot(), r.sim != nil, r.clockStart)
+		}
 		r.redact()
 	}()
 	if needs := r.unmet(); len(needs) > 0 {
@@ -366,6 +380,7 @@ func (r *run) setup(ctx context.Context) error {
 	r.journal = hookdrill.NewJournal()
 	if r.sc.Clock == ClockReal {
 		r.clk = clock.Real{}
+		r.clockStart = r.cfg.WallNow()
 	} else {
 		start := r.cfg.SimStart
 		if start.IsZero() {
@@ -373,6 +388,7 @@ func (r *run) setup(ctx context.Context) error {
 		}
 		r.sim = clock.NewSim(start)
 		r.clk = r.sim
+		r.clockStart = start
 	}
 	r.pcg = rand.NewPCG(r.seed, 1)
 	r.rnd = rand.New(r.pcg)

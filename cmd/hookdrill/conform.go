@@ -17,6 +17,7 @@ import (
 	"github.com/hookdrill/hookdrill/assert"
 	"github.com/hookdrill/hookdrill/conform"
 	"github.com/hookdrill/hookdrill/receiver"
+	"github.com/hookdrill/hookdrill/report"
 )
 
 func runConform(ctx context.Context, args []string, env *environ) (err error) {
@@ -33,7 +34,7 @@ func runConform(ctx context.Context, args []string, env *environ) (err error) {
 		budget    = fs.Duration("timeout", 0, "latency budget and per-attempt timeout (default: Prolific 10s, Respondent 3s)")
 		seed      = fs.Uint64("seed", 0, "seed for ids and jitter (default: random, reported)")
 		parallel  = fs.Int("parallel", conform.DefaultParallel, "checks run at once")
-		format    = fs.String("format", "text", "report format: text, json or junit")
+		format    = fs.String("format", "text", "report format: text, json, junit or html")
 		outPath   = fs.String("out", "", "write the report to this file instead of stdout")
 		list      = fs.Bool("list", false, "list the checks and exit")
 		show      = fs.String("show", "", "print the scenario file of one check (to copy and adapt) and exit")
@@ -71,10 +72,8 @@ func runConform(ctx context.Context, args []string, env *environ) (err error) {
 	if fs.NArg() > 0 {
 		return usageErr("conform takes no arguments, got %q", fs.Args())
 	}
-	switch *format {
-	case "text", "json", "junit":
-	default:
-		return usageErr("--format must be text, json or junit, got %q", *format)
+	if !report.ValidFormat(*format) {
+		return usageErr("--format must be one of %s, got %q", strings.Join(report.Formats(), ", "), *format)
 	}
 	if *show != "" {
 		_, data, err := conform.Source(*show)
@@ -176,13 +175,12 @@ func runConform(ctx context.Context, args []string, env *environ) (err error) {
 		} else if err := enc.Encode(reports); err != nil {
 			return err
 		}
-	case "junit":
-		merged := reports[0]
-		for _, r := range reports[1:] {
-			merged.Scenarios = append(merged.Scenarios, r.Scenarios...)
+	case "junit", "html":
+		merged, err := report.Merge(reports...)
+		if err != nil {
+			return err
 		}
-		merged.Tally()
-		if err := assert.WriteJUnit(out, merged); err != nil {
+		if err := report.Write(out, merged, *format, report.Options{Title: "hookdrill conform"}); err != nil {
 			return err
 		}
 	}

@@ -87,6 +87,7 @@ func commands() map[string]command {
 		"conform":  {"run the built-in conformance suite against a receiver", runConform},
 		"receiver": {"serve the bundled reference receiver, correct or with deliberate bugs", runReceiver},
 		"load":     {"open-model load test: signed deliveries on a schedule, latency, retries, exactly-once probe", runLoad},
+		"report":   {"convert saved JSON reports to text, JSON, JUnit or HTML, merging several into one", runReport},
 		"version":  {"print the version", runVersion},
 	}
 }

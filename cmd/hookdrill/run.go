@@ -5,16 +5,17 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 
 	"github.com/hookdrill/hookdrill"
 	"github.com/hookdrill/hookdrill/assert"
 	"github.com/hookdrill/hookdrill/mockserver/scenariomock"
+	"github.com/hookdrill/hookdrill/report"
 	"github.com/hookdrill/hookdrill/scenarios"
 )
 
@@ -43,7 +44,7 @@ func runRun(ctx context.Context, args []string, env *environ) (err error) {
 		runRe    = fs.String("run", "", "run only scenarios whose name or check id matches this regular expression")
 		parallel = fs.Int("parallel", scenarios.DefaultParallel, "independent scenarios run at once")
 		shard    = fs.String("shard", "", "run one slice i/n of the scenarios (e.g. 2/4), for splitting across CI jobs")
-		format   = fs.String("format", "text", "report format: text, json or junit")
+		format   = fs.String("format", "text", "report format: text, json, junit or html")
 		outPath  = fs.String("out", "", "write the report to this file instead of stdout")
 		timeout  = fs.Duration("timeout", 0, "bound for each scenario without its own timeout (default 5m)")
 		journal  = fs.String("journal", "", "write each scenario's journal (every attempt) as DIR/NAME.jsonl")
@@ -86,10 +87,8 @@ func runRun(ctx context.Context, args []string, env *environ) (err error) {
 		fs.Usage()
 		return usageErr("run needs at least one scenario FILE or DIR")
 	}
-	switch *format {
-	case "text", "json", "junit":
-	default:
-		return usageErr("--format must be text, json or junit, got %q", *format)
+	if !report.ValidFormat(*format) {
+		return usageErr("--format must be one of %s, got %q", strings.Join(report.Formats(), ", "), *format)
 	}
 	rerun := rerunArgs(fs)
 	if *applied != "" {
@@ -169,8 +168,12 @@ func runRun(ctx context.Context, args []string, env *environ) (err error) {
 	}
 	prog := assert.NewProgress(env.stderr, stderrTTY, len(sel))
 	cfg.OnScenario = prog.Done
-	rep, runErr := scenarios.Run(ctx, cfg, sel)
+	// Run selects (and shards) by itself: give it every loaded scenario.
+	rep, runErr := scenarios.Run(ctx, cfg, scs)
 	prog.Clear()
+	if len(rep.Runs) == 1 {
+		rep.Runs[0].Rerun = runRerun(cfg, fs.Args())
+	}
 
 	out := env.stdout
 	if *outPath != "" {
@@ -181,7 +184,7 @@ func runRun(ctx context.Context, args []string, env *environ) (err error) {
 		defer f.Close()
 		out = f
 	}
-	if err := writeReport(out, rep, *format, *verbose); err != nil {
+	if err := report.Write(out, rep, *format, report.Options{Verbose: *verbose, Title: "hookdrill run"}); err != nil {
 		return fmt.Errorf("run: %w", err)
 	}
 	if *outPath != "" && *format != "text" {
@@ -201,14 +204,36 @@ func runRun(ctx context.Context, args []string, env *environ) (err error) {
 	return nil
 }
 
-func writeReport(w io.Writer, rep assert.Report, format string, verbose bool) error {
-	switch format {
-	case "json":
-		return assert.WriteJSON(w, rep)
-	case "junit":
-		return assert.WriteJUnit(w, rep)
+// runRerun is the command line that reruns the whole run: the flags that
+// change what scenarios do, the seed and shard when given, and the paths.
+func runRerun(cfg scenarios.RunConfig, paths []string) string {
+	parts := []string{cfg.Command}
+	for _, a := range cfg.RerunArgs {
+		parts = append(parts, shellQuote(a))
 	}
-	return assert.WriteText(w, rep, assert.TextOptions{Verbose: verbose})
+	if cfg.Seed != 0 {
+		parts = append(parts, "--seed", strconv.FormatUint(cfg.Seed, 10))
+	}
+	if cfg.Run != "" {
+		parts = append(parts, "-run", shellQuote(cfg.Run))
+	}
+	if cfg.Shard.Count > 0 {
+		parts = append(parts, "--shard", cfg.Shard.String())
+	}
+	for _, p := range paths {
+		parts = append(parts, shellQuote(p))
+	}
+	return strings.Join(parts, " ")
+}
+
+var reShellSafe = regexp.MustCompile(`^[A-Za-z0-9_@%+=:,./-]+$`)
+
+// shellQuote quotes s for a POSIX shell unless it is plainly safe.
+func shellQuote(s string) string {
+	if reShellSafe.MatchString(s) {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // rerunArgs repeats the flags that change what a scenario does, for the

@@ -3,10 +3,12 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -167,7 +169,7 @@ func TestRunCommandUsageAndLoadErrors(t *testing.T) {
 		want string
 	}{
 		{"no files", nil, "needs at least one scenario"},
-		{"bad format", []string{"--format", "html", bad}, "--format must be"},
+		{"bad format", []string{"--format", "pdf", bad}, "--format must be"},
 		{"bad shard", []string{"--shard", "3/2", bad}, "--shard"},
 		{"bad regexp", []string{"-run", "(", bad}, "run:"},
 		{"bad probe", []string{"--probe-applied", "ftp://x", bad}, `probe "applied"`},
@@ -221,4 +223,32 @@ func TestKVFlag(t *testing.T) {
 	tassert.Equal(t, "b=c", k["a"])
 	tassert.Error(t, k.Set("=x"))
 	tassert.Equal(t, "cli_ok.jsonl", journalName("cli/ok"))
+}
+
+// TestRunShardRunsItsWholeSlice: --shard i/n runs every scenario of slice i
+// (the command once sharded the slice a second time, so shard 2/3 of 12
+// scenarios ran 1 instead of 4).
+func TestRunShardRunsItsWholeSlice(t *testing.T) {
+	srv, _ := answering(t, 200)
+	dir := t.TempDir()
+	for i := range 7 {
+		writeScenario(t, dir, fmt.Sprintf("s%d.yaml", i), strings.Replace(scenarioOK, "cli/ok", fmt.Sprintf("cli/s%d", i), 1))
+	}
+	var got []string
+	for i := 1; i <= 3; i++ {
+		out, _, code := runRunCLI(t, map[string]string{"TARGET": srv.URL}, "--shard", fmt.Sprintf("%d/3", i), "--format", "json", dir)
+		require.Equal(t, 0, code, out)
+		rep, err := assert.ReadJSON(strings.NewReader(out))
+		require.NoError(t, err)
+		require.Len(t, rep.Runs, 1)
+		tassert.Equal(t, fmt.Sprintf("%d/3", i), rep.Runs[0].Shard)
+		for _, sc := range rep.Scenarios {
+			got = append(got, sc.Name)
+			tassert.Equal(t, i, (sc.Position-1)%3+1, "position %d lands in shard %d", sc.Position, i)
+		}
+		want := []int{3, 2, 2}[i-1]
+		tassert.Len(t, rep.Scenarios, want, "shard %d/3 of 7", i)
+	}
+	sort.Strings(got)
+	tassert.Equal(t, []string{"cli/s0", "cli/s1", "cli/s2", "cli/s3", "cli/s4", "cli/s5", "cli/s6"}, got)
 }

@@ -1,0 +1,83 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/hookdrill/hookdrill/report"
+)
+
+func runReport(_ context.Context, args []string, env *environ) error {
+	fs := flag.NewFlagSet("report", flag.ContinueOnError)
+	fs.SetOutput(env.stderr)
+	var (
+		format  = fs.String("format", "text", "output format: "+strings.Join(report.Formats(), ", "))
+		outPath = fs.String("out", "", "write the report to this file instead of stdout")
+		verbose = fs.Bool("v", false, "text report: also list the steps of passing scenarios")
+		title   = fs.String("title", "", "HTML report: the page title (default \"hookdrill report\")")
+	)
+	fs.Usage = commandUsage(fs, env.stderr,
+		"usage: hookdrill report [--format text|json|junit|html] [--out FILE] REPORT.json...",
+		"Converts saved JSON reports (run or conform --format json; \"-\" reads stdin) to another\n"+
+			"format and merges several into one: the shards of run --shard i/n, both platforms of\n"+
+			"conform. Exit 0 when the merged report passed, 1 when it records a failure, 2 on bad\n"+
+			"usage or unreadable reports.")
+	if help, err := parseCommand(fs, args); help || err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		fs.Usage()
+		return usageErr("report needs at least one JSON report")
+	}
+	if !report.ValidFormat(*format) {
+		return usageErr("--format must be one of %s, got %q", strings.Join(report.Formats(), ", "), *format)
+	}
+	var docs []report.Document
+	for _, path := range fs.Args() {
+		var data []byte
+		var err error
+		if path == "-" {
+			data, err = io.ReadAll(env.stdin)
+		} else {
+			data, err = os.ReadFile(path)
+		}
+		if err != nil {
+			return usageErr("report: %v", err)
+		}
+		ds, err := report.Decode(bytes.NewReader(data), path)
+		if err != nil {
+			return usageErr("report: %v", err)
+		}
+		docs = append(docs, ds...)
+	}
+	merged, err := report.DefaultKinds().Combine(docs)
+	if err != nil {
+		return usageErr("%v", err)
+	}
+	if r, ok := report.AsReport(merged); ok {
+		if miss := report.MissingShards(r); len(miss) > 0 {
+			fmt.Fprintf(env.stderr, "hookdrill report: warning: shard(s) %s missing from the merged report\n", strings.Join(miss, ", "))
+		}
+	}
+	out := env.stdout
+	if *outPath != "" {
+		f, err := os.Create(*outPath)
+		if err != nil {
+			return fmt.Errorf("report: %w", err)
+		}
+		defer f.Close()
+		out = f
+	}
+	if err := merged.Write(out, *format, report.Options{Verbose: *verbose, Title: *title}); err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	if merged.Failed() {
+		return failed("the merged report records failures")
+	}
+	return nil
+}
