@@ -321,6 +321,7 @@ func controlOf(sc *scenarios.Scenario, platformName string, events []string, wor
 func applyControl(sc *assert.ScenarioResult, ctl assert.ScenarioResult) {
 	att := firstAttempt(ctl)
 	sc.Control = &assert.Control{Verdict: ctl.Verdict, Observed: assert.Observe(att), Attempt: att}
+	addControlLanes(sc, ctl)
 	if ctl.Verdict == assert.Pass || sc.Verdict == assert.Skip || sc.Verdict == assert.Error {
 		return
 	}
@@ -473,4 +474,21 @@ func blockedResult(sc *scenarios.Scenario, pre assert.ScenarioResult) assert.Sce
 	r.BlockedBy = preID
 	r.Reason = "blocked by " + preID + " (the receiver " + onCorrect(firstAttempt(pre)) + "); this check needs an accepted delivery"
 	return r
+}
+
+// addControlLanes draws the control's deliveries on the check's timeline,
+// as lanes of their own tagged "control" (their offsets count from the
+// control's own start), so every journaled attempt of a check is shown.
+func addControlLanes(sc *assert.ScenarioResult, ctl assert.ScenarioResult) {
+	if ctl.Timeline == nil || len(ctl.Timeline.Deliveries) == 0 {
+		return
+	}
+	if sc.Timeline == nil {
+		sc.Timeline = &assert.Timeline{Clock: ctl.Timeline.Clock, Start: ctl.Timeline.Start}
+	}
+	for _, d := range ctl.Timeline.Deliveries {
+		d.ID = "control " + d.ID
+		d.Tag = "control"
+		sc.Timeline.Deliveries = append(sc.Timeline.Deliveries, d)
+	}
 }

@@ -67,7 +67,7 @@ func TestHTMLOfTheDemoRun(t *testing.T) {
 		tassert.NotContains(t, out, s)
 	}
 	tassert.Equal(t, attempts, strings.Count(out, `class="mark attempt `), "one mark per journaled attempt")
-	tassert.Contains(t, out, "Prolific: 18/18 MUST, 5/5 SHOULD")
+	tassert.Contains(t, out, "Prolific: 19/19 MUST, 6/6 SHOULD")
 	tassert.Contains(t, out, "Content-Security-Policy")
 	for _, bad := range []string{"http://", "https://"} {
 		for _, line := range strings.Split(out, "\n") {

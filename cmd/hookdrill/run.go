@@ -172,7 +172,7 @@ func runRun(ctx context.Context, args []string, env *environ) (err error) {
 	rep, runErr := scenarios.Run(ctx, cfg, scs)
 	prog.Clear()
 	if len(rep.Runs) == 1 {
-		rep.Runs[0].Rerun = runRerun(cfg, fs.Args())
+		rep.Runs[0].Rerun = red.String(runRerun(cfg, fs.Args())) // its flags hold probe URLs and vars
 	}
 
 	out := env.stdout
