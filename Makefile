@@ -3,7 +3,7 @@ GO       ?= go
 FUZZTIME ?= 5000x
 BIN      ?= bin/hookdrill
 
-.PHONY: all test fmt-check vet lint unit fuzz-smoke build bench bench-compare fuzz clean
+.PHONY: all test fmt-check vet lint unit fuzz-smoke build bench bench-compare fuzz clean release-snapshot-test
 
 all: build
 
@@ -51,3 +51,7 @@ bench-compare:
 
 clean:
 	rm -rf bin
+
+## release-snapshot-test: goreleaser release --snapshot with .goreleaser.yaml, archives and checksums checked (slow: six cross-builds)
+release-snapshot-test:
+	HOOKDRILL_TEST_RELEASE=1 $(GO) test -count=1 -run '^TestGoReleaserSnapshot$$' -v ./internal/repotest
