@@ -147,6 +147,7 @@ func TestREADMERunnable(t *testing.T) {
 			cmd := exec.CommandContext(ctx, "bash", "-c", script)
 			cmd.Dir = root
 			cmd.WaitDelay = 10 * time.Second
+			ownGroup(cmd)
 			env := []string{"PROLIFIC_SECRET=readme-prolific-secret-0123", "RESPONDENT_SECRET=readme-respondent-key-4567",
 				"HOOKDRILL_SERVER=" + server}
 			for _, e := range os.Environ() {
