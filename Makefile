@@ -3,7 +3,7 @@ GO       ?= go
 FUZZTIME ?= 5000x
 BIN      ?= bin/hookdrill
 
-.PHONY: all test fmt-check vet lint unit fuzz-smoke build bench bench-compare bench-load fuzz clean
+.PHONY: all test fmt-check vet lint unit fuzz-smoke build bench bench-compare bench-load fuzz clean release-snapshot-test
 
 all: build
 
@@ -11,20 +11,27 @@ all: build
 test: fmt-check vet lint unit fuzz-smoke
 
 fmt-check:
+	@echo "== gofmt: checking formatting"
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 
 vet:
+	@echo "== go vet"
 	$(GO) vet ./...
 
 lint:
+	@echo "== staticcheck (the first run builds it: about a minute)"
 	$(GO) tool staticcheck ./...
 
+## unit: go test -race needs cgo, so gcc and the C library headers (apt-get install gcc libc6-dev)
 unit:
+	@echo "== go test -race (needs gcc for cgo)"
+	@command -v gcc >/dev/null 2>&1 || { echo "go test -race needs cgo: install gcc and libc6-dev (apt-get install gcc libc6-dev)"; exit 1; }
 	$(GO) test -race -count=1 ./...
 
 ## fuzz-smoke: every Fuzz target for $(FUZZTIME) executions (seed corpus plus fresh inputs; a count, not a duration: see scripts/fuzz-smoke.sh)
 fuzz-smoke:
+	@echo "== fuzz smoke: every Fuzz target for $(FUZZTIME) executions"
 	FUZZTIME=$(FUZZTIME) ./scripts/fuzz-smoke.sh
 
 ## fuzz: longer fuzzing, e.g. make fuzz FUZZTIME=2m
@@ -48,3 +55,7 @@ bench-load:
 
 clean:
 	rm -rf bin
+
+## release-snapshot-test: goreleaser release --snapshot with .goreleaser.yaml, archives and checksums checked (slow: six cross-builds)
+release-snapshot-test:
+	HOOKDRILL_TEST_RELEASE=1 $(GO) test -count=1 -run '^TestGoReleaserSnapshot$$' -v ./internal/repotest

@@ -1,13 +1,18 @@
 package mockserver
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"slices"
-	"sort"
 	"strings"
 	"testing"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+	"github.com/santhosh-tekuri/jsonschema/v6/kind"
 
 	tassert "github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -15,13 +20,21 @@ import (
 )
 
 // openAPI is the subset of Prolific's OpenAPI document in testdata (hooks
-// paths and their schemas).
+// paths and their schemas). Its schemas are checked by
+// santhosh-tekuri/jsonschema/v6 (draft 2020-12): each response schema is
+// compiled from the document twice, as written (validity) and strict, with
+// additionalProperties: false on every object schema that lists its
+// properties, whose complaints are the fields the document does not
+// declare (extensions: the schemas allow them, but the mock should only add
+// what the spec says it adds). The document's "any_field" property means
+// "every other field" and becomes additionalProperties.
 type openAPI struct {
-	Paths      map[string]map[string]struct{ Responses map[string]any } `yaml:"paths"`
-	Components struct {
-		Schemas map[string]any `yaml:"schemas"`
-	} `yaml:"components"`
+	Paths map[string]map[string]struct{ Responses map[string]any } `yaml:"paths"`
+
+	loose, strict *jsonschema.Compiler
 }
+
+const openAPIURL = "mem://prolific-hooks-openapi.json"
 
 func loadOpenAPI(t *testing.T) *openAPI {
 	t.Helper()
@@ -29,110 +42,102 @@ func loadOpenAPI(t *testing.T) *openAPI {
 	require.NoError(t, err)
 	var doc openAPI
 	require.NoError(t, yaml.Unmarshal(b, &doc))
+	var raw map[string]any
+	require.NoError(t, yaml.Unmarshal(b, &raw))
+	for _, strict := range []bool{false, true} {
+		c := jsonschema.NewCompiler()
+		c.DefaultDraft(jsonschema.Draft2020)
+		js, err := json.Marshal(raw)
+		require.NoError(t, err)
+		v, err := jsonschema.UnmarshalJSON(bytes.NewReader(js))
+		require.NoError(t, err)
+		rewriteSchemas(v, strict)
+		require.NoError(t, c.AddResource(openAPIURL, v))
+		if strict {
+			doc.strict = c
+		} else {
+			doc.loose = c
+		}
+	}
 	return &doc
 }
 
-// validate checks v (decoded JSON) against schema; extra object fields not
-// in the schema are returned as extensions (the schemas do not forbid them,
-// but the mock should only add what the spec says it adds).
+// rewriteSchemas turns "any_field" into additionalProperties and, when
+// strict, closes every object schema that lists properties.
+func rewriteSchemas(v any, strict bool) {
+	switch t := v.(type) {
+	case map[string]any:
+		if props, ok := t["properties"].(map[string]any); ok {
+			if af, ok := props["any_field"]; ok {
+				delete(props, "any_field")
+				t["additionalProperties"] = af
+			} else if strict && len(props) > 0 {
+				t["additionalProperties"] = false
+			}
+		}
+		for _, x := range t {
+			rewriteSchemas(x, strict)
+		}
+	case []any:
+		for _, x := range t {
+			rewriteSchemas(x, strict)
+		}
+	}
+}
+
+// validate checks v (decoded JSON) against schema (a response entry of the
+// document, or {"$ref": "#/components/schemas/NAME"}); fields the
+// document does not declare are returned in ext as "$.a.b" paths.
 func (d *openAPI) validate(schema any, v any, path string, ext *[]string) error {
 	s, _ := schema.(map[string]any)
-	if ref, ok := s["$ref"].(string); ok {
-		return d.validate(d.Components.Schemas[strings.TrimPrefix(ref, "#/components/schemas/")], v, path, ext)
+	ref, ok := s["$ref"].(string)
+	if !ok || !strings.HasPrefix(ref, "#/components/schemas/") {
+		return fmt.Errorf("%s: want a $ref to a component schema, got %v", path, schema)
 	}
-	if alts, ok := s["oneOf"].([]any); ok {
-		n := 0
-		var errs []string
-		for _, a := range alts {
-			var sub []string
-			if err := d.validate(a, v, path, &sub); err == nil {
-				n++
-				*ext = append(*ext, sub...)
-			} else {
-				errs = append(errs, err.Error())
-			}
-		}
-		if n != 1 {
-			return fmt.Errorf("%s: matches %d of oneOf (%s)", path, n, strings.Join(errs, "; "))
-		}
-		return nil
+	js, err := json.Marshal(v)
+	if err != nil {
+		return err
 	}
-	if enum, ok := s["enum"].([]any); ok && !slices.Contains(enum, v) {
-		return fmt.Errorf("%s: %v not in enum %v", path, v, enum)
+	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(js))
+	if err != nil {
+		return err
 	}
-	switch s["type"] {
-	case "object":
-		m, ok := v.(map[string]any)
-		if !ok {
-			return fmt.Errorf("%s: want object, got %T", path, v)
-		}
-		props, _ := s["properties"].(map[string]any)
-		for _, r := range asStrings(s["required"]) {
-			if _, ok := m[r]; !ok {
-				return fmt.Errorf("%s: required field %q missing", path, r)
-			}
-		}
-		keys := make([]string, 0, len(m))
-		for k := range m {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
-			ps, ok := props[k]
-			if !ok {
-				if len(props) > 0 && props["any_field"] == nil {
-					*ext = append(*ext, path+"."+k)
-				}
-				if p := props["any_field"]; p != nil {
-					if err := d.validate(p, m[k], path+"."+k, ext); err != nil {
-						return err
-					}
-				}
-				continue
-			}
-			if err := d.validate(ps, m[k], path+"."+k, ext); err != nil {
-				return err
-			}
-		}
-	case "array":
-		a, ok := v.([]any)
-		if !ok {
-			return fmt.Errorf("%s: want array, got %T", path, v)
-		}
-		for i, x := range a {
-			if err := d.validate(s["items"], x, fmt.Sprintf("%s[%d]", path, i), ext); err != nil {
-				return err
-			}
-		}
-	case "string":
-		if _, ok := v.(string); !ok {
-			return fmt.Errorf("%s: want string, got %T", path, v)
-		}
-	case "integer":
-		f, ok := v.(float64)
-		if !ok || f != float64(int64(f)) {
-			return fmt.Errorf("%s: want integer, got %v", path, v)
-		}
-	case "boolean":
-		if _, ok := v.(bool); !ok {
-			return fmt.Errorf("%s: want boolean, got %T", path, v)
-		}
-	case "null":
-		if v != nil {
-			return fmt.Errorf("%s: want null, got %T", path, v)
-		}
+	loose, err := d.loose.Compile(openAPIURL + ref)
+	if err != nil {
+		return err
+	}
+	if err := loose.Validate(inst); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	strict, err := d.strict.Compile(openAPIURL + ref)
+	if err != nil {
+		return err
+	}
+	var ve *jsonschema.ValidationError
+	if err := strict.Validate(inst); errors.As(err, &ve) {
+		collectExtensions(ve, path, ext)
 	}
 	return nil
 }
 
-func asStrings(v any) []string {
-	a, _ := v.([]any)
-	out := make([]string, 0, len(a))
-	for _, x := range a {
-		s, _ := x.(string)
-		out = append(out, s)
+// collectExtensions adds the undeclared fields that a strict validation
+// error names. Its other complaints come from oneOf alternatives that did
+// not match (the loose validation passed).
+func collectExtensions(e *jsonschema.ValidationError, path string, ext *[]string) {
+	if ap, ok := e.ErrorKind.(*kind.AdditionalProperties); ok {
+		at := path
+		for _, seg := range e.InstanceLocation {
+			at += "." + seg
+		}
+		for _, p := range ap.Properties {
+			if x := at + "." + p; !slices.Contains(*ext, x) {
+				*ext = append(*ext, x)
+			}
+		}
 	}
-	return out
+	for _, c := range e.Causes {
+		collectExtensions(c, path, ext)
+	}
 }
 
 // TestOpenAPIConformance validates every hooks endpoint's answers against
@@ -207,4 +212,45 @@ func TestOpenAPIConformance(t *testing.T) {
 	tassert.Empty(t, body)
 	_, ok := doc.Paths["/api/v1/hooks/subscriptions/{subscription_id}/"]["delete"].Responses["204"]
 	tassert.True(t, ok)
+}
+
+// TestOpenAPIValidatorSelfCheck: the validation fails on a missing
+// required field and a wrong type, and names undeclared fields as
+// extensions, also inside arrays and oneOf alternatives.
+func TestOpenAPIValidatorSelfCheck(t *testing.T) {
+	doc := loadOpenAPI(t)
+	detail := map[string]any{"$ref": "#/components/schemas/SubscriptionDetail"}
+	ok := map[string]any{"id": "a", "event_type": "study.status.change", "target_url": "https://x.example/h",
+		"workspace_id": "w", "is_enabled": true}
+	var ext []string
+	require.NoError(t, doc.validate(detail, ok, "$", &ext))
+	tassert.Empty(t, ext)
+
+	extra := maps.Clone(ok)
+	extra["secret"] = "x"
+	require.NoError(t, doc.validate(detail, extra, "$", &ext))
+	tassert.Equal(t, []string{"$.secret"}, ext)
+
+	for _, bad := range []func(m map[string]any){
+		func(m map[string]any) { delete(m, "target_url") },
+		func(m map[string]any) { m["is_enabled"] = "yes" },
+	} {
+		m := maps.Clone(ok)
+		bad(m)
+		tassert.Error(t, doc.validate(detail, m, "$", &ext), "%v", m)
+	}
+
+	list := map[string]any{"$ref": "#/components/schemas/SubscriptionList"}
+	ext = nil
+	require.NoError(t, doc.validate(list, map[string]any{"results": []any{extra}, "meta": map[string]any{"count": 1.0}}, "$", &ext))
+	tassert.ElementsMatch(t, []string{"$.meta", "$.results.0.secret"}, ext)
+
+	errSchema := map[string]any{"$ref": "#/components/schemas/Error"}
+	e := map[string]any{"error": map[string]any{"status": 400.0, "error_code": 140001.0, "title": "t",
+		"detail": map[string]any{"target_url": []any{"bad"}}}}
+	ext = nil
+	require.NoError(t, doc.validate(errSchema, e, "$", &ext), "detail: an object of per-field messages (any_field)")
+	tassert.Empty(t, ext)
+	e["error"].(map[string]any)["detail"] = map[string]any{"target_url": "not a list"}
+	tassert.Error(t, doc.validate(errSchema, e, "$", &ext))
 }

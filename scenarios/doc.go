@@ -27,8 +27,10 @@
 // "$${" is a literal "${".
 //
 // Run executes scenarios (concurrently with RunConfig.Parallel, sharded
-// with RunConfig.Shard) and returns an assert.Report; RunT reports each
-// scenario and step as a go test subtest. Every scenario runs on its own
+// with RunConfig.Shard) and returns an assert.Report. RunT runs each
+// scenario inside its own go test subtest (so -run selects scenarios
+// before they start), reports each step as a subtest of it, and starts
+// failure messages with the scenario file and line. Every scenario runs on its own
 // sender, journal and clock, seeded from its seed, so a reported seed
 // reproduces ids, payloads and retry jitter.
 package scenarios

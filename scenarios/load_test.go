@@ -3,6 +3,7 @@ package scenarios
 import (
 	"bufio"
 	"bytes"
+	"encoding/json"
 	"errors"
 	"flag"
 	"os"
@@ -348,9 +349,33 @@ func TestSchemaValidatorSelfCheck(t *testing.T) {
 	} {
 		tassert.NotEmpty(t, s.validate(bad), "%v", bad)
 	}
-	unknown, err := parseJSONSchema([]byte(`{"uniqueItems": true}`))
+	unique, err := parseJSONSchema([]byte(`{"uniqueItems": true}`))
 	require.NoError(t, err)
-	tassert.NotEmpty(t, unknown.validate([]any{}), "unknown keywords fail loudly")
+	tassert.Empty(t, unique.validate([]any{}))
+	tassert.NotEmpty(t, unique.validate([]any{1.0, 1.0}), "every standard keyword is checked")
+
+	// Unknown keywords fail loudly: the standard ignores them, so a
+	// misspelt keyword in our schemas would silently check nothing.
+	tassert.Equal(t, []string{"/properties/a/requried"}, unknownKeywords(map[string]any{
+		"properties": map[string]any{"a": map[string]any{"requried": []any{"x"}, "enum": []any{map[string]any{"free": 1}}}}}))
+	for name, b := range map[string][]byte{"scenario": schema.ScenarioV1(), "report": schema.ReportV1()} {
+		var doc any
+		require.NoError(t, json.Unmarshal(b, &doc))
+		tassert.Empty(t, unknownKeywords(doc), "%s schema: keywords draft 2020-12 does not define", name)
+	}
+
+	// A schema that is not valid against the draft's meta-schema is refused.
+	_, err = parseJSONSchema([]byte(`{"type": "objekt"}`))
+	tassert.Error(t, err)
+
+	// Patterns are ECMA-262, as the standard says: \d, \cX and lookahead
+	// work; a Go-only construct such as (?P<name>) is rejected.
+	ecma, err := parseJSONSchema([]byte(`{"type": "string", "pattern": "^(?!x)\\d+\\cJ?$"}`))
+	require.NoError(t, err)
+	tassert.Empty(t, ecma.validate("123"))
+	tassert.NotEmpty(t, ecma.validate("x123"))
+	_, err = parseJSONSchema([]byte(`{"type": "string", "pattern": "(?P<n>a)"}`))
+	tassert.Error(t, err, "RE2-only syntax is not ECMA-262")
 }
 
 func TestReportSchema(t *testing.T) {

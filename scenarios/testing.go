@@ -11,22 +11,55 @@ import (
 	"github.com/hookdrill/hookdrill/assert"
 )
 
-// RunT runs scenarios with cfg (concurrently when cfg.Parallel > 1) and
-// reports each scenario as a subtest of t, named after the scenario, with
-// one subtest per step ("03_first"). A failed expectation fails its step's
-// subtest with the want, the got, the attempt and the rerun command; a
-// scenario whose requirements are missing is skipped. It returns the
-// report for further checks.
+// RunT runs the scenarios cfg selects, each inside its own subtest of t
+// named after the scenario, so `go test -run 'TestX/NAME'` runs only the
+// scenarios whose subtest names match (the others never start) and each
+// subtest's duration is its scenario's. Within a scenario's subtest, each
+// step gets a subtest ("03_first") once the scenario ended. A failed
+// expectation fails its step's subtest with the scenario file and line of
+// the step, the want, the got, the attempt and the rerun command (no
+// source location of this adapter); a scenario whose requirements are
+// missing is skipped.
+//
+// With cfg.Parallel > 1 each scenario's subtest calls t.Parallel and at
+// most cfg.Parallel of them run at once (within go test's own -parallel
+// limit). Like every parallel subtest, they run after the calling test
+// function returns, so the returned report then holds no scenarios: use
+// cfg.OnScenario to collect the results. Otherwise RunT returns the report
+// of the scenarios that ran.
 func RunT(t *testing.T, cfg RunConfig, scs ...*Scenario) assert.Report {
 	t.Helper()
-	rep, err := Run(t.Context(), cfg, scs)
+	rep := assert.Report{Version: assert.ReportVersion, Tool: "hookdrill"}
+	if err := cfg.Validate(); err != nil {
+		t.Fatalf("scenarios: %v", err)
+	}
+	cfg = cfg.withDefaults()
+	sel, err := Select(cfg, scs)
 	if err != nil {
 		t.Fatalf("scenarios: %v", err)
 	}
-	for i := range rep.Scenarios {
-		sc := rep.Scenarios[i]
-		t.Run(sc.Name, func(t *testing.T) { reportT(t, sc) })
+	rep.Started = cfg.WallNow()
+	parallel := cfg.Parallel > 1
+	slots := make(chan struct{}, cfg.Parallel)
+	for _, sc := range sel {
+		t.Run(sc.Name, func(t *testing.T) {
+			if parallel {
+				t.Parallel()
+				slots <- struct{}{}
+				defer func() { <-slots }()
+			}
+			res := RunScenario(t.Context(), cfg, sc)
+			if cfg.OnScenario != nil {
+				cfg.OnScenario(res)
+			}
+			if !parallel { // parallel subtests run after RunT returned
+				rep.Scenarios = append(rep.Scenarios, res)
+			}
+			reportT(t, res)
+		})
 	}
+	rep.Duration = cfg.WallNow().Sub(rep.Started).Seconds()
+	rep.Tally()
 	return rep
 }
 
@@ -43,13 +76,40 @@ func RunFS(t *testing.T, cfg RunConfig, fsys fs.FS, names ...string) assert.Repo
 
 var reSubtest = regexp.MustCompile(`[^A-Za-z0-9_.-]+`)
 
+// failf fails t with a message that starts with the scenario's own
+// position (FILE:LINE), written without the source location t.Errorf
+// would add (this adapter's, which says nothing to the reader).
+func failf(t *testing.T, format string, args ...any) {
+	t.Helper()
+	say(t, format, args...)
+	t.Fail()
+}
+
+// say writes one message to t's output, indented like t.Log.
+func say(t *testing.T, format string, args ...any) {
+	t.Helper()
+	// Escaped: names, reasons and bodies can come from the receiver.
+	msg := assert.EscapeControl(strings.TrimRight(fmt.Sprintf(format, args...), "\n"))
+	fmt.Fprintln(t.Output(), msg)
+}
+
+func scenarioPos(file string, line int) string {
+	if line > 0 {
+		return fmt.Sprintf("%s:%d", file, line)
+	}
+	return file
+}
+
 func reportT(t *testing.T, sc assert.ScenarioResult) {
+	t.Helper()
 	switch sc.Verdict {
 	case assert.Skip:
-		t.Skipf("%s: %s", sc.File, sc.Reason)
+		say(t, "%s: skipped: %s", scenarioPos(sc.File, sc.Line), sc.Reason)
+		t.SkipNow()
 	case assert.Error:
 		if len(sc.Steps) == 0 {
-			t.Fatalf("%s: %s (seed %d)", sc.File, sc.Reason, sc.Seed)
+			failf(t, "%s: %s (seed %d)", scenarioPos(sc.File, sc.Line), sc.Reason, sc.Seed)
+			t.FailNow()
 		}
 	}
 	for _, st := range sc.Steps {
@@ -58,9 +118,9 @@ func reportT(t *testing.T, sc assert.ScenarioResult) {
 			name = fmt.Sprintf("%02d_%s", st.Index, st.ID)
 		}
 		t.Run(reSubtest.ReplaceAllString(name, "_"), func(t *testing.T) {
-			loc := fmt.Sprintf("%s:%d", sc.File, st.Line)
+			loc := scenarioPos(sc.File, st.Line)
 			if st.Error != "" {
-				t.Error(assert.EscapeControl(fmt.Sprintf("%s: %s: %s", loc, st.Summary, st.Error)))
+				failf(t, "%s: %s: %s", loc, st.Summary, st.Error)
 			}
 			for _, r := range st.Results {
 				if r.Verdict == assert.Pass {
@@ -75,25 +135,25 @@ func reportT(t *testing.T, sc assert.ScenarioResult) {
 					b.WriteByte('\n')
 					assert.WriteAttemptText(&b, "  ", r.Attempt)
 				}
-				t.Error(assert.EscapeControl(strings.TrimRight(b.String(), "\n")))
+				failf(t, "%s", b.String())
 			}
 		})
 	}
 	for _, r := range sc.Always {
 		if r.Verdict != assert.Pass {
-			t.Error(assert.EscapeControl(fmt.Sprintf("always: expect %s: want %s, got %s: %s", r.Expectation, r.Want, r.Got, r.Message)))
+			failf(t, "%s: always: expect %s: want %s, got %s: %s", scenarioPos(sc.File, sc.Line), r.Expectation, r.Want, r.Got, r.Message)
 		}
 	}
 	if sc.Verdict == assert.Error {
-		t.Error(assert.EscapeControl(fmt.Sprintf("%s: %s", sc.File, sc.Reason)))
+		failf(t, "%s: %s", scenarioPos(sc.File, sc.Line), sc.Reason)
 	}
 	if t.Failed() {
 		if sc.Check != nil && sc.Check.Explain != "" {
-			t.Logf("why: %s", sc.Check.Explain)
+			say(t, "why: %s", sc.Check.Explain)
 		}
 		if sc.Check != nil && sc.Check.Fix != "" {
-			t.Logf("fix: %s", sc.Check.Fix)
+			say(t, "fix: %s", sc.Check.Fix)
 		}
-		t.Logf("seed %d; rerun: %s", sc.Seed, sc.Rerun)
+		say(t, "seed %d; rerun: %s", sc.Seed, sc.Rerun)
 	}
 }

@@ -20,12 +20,17 @@ deadline_flake() {
     ! grep -qE 'Failing input written|panic:|_test\.go:[0-9]+:' "$log"
 }
 
+echo "fuzz-smoke: the first run compiles each fuzzed package with coverage instrumentation, about a"
+echo "  minute per target on 2 cores; later runs reuse the build cache"
 count=0
+start=$SECONDS
 for pkg in $($GO list ./...); do
   dir=$($GO list -f '{{.Dir}}' "$pkg")
   grep -lq '^func Fuzz' "$dir"/*_test.go 2>/dev/null || continue
+  echo "listing Fuzz targets in $pkg"
   for target in $($GO test -list '^Fuzz' "$pkg" | grep '^Fuzz' || true); do
-    echo "fuzz $pkg $target ($FUZZTIME)"
+    t0=$SECONDS
+    echo "fuzz $pkg $target ($FUZZTIME; compiling with instrumentation, then fuzzing)"
     for try in 1 2; do
       if $GO test -run '^$' -fuzz "^${target}\$" -fuzztime "$FUZZTIME" "$pkg" >"$log" 2>&1; then
         break
@@ -37,7 +42,8 @@ for pkg in $($GO list ./...); do
       cat "$log"
       exit 1
     done
+    echo "  ok in $((SECONDS - t0))s"
     count=$((count + 1))
   done
 done
-echo "fuzz-smoke: $count targets, $FUZZTIME each, no failures"
+echo "fuzz-smoke: $count targets, $FUZZTIME each, no failures ($((SECONDS - start))s)"
