@@ -94,7 +94,7 @@ func TestActionConform(t *testing.T) {
 	j := readJUnit(t, filepath.Join(r.dir, "reports/conform.xml"))
 	checks, err := conform.List("prolific")
 	require.NoError(t, err)
-	n := len(checks)
+	n := len(checks) + 1 // the preflight is a row of its own
 	tassert.Equal(t, n, j.Tests)
 	tassert.Zero(t, j.Failures+j.Errors)
 	tassert.Less(t, j.Skipped, 2, "the probes were passed (only --old-secret is missing)")
@@ -214,7 +214,7 @@ func TestActionInstallsFromSource(t *testing.T) {
 		"HOOKDRILL_SECRET": actionSecret, "INPUT_ARGS": "--only\nrespondent.signature.valid"})
 	require.Equal(t, 0, r.code, "stdout:\n%s\nstderr:\n%s", r.stdout, r.stderr)
 	tassert.Contains(t, r.stdout, "building from the action's source")
-	tassert.Contains(t, r.stdout, "1 checks, 0 failed")
+	tassert.Contains(t, r.stdout, "2 checks, 0 failed", "the check and the preflight")
 }
 
 // TestActionYAML: every input reaches the script through env (none is
