@@ -166,7 +166,7 @@ func (s *AttemptSummary) Line() string {
 		}
 	}
 	line := fmt.Sprintf("attempt %d: %s %s → %s in %s", s.Number, s.Request.Method, s.Request.URL,
-		strings.TrimSpace(got), fmtMS(s.LatencyMS))
+		strings.TrimSpace(got), FormatMS(s.LatencyMS))
 	if len(s.Faults) > 0 {
 		line += " [faults: " + strings.Join(s.Faults, ", ") + "]"
 	}
@@ -215,7 +215,9 @@ func head(s string, n int) (string, bool) {
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
-func fmtMS(v float64) string {
+// FormatMS prints a latency in milliseconds as a rounded duration
+// (µs below 1 ms, 0.1 ms below 1 s, ms above), as every report shows it.
+func FormatMS(v float64) string {
 	d := time.Duration(v * float64(time.Millisecond))
 	switch {
 	case d < time.Millisecond:

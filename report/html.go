@@ -563,13 +563,13 @@ func answerLabel(a *assert.AttemptSummary) string {
 	if a.Response != nil && a.Outcome != "lost_ack" {
 		s = fmt.Sprintf("%d %s", a.Response.Status, http.StatusText(a.Response.Status))
 	}
-	return strings.TrimSpace(s) + " in " + fmtMS(a.LatencyMS)
+	return strings.TrimSpace(s) + " in " + assert.FormatMS(a.LatencyMS)
 }
 
 func attemptPanel(id string, d assert.TimelineDelivery, at assert.TimedAttempt) panelView {
 	p := panelView{ID: id, Kind: "attempt", Title: fmt.Sprintf("Attempt %d of delivery %s", at.Number, d.ID),
 		At: fmtOffset(at.AtS), Outcome: string(at.Outcome), Class: markColour(at.MarkClass()),
-		Latency: fmtMS(at.LatencyMS), Faults: strings.Join(at.Faults, ", "), Error: at.Error}
+		Latency: assert.FormatMS(at.LatencyMS), Faults: strings.Join(at.Faults, ", "), Error: at.Error}
 	if at.EventType != "" {
 		p.Title += " (" + at.EventType + " " + at.EventID + ")"
 	}
@@ -590,7 +590,7 @@ func attemptPanel(id string, d assert.TimelineDelivery, at assert.TimedAttempt) 
 
 func probePanel(id string, p assert.TimelineProbe) panelView {
 	pv := panelView{ID: id, Kind: "probe", Title: "Probe (" + p.Kind + ")", At: fmtOffset(p.AtS), Target: p.Target,
-		Output: p.Output, Error: p.Error, Latency: fmtMS(p.MS)}
+		Output: p.Output, Error: p.Error, Latency: assert.FormatMS(p.MS)}
 	if p.Status != 0 {
 		pv.Status = fmt.Sprintf("%d %s", p.Status, http.StatusText(p.Status))
 	}
@@ -705,17 +705,6 @@ func fmtOffset(s float64) string {
 	}
 	d = d.Round(time.Hour)
 	return fmt.Sprintf("%dd%02dh", int(d.Hours())/24, int(d.Hours())%24)
-}
-
-func fmtMS(v float64) string {
-	d := time.Duration(v * float64(time.Millisecond))
-	switch {
-	case d < time.Millisecond:
-		return d.Round(time.Microsecond).String()
-	case d < time.Second:
-		return d.Round(100 * time.Microsecond).String()
-	}
-	return d.Round(time.Millisecond).String()
 }
 
 func secs(s float64) string {
