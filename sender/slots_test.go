@@ -164,22 +164,32 @@ func TestCloseCancelsQueuedAttempts(t *testing.T) {
 // signed as sent, to a receiver that is slow to start reading.
 func TestLargeRequestBodyIsSentWhole(t *testing.T) {
 	big := strings.Repeat("0123456789abcdef", 1<<18) // 4 MiB
+	var mu sync.Mutex                                // a loaded machine may see more than one request
 	var got []byte
 	var verified bool
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		time.Sleep(100 * time.Millisecond)
-		got, _ = io.ReadAll(r.Body)
+		body, _ := io.ReadAll(r.Body)
 		m := hmac.New(sha256.New, []byte(secret))
 		m.Write([]byte(r.Header.Get("X-Ts")))
-		m.Write(got)
+		m.Write(body)
+		mu.Lock()
+		defer mu.Unlock()
+		got = body
 		verified = r.Header.Get("X-Sig") == base64.StdEncoding.EncodeToString(m.Sum(nil))
 	}))
 	defer srv.Close()
-	s := newSender(t, sender.Config{})
+	// One attempt with a generous timeout: the test is about the body, not
+	// about how fast a loaded CI machine moves 4 MiB under -race.
+	pol := fastPolicy(1)
+	pol.Timeout = 30 * time.Second
+	s := newSender(t, sender.Config{Profile: fakeProfile{policy: pol}})
 	ev := eventWithID(t, "big")
 	ev.Payload = append(ev.Payload, hookdrill.Field{Key: "blob", Value: big})
 	res := deliver(t, s, sender.Delivery{Event: ev, Target: hookdrill.Target{URL: srv.URL, Secret: secret}})
 	require.True(t, res.Delivered(), "%+v", res)
+	mu.Lock()
+	defer mu.Unlock()
 	tassert.Greater(t, len(got), len(big))
 	tassert.Equal(t, res.Attempts[0].Request.Body, string(got))
 	tassert.True(t, verified, "the receiver verified the signature")
