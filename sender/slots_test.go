@@ -198,15 +198,18 @@ func TestLargeRequestBodyIsSentWhole(t *testing.T) {
 // Cancelling a delivery while its request waits for an answer ends the
 // attempt at once as cancelled, and the connection slot is free again.
 func TestCancelWhileWaitingForTheAnswer(t *testing.T) {
-	g, s, target := gated(t, sender.Config{Concurrency: 1})
+	// The attempt timeout (60 s) is far beyond waitResult's 10 s: an
+	// attempt that waited for its timeout instead of ending on cancel
+	// fails the wait, however loaded the machine is.
+	pol := fastPolicy(3)
+	pol.Timeout = time.Minute
+	g, s, target := gated(t, sender.Config{Concurrency: 1, Profile: fakeProfile{policy: pol}})
 	ctx, cancel := context.WithCancel(context.Background())
 	h, err := s.Deliver(ctx, sender.Delivery{Event: eventWithID(t, "hung"), Target: target})
 	require.NoError(t, err)
 	<-g.arrived
-	start := time.Now()
 	cancel()
 	res := waitResult(t, h)
-	tassert.Less(t, time.Since(start), 2*time.Second, "the cancelled attempt does not wait for its timeout")
 	tassert.Equal(t, hookdrill.OutcomeCancelled, res.Outcome)
 	require.Len(t, res.Attempts, 1)
 	tassert.Equal(t, hookdrill.OutcomeCancelled, res.Attempts[0].Outcome)
@@ -214,7 +217,10 @@ func TestCancelWhileWaitingForTheAnswer(t *testing.T) {
 	next, err := s.Deliver(context.Background(), sender.Delivery{Event: eventWithID(t, "next"), Target: target})
 	require.NoError(t, err)
 	<-g.arrived
-	g.release <- struct{}{}
+	// Open the gate rather than release one request: the cancelled
+	// request's handler may not have seen its connection close yet and
+	// would take a single release meant for this one.
+	g.open()
 	tassert.True(t, waitResult(t, next).Delivered(), "the slot was given back")
 }
 
