@@ -9,8 +9,8 @@ import (
 )
 
 var bodySeeds = []string{
-	``, `{}`, `[]`, `null`, `"x"`, `{"workspace_id": "w"}`, `{"workspace_id": 1}`,
-	`{"workspace_id": "w", "event_type": "study.status.change", "target_url": "https://x.example"}`,
+	``, `{}`, `[]`, `null`, `"x"`, `{"workspace_id": "aaaaaaaaaaaaaaaaaaaaaaaa"}`, `{"workspace_id": 1}`,
+	`{"workspace_id": "aaaaaaaaaaaaaaaaaaaaaaaa", "event_type": "study.status.change", "target_url": "https://x.example"}`,
 	`{"secret": "abc"}`, `{"secret": null}`, `{"is_enabled": true}`, `{"is_enabled": "true"}`,
 	`{"target_url": "http://[::1"}`, `{"url": "https://x.example"}`, `{"event": "PROJECTS.UPDATED"}`,
 	`{"event_type": "submission.status.change", "payload": {"a": [1, {"b": null}]}}`, `{"extra": {"a": 1}}`,
@@ -73,8 +73,8 @@ func FuzzHandler(f *testing.F) {
 		f.Fatal(err)
 	}
 	srv.cfg.Dispatcher.(*fakeDispatcher).clk = srv.clk
-	_, _ = srv.CreateSecret("w", "")
-	sub, _, _ := srv.CreateSubscription("w", "study.status.change", "https://x.example/h")
+	_, _ = srv.CreateSecret("aaaaaaaaaaaaaaaaaaaaaaaa", "")
+	sub, _, _ := srv.CreateSubscription("aaaaaaaaaaaaaaaaaaaaaaaa", "study.status.change", "https://x.example/h")
 	hook, _ := srv.CreateWebhook("https://x.example/r", "")
 	targets := []struct{ method, path string }{
 		{"POST", "/api/v1/hooks/secrets/"}, {"POST", "/api/v1/hooks/subscriptions/"},

@@ -156,9 +156,9 @@ func TestOpenAPIConformance(t *testing.T) {
 	}{
 		{"GET", "/api/v1/hooks/event-types/", "", "/api/v1/hooks/event-types/", "get", "200", ""},
 		{"GET", "/api/v1/hooks/secrets/?workspace_id=" + testWS, "", "/api/v1/hooks/secrets/", "get", "200", ""},
-		{"POST", "/api/v1/hooks/secrets/", `{"workspace_id": "other"}`, "/api/v1/hooks/secrets/", "post", "201", ""},
+		{"POST", "/api/v1/hooks/secrets/", `{"workspace_id": "bbbbbbbbbbbbbbbbbbbbbbbb"}`, "/api/v1/hooks/secrets/", "post", "201", ""},
 		{"GET", "/api/v1/hooks/subscriptions/", "", "/api/v1/hooks/subscriptions/", "get", "200", ""},
-		{"POST", "/api/v1/hooks/subscriptions/", `{"workspace_id": "other", "event_type": "study.status.change", "target_url": "https://x.example/h"}`,
+		{"POST", "/api/v1/hooks/subscriptions/", `{"workspace_id": "bbbbbbbbbbbbbbbbbbbbbbbb", "event_type": "study.status.change", "target_url": "https://x.example/h"}`,
 			"/api/v1/hooks/subscriptions/", "post", "201", "SubscriptionDetail"},
 		{"GET", sid, "", "/api/v1/hooks/subscriptions/{subscription_id}/", "get", "200", ""},
 		{"PATCH", sid, `{"is_enabled": true}`, "/api/v1/hooks/subscriptions/{subscription_id}/", "patch", "200", ""},
@@ -192,8 +192,8 @@ func TestOpenAPIConformance(t *testing.T) {
 
 	// The documented create shape, with ShapeResults.
 	e2 := newEnv(t, Config{CreateShape: ShapeResults})
-	e2.json("POST", "/api/v1/hooks/secrets/", `{"workspace_id": "w"}`, 201, nil)
-	resp, body := e2.do("POST", "/api/v1/hooks/subscriptions/", `{"workspace_id": "w", "event_type": "study.status.change", "target_url": "https://x.example/h"}`)
+	e2.json("POST", "/api/v1/hooks/secrets/", `{"workspace_id": "aaaaaaaaaaaaaaaaaaaaaaaa"}`, 201, nil)
+	resp, body := e2.do("POST", "/api/v1/hooks/subscriptions/", `{"workspace_id": "aaaaaaaaaaaaaaaaaaaaaaaa", "event_type": "study.status.change", "target_url": "https://x.example/h"}`)
 	require.Equal(t, 201, resp.StatusCode)
 	var v any
 	require.NoError(t, json.Unmarshal(body, &v))

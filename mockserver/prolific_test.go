@@ -177,9 +177,9 @@ func TestStrictTargets(t *testing.T) {
 		t.Run(tt.target, func(t *testing.T) {
 			var log strings.Builder
 			e := newEnv(t, Config{StrictTargets: tt.strict, Log: &log})
-			e.json("POST", "/api/v1/hooks/secrets/", `{"workspace_id": "w"}`, 201, nil)
+			e.json("POST", "/api/v1/hooks/secrets/", `{"workspace_id": "aaaaaaaaaaaaaaaaaaaaaaaa"}`, 201, nil)
 			resp, body := e.do("POST", "/api/v1/hooks/subscriptions/",
-				`{"workspace_id": "w", "event_type": "study.status.change", "target_url": "`+tt.target+`"}`)
+				`{"workspace_id": "aaaaaaaaaaaaaaaaaaaaaaaa", "event_type": "study.status.change", "target_url": "`+tt.target+`"}`)
 			if tt.ok {
 				tassert.Equal(t, 201, resp.StatusCode, "%s", body)
 				if !tt.strict && strings.HasPrefix(tt.target, "http:") {
@@ -199,7 +199,7 @@ func TestDisablingOnSimClock(t *testing.T) {
 	e := newEnv(t, Config{})
 	rcv := newReceiver(t, func(int) int { return 500 })
 	h := e.subscribe(testWS, prolific.EventSubmissionStatusChange, rcv.ts.URL+"/broken")
-	other := e.subscribe("otherworkspace", prolific.EventSubmissionStatusChange, rcv.ts.URL+"/broken")
+	other := e.subscribe("bbbbbbbbbbbbbbbbbbbbbbbb", prolific.EventSubmissionStatusChange, rcv.ts.URL+"/broken")
 	ctx := context.Background()
 
 	// One event a day; each retries for up to 48 h. Failing days accrue.
@@ -244,9 +244,9 @@ func TestDisablingOnSimClock(t *testing.T) {
 
 func TestCreateShapeResults(t *testing.T) {
 	e := newEnv(t, Config{CreateShape: ShapeResults})
-	e.json("POST", "/api/v1/hooks/secrets/", `{"workspace_id": "w"}`, 201, nil)
+	e.json("POST", "/api/v1/hooks/secrets/", `{"workspace_id": "aaaaaaaaaaaaaaaaaaaaaaaa"}`, 201, nil)
 	var l cliHookList
-	e.json("POST", "/api/v1/hooks/subscriptions/", `{"workspace_id": "w", "event_type": "study.status.change", "target_url": "https://x.example/h"}`, 201, &l)
+	e.json("POST", "/api/v1/hooks/subscriptions/", `{"workspace_id": "aaaaaaaaaaaaaaaaaaaaaaaa", "event_type": "study.status.change", "target_url": "https://x.example/h"}`, 201, &l)
 	require.Len(t, l.Results, 1)
 	tassert.Nil(t, l.Meta)
 	tassert.False(t, l.Results[0].IsEnabled)

@@ -102,10 +102,10 @@ func api(t *testing.T, method, url, body string) (int, http.Header, []byte) {
 // subscribeVia creates a secret and a confirmed subscription over HTTP.
 func subscribeVia(t *testing.T, base, eventType, target string) string {
 	t.Helper()
-	code, _, b := api(t, "POST", base+"/api/v1/hooks/secrets/", `{"workspace_id": "ws1"}`)
+	code, _, b := api(t, "POST", base+"/api/v1/hooks/secrets/", `{"workspace_id": "aaaaaaaaaaaaaaaaaaaaaaaa"}`)
 	require.Equal(t, 201, code, "%s", b)
 	code, h, b := api(t, "POST", base+"/api/v1/hooks/subscriptions/",
-		`{"workspace_id": "ws1", "event_type": "`+eventType+`", "target_url": "`+target+`"}`)
+		`{"workspace_id": "aaaaaaaaaaaaaaaaaaaaaaaa", "event_type": "`+eventType+`", "target_url": "`+target+`"}`)
 	require.Equal(t, 201, code, "%s", b)
 	var sub struct {
 		ID string `json:"id"`
