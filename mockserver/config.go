@@ -115,6 +115,12 @@ type Config struct {
 	// default: unknown fields are a 400 naming them, which catches typos
 	// such as "workspaceId" [INF].
 	AllowUnknownFields bool
+	// ReuseConfirmToken lets a confirmed subscription be confirmed again
+	// with its X-Hook-Secret token: an idempotent 200 that changes nothing
+	// (the reading of spec 1.7). Default false: the token is single-use
+	// (spec 1.11 and the section-5 default P16), so a second confirmation is
+	// a 400 on "secret" with error_code CodeBadConfirmSecret.
+	ReuseConfirmToken bool
 	// FailedOnEachAttempt flips an event-log record to FAILED after every
 	// failed attempt (back to SUCCEEDED on a later 2xx). Default false:
 	// PENDING until success or exhaustion (P11).

@@ -210,8 +210,9 @@ func page[T any](all []T, offset, limit int) []T {
 }
 
 // ConfirmSubscription confirms a subscription with the token from its
-// creation (spec 1.7) and enables it. Confirming again with the same token
-// is idempotent and changes nothing (P16).
+// creation (spec 1.7) and enables it. The token is single-use (P16):
+// confirming again with it is a 400 (CodeBadConfirmSecret), unless
+// Config.ReuseConfirmToken makes it an idempotent 200 that changes nothing.
 func (s *Server) ConfirmSubscription(id, token string) (Subscription, error) {
 	if token == "" {
 		fe := fieldErrors{}
@@ -227,6 +228,10 @@ func (s *Server) ConfirmSubscription(id, token string) (Subscription, error) {
 	if token != rec.Token {
 		return Subscription{}, &Error{Status: http.StatusBadRequest, Code: CodeBadConfirmSecret, kind: ErrBadSecret,
 			Detail: map[string][]string{"secret": {"The secret does not match the X-Hook-Secret header returned when the subscription was created."}}}
+	}
+	if rec.Confirmed && !s.cfg.ReuseConfirmToken {
+		return Subscription{}, &Error{Status: http.StatusBadRequest, Code: CodeBadConfirmSecret, kind: ErrBadSecret,
+			Detail: map[string][]string{"secret": {"This confirmation secret has already been used: the subscription is confirmed."}}}
 	}
 	if !rec.Confirmed {
 		rec.Confirmed, rec.IsEnabled = true, true

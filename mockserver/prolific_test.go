@@ -55,7 +55,7 @@ func TestProlificLifecycle(t *testing.T) {
 	var confirmed cliHook
 	e.json("POST", "/api/v1/hooks/subscriptions/"+created.ID, `{"secret": "`+tok+`"}`, 200, &confirmed)
 	tassert.True(t, confirmed.IsEnabled)
-	e.json("POST", "/api/v1/hooks/subscriptions/"+created.ID+"/", `{"secret": "`+tok+`"}`, 200, &confirmed)
+	e.json("POST", "/api/v1/hooks/subscriptions/"+created.ID+"/", `{"secret": "`+tok+`"}`, 400, nil) // single-use (P16)
 
 	// Delivered, signed with the workspace's current secret.
 	res = e.trigger(TriggerRequest{EventType: prolific.EventSubmissionStatusChange, Status: "APPROVED"})

@@ -150,3 +150,35 @@ func TestWorkspaceIDShape(t *testing.T) {
 	}
 	e.json("POST", "/api/v1/hooks/secrets/", `{"workspace_id": "63722982F9CC073ECC730F6B"}`, 201, nil)
 }
+
+// TestConfirmTokenReuse: the X-Hook-Secret token is single-use by default
+// (P16); ReuseConfirmToken makes a second confirmation an idempotent 200.
+func TestConfirmTokenReuse(t *testing.T) {
+	for _, reuse := range []bool{false, true} {
+		e := newEnv(t, Config{ReuseConfirmToken: reuse})
+		e.json("POST", "/api/v1/hooks/secrets/", `{"workspace_id": "`+testWS+`"}`, 201, nil)
+		var h cliHook
+		hdr := e.json("POST", "/api/v1/hooks/subscriptions/",
+			`{"workspace_id": "`+testWS+`", "event_type": "study.status.change", "target_url": "https://x.example/h"}`, 201, &h)
+		tok := hdr.Get("X-Hook-Secret")
+		path := "/api/v1/hooks/subscriptions/" + h.ID + "/"
+		e.json("POST", path, `{"secret": "`+tok+`"}`, 200, nil)
+		// Paused: a second confirmation must not be a way to re-enable.
+		e.json("PATCH", path, `{"is_enabled": false}`, 200, nil)
+		resp, b := e.do("POST", path, `{"secret": "`+tok+`"}`)
+		if !reuse {
+			require.Equal(t, 400, resp.StatusCode, "%s", b)
+			pe := prolificErr(t, b)
+			tassert.Equal(t, CodeBadConfirmSecret, pe.ErrorCode)
+			tassert.Contains(t, string(b), "already been used")
+		} else {
+			require.Equal(t, 200, resp.StatusCode, "%s", b)
+		}
+		got, err := e.srv.Subscription(h.ID)
+		require.NoError(t, err)
+		tassert.False(t, got.IsEnabled, "reuse=%v: confirming again changes nothing", reuse)
+		// A wrong token is a 400 either way.
+		resp, _ = e.do("POST", path, `{"secret": "nope"}`)
+		tassert.Equal(t, 400, resp.StatusCode)
+	}
+}

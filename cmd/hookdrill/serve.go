@@ -35,6 +35,7 @@ func runServe(ctx context.Context, args []string, env *environ) error {
 		apiSecret = fs.String("api-secret", "", "Respondent x-api-secret to require (default: any non-empty value)")
 		strict    = fs.Bool("strict-targets", false, "reject Prolific target URLs the real API rejects (non-https, localhost, private addresses)")
 		shape     = fs.String("create-shape", string(mockserver.DefaultCreateShape), "create-subscription body: object (what Prolific's clients decode) or results (the documented list)")
+		reuseTok  = fs.Bool("reuse-confirm-token", false, "let a confirmed subscription be confirmed again with its X-Hook-Secret (an idempotent 200) instead of refusing the single-use token (400)")
 		unknown   = fs.Bool("allow-unknown-fields", false, "ignore unknown request body fields instead of answering 400")
 		maxBody   = fs.Int64("max-body", mockserver.DefaultMaxBodyBytes, "largest request body accepted, in bytes (larger: 413)")
 		insecure  = fs.Bool("insecure", false, "accept any TLS certificate from receivers")
@@ -64,7 +65,8 @@ func runServe(ctx context.Context, args []string, env *environ) error {
 	cfg := mockserver.Config{
 		Seed: *seed, Token: *token, RespondentAPIKey: *apiKey, RespondentAPISecret: *apiSecret,
 		StrictTargets: *strict, CreateShape: mockserver.CreateShape(*shape), AllowUnknownFields: *unknown,
-		MaxBodyBytes: *maxBody, StatePath: *statePath, Log: env.stderr,
+		ReuseConfirmToken: *reuseTok,
+		MaxBodyBytes:      *maxBody, StatePath: *statePath, Log: env.stderr,
 	}
 	switch *clk {
 	case "real":

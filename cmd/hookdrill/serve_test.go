@@ -270,3 +270,28 @@ func BenchmarkServeStartup(b *testing.B) {
 	}
 	b.ReportMetric(float64(total.Microseconds())/1000/float64(n), "ms/ready")
 }
+
+// TestServeReuseConfirmToken: --reuse-confirm-token turns the single-use
+// X-Hook-Secret (a second confirmation is a 400) into an idempotent 200.
+func TestServeReuseConfirmToken(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want int
+	}{{nil, 400}, {[]string{"--reuse-confirm-token"}, 200}} {
+		base, _, _ := startServe(t, tc.args...)
+		code, _, b := api(t, "POST", base+"/api/v1/hooks/secrets/", `{"workspace_id": "aaaaaaaaaaaaaaaaaaaaaaaa"}`)
+		require.Equal(t, 201, code, "%s", b)
+		code, h, b := api(t, "POST", base+"/api/v1/hooks/subscriptions/",
+			`{"workspace_id": "aaaaaaaaaaaaaaaaaaaaaaaa", "event_type": "study.status.change", "target_url": "https://x.example/h"}`)
+		require.Equal(t, 201, code, "%s", b)
+		var sub struct {
+			ID string `json:"id"`
+		}
+		require.NoError(t, json.Unmarshal(b, &sub))
+		confirm := `{"secret": "` + h.Get("X-Hook-Secret") + `"}`
+		code, _, b = api(t, "POST", base+"/api/v1/hooks/subscriptions/"+sub.ID+"/", confirm)
+		require.Equal(t, 200, code, "%s", b)
+		code, _, b = api(t, "POST", base+"/api/v1/hooks/subscriptions/"+sub.ID+"/", confirm)
+		require.Equal(t, tc.want, code, "%v: %s", tc.args, b)
+	}
+}
