@@ -121,6 +121,13 @@ type Config struct {
 	// (spec 1.11 and the section-5 default P16), so a second confirmation is
 	// a 400 on "secret" with error_code CodeBadConfirmSecret.
 	ReuseConfirmToken bool
+	// SimulateFetchable makes the screener responses announced by
+	// POST /v1/webhooks/{id}/simulate fetchable from
+	// GET /v1/projects/{projectId}/screener-responses/{id}. Default false:
+	// simulate uses random, throwaway resource ids (spec 4.1), so fetching
+	// them is a 404, as on the platform. Events from the control API's
+	// trigger are always fetchable.
+	SimulateFetchable bool
 	// FailedOnEachAttempt flips an event-log record to FAILED after every
 	// failed attempt (back to SUCCEEDED on a later 2xx). Default false:
 	// PENDING until success or exhaustion (P11).

@@ -100,6 +100,24 @@ func (s *Server) knownRespondentIdentity(spec hookdrill.EventSpec) hookdrill.Eve
 	return spec
 }
 
+// webhookIdentity names the webhook an event goes to in the events whose
+// resource carries it (MESSAGES.CREATED, CONVERSATIONS.CREATED: webhookId,
+// teamId, organizationId, spec 4.3): the webhook's own ids, not random
+// ones. Values the caller gave are kept.
+func webhookIdentity(spec hookdrill.EventSpec, hook *webhookRec) hookdrill.EventSpec {
+	if hook == nil || spec.Payload != nil ||
+		(spec.Type != respondent.EventMessagesCreated && spec.Type != respondent.EventConversationsCreated) {
+		return spec
+	}
+	for k, v := range map[string]string{respondent.ExtraWebhookID: hook.ID, respondent.ExtraTeamID: hook.TeamID,
+		respondent.ExtraOrganizationID: hook.OrganizationID} {
+		if spec.Extra[k] == "" && v != "" {
+			spec.Extra = withExtra(spec.Extra, k, v)
+		}
+	}
+	return spec
+}
+
 // withExtra returns a copy of extra with k set to v (the caller's map is
 // not changed).
 func withExtra(extra map[string]string, k, v string) map[string]string {
@@ -342,7 +360,7 @@ func (s *Server) triggerRespondent(req TriggerRequest, webhookID string) (Trigge
 		return TriggerResult{}, notFound("webhook", webhookID)
 	}
 	now := s.clk.Now()
-	ev, err := s.cfg.Respondent.NewEvent(s.knownRespondentIdentity(req.spec()), s.rnd, now)
+	ev, err := s.cfg.Respondent.NewEvent(webhookIdentity(s.knownRespondentIdentity(req.spec()), hook), s.rnd, now)
 	if err == nil && ev.Type == "" {
 		err = fmt.Errorf("%w: the event has no event type", respondent.ErrUnknownEventType)
 	}
@@ -350,7 +368,12 @@ func (s *Server) triggerRespondent(req TriggerRequest, webhookID string) (Trigge
 		s.mu.Unlock()
 		return TriggerResult{}, specError(err)
 	}
-	s.recordRespondentResource(ev)
+	// simulate "will use random resource ids" (spec 4.1): the screener
+	// responses it announces do not exist, so they are not fetchable,
+	// unless Config.SimulateFetchable says otherwise.
+	if webhookID == "" || s.cfg.SimulateFetchable {
+		s.recordRespondentResource(ev)
+	}
 	res := TriggerResult{Event: ev, Deliveries: []Dispatched{}}
 	if hook == nil {
 		res.Skipped = append(res.Skipped, Skipped{Reason: "no active webhook (POST /v1/webhooks to create one)"})

@@ -36,6 +36,7 @@ func runServe(ctx context.Context, args []string, env *environ) error {
 		strict    = fs.Bool("strict-targets", false, "reject Prolific target URLs the real API rejects (non-https, localhost, private addresses)")
 		shape     = fs.String("create-shape", string(mockserver.DefaultCreateShape), "create-subscription body: object (what Prolific's clients decode) or results (the documented list)")
 		reuseTok  = fs.Bool("reuse-confirm-token", false, "let a confirmed subscription be confirmed again with its X-Hook-Secret (an idempotent 200) instead of refusing the single-use token (400)")
+		simFetch  = fs.Bool("simulate-fetchable", false, "make the screener responses announced by Respondent's simulate fetchable (default: throwaway ids, 404 as on the platform)")
 		unknown   = fs.Bool("allow-unknown-fields", false, "ignore unknown request body fields instead of answering 400")
 		maxBody   = fs.Int64("max-body", mockserver.DefaultMaxBodyBytes, "largest request body accepted, in bytes (larger: 413)")
 		insecure  = fs.Bool("insecure", false, "accept any TLS certificate from receivers")
@@ -65,8 +66,8 @@ func runServe(ctx context.Context, args []string, env *environ) error {
 	cfg := mockserver.Config{
 		Seed: *seed, Token: *token, RespondentAPIKey: *apiKey, RespondentAPISecret: *apiSecret,
 		StrictTargets: *strict, CreateShape: mockserver.CreateShape(*shape), AllowUnknownFields: *unknown,
-		ReuseConfirmToken: *reuseTok,
-		MaxBodyBytes:      *maxBody, StatePath: *statePath, Log: env.stderr,
+		ReuseConfirmToken: *reuseTok, SimulateFetchable: *simFetch,
+		MaxBodyBytes: *maxBody, StatePath: *statePath, Log: env.stderr,
 	}
 	switch *clk {
 	case "real":
