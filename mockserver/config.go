@@ -58,6 +58,11 @@ const (
 	DefaultEventsLimit = 100
 	// MaxEventsLimit is the largest events limit accepted (spec 1.10).
 	MaxEventsLimit = 1000
+	// DefaultSubmissionsPageSize is the page size of GET
+	// /api/v1/submissions/ without page_size (its documented default).
+	DefaultSubmissionsPageSize = 20
+	// MaxSubmissionsPageSize caps page_size [INF].
+	MaxSubmissionsPageSize = 1000
 	// DefaultHealthFrom is what the disabling policy observes [INF, 2.8].
 	DefaultHealthFrom = HealthFromAttempts
 	// DefaultRecordBodyBytes bounds the request body kept per API call in

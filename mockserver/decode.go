@@ -257,9 +257,10 @@ func decodeTrigger(body []byte) (TriggerRequest, *Error) {
 	if e != nil {
 		return TriggerRequest{}, e
 	}
-	f.known(false, "platform", "event_type", "status", "resource_id", "workspace_id", "event_id", "extra", "payload")
+	f.known(false, "platform", "event_type", "status", "resource_id", "workspace_id", "study_id", "event_id", "extra", "payload")
 	req := TriggerRequest{Platform: f.str("platform", false), EventType: f.str("event_type", false),
-		Status: f.str("status", false), ResourceID: f.str("resource_id", false),
+		StudyID: f.str("study_id", false),
+		Status:  f.str("status", false), ResourceID: f.str("resource_id", false),
 		WorkspaceID: f.str("workspace_id", false), EventID: f.str("event_id", false)}
 	if raw, ok := f.m["extra"]; ok && string(bytes.TrimSpace(raw)) != "null" {
 		if err := json.Unmarshal(raw, &req.Extra); err != nil {

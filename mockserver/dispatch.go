@@ -144,7 +144,7 @@ func (s *Server) triggerProlific(req TriggerRequest) (TriggerResult, error) {
 		s.mu.Unlock()
 		return TriggerResult{}, specError(err)
 	}
-	s.recordProlificResource(ev)
+	s.recordProlificResource(ev, req.StudyID)
 	var subs []*subRec
 	for _, rec := range s.st.Subscriptions {
 		if rec.EventType == ev.Type && (req.WorkspaceID == "" || rec.WorkspaceID == req.WorkspaceID) {
@@ -403,42 +403,6 @@ func (s *Server) triggerRespondent(req TriggerRequest, webhookID string) (Trigge
 	s.mu.Unlock()
 	res.Deliveries = s.start(jobs)
 	return res, nil
-}
-
-// recordRespondentResource updates the screener response an event
-// announces; s.mu must be held.
-func (s *Server) recordRespondentResource(ev hookdrill.Event) {
-	if ev.Type != respondent.EventScreenerResponsesCreated && ev.Type != respondent.EventScreenerResponsesUpdated {
-		return
-	}
-	payload, _ := valueOf(ev.Payload, "payload").(hookdrill.Object)
-	res, _ := valueOf(payload, "resource").(hookdrill.Object)
-	project := res.GetString("projectId")
-	if ev.ResourceID == "" {
-		return
-	}
-	now := s.clk.Now()
-	key := project + "/" + ev.ResourceID
-	r, ok := s.responses[key]
-	if !ok {
-		r = &resource{ID: ev.ResourceID, ProjectID: project, Created: now, Status: respondent.ResponsePending}
-		s.responses[key] = r
-	}
-	r.Updated, r.EventType = now, ev.Type
-	fields, _ := valueOf(res, "updatedFields").([]any)
-	for _, f := range fields {
-		o, _ := f.(hookdrill.Object)
-		switch o.GetString("name") {
-		case "status":
-			if v := o.GetString("newValue"); v != "" {
-				r.Status = v
-			}
-		case "rejected":
-			if v, ok := valueOf(o, "newValue").(bool); ok {
-				r.Rejected = v
-			}
-		}
-	}
 }
 
 func valueOf(o hookdrill.Object, key string) any {

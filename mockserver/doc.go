@@ -7,11 +7,14 @@
 //   - Prolific's hooks API under /api/v1/hooks/ (spec section 1): event
 //     types, workspace secrets, subscriptions with the X-Hook-Secret
 //     confirmation handshake, PATCH/DELETE, and each subscription's event
-//     log; plus the read-only /api/v1/studies/{id}/ and
-//     /api/v1/submissions/{id}/ that receivers fetch after an event.
+//     log; plus the read-only resources receivers fetch after an event:
+//     /api/v1/studies/{id}/, a study's submissions (list and counts),
+//     /api/v1/submissions/ and /api/v1/submissions/{id}/, in the shapes of
+//     Prolific's OpenAPI schemas, with seeded fake values for what no
+//     event sets (resources.go).
 //   - Respondent's webhooks API under /v1/ (spec 4.1): one webhook per team,
-//     event types, simulate; plus the read-only
-//     /v1/projects/{projectId}/screener-responses/{id}.
+//     event types, simulate; plus the read-only /v1/projects/{projectId}
+//     and /v1/projects/{projectId}/screener-responses/{id}.
 //   - A control API under /_hookdrill/: trigger an event, read or advance
 //     the clock, read the journal, reset. Client calls it.
 //

@@ -395,6 +395,9 @@ func (s *Server) routes() http.Handler {
 	route(r, ProlificPrefix, "/hooks/subscriptions/{id}/", pa(s.handleDeleteSubscription), http.MethodDelete)
 	route(r, ProlificPrefix, "/hooks/subscriptions/{id}/events/", pa(s.handleEvents), http.MethodGet)
 	route(r, ProlificPrefix, "/studies/{id}/", pa(s.handleStudy), http.MethodGet)
+	route(r, ProlificPrefix, "/studies/{id}/submissions/", pa(s.handleStudySubmissions), http.MethodGet)
+	route(r, ProlificPrefix, "/studies/{id}/submissions/counts/", pa(s.handleSubmissionCounts), http.MethodGet)
+	route(r, ProlificPrefix, "/submissions/", pa(s.handleSubmissions), http.MethodGet)
 	route(r, ProlificPrefix, "/submissions/{id}/", pa(s.handleSubmission), http.MethodGet)
 
 	ra := s.respondentAuth
@@ -404,6 +407,7 @@ func (s *Server) routes() http.Handler {
 	route(r, RespondentPrefix, "/webhooks/{id}", ra(s.handleDeleteWebhook), http.MethodDelete)
 	route(r, RespondentPrefix, "/webhooks/{id}/event-types", ra(s.handleWebhookEventTypes), http.MethodGet)
 	route(r, RespondentPrefix, "/webhooks/{id}/simulate", ra(s.handleSimulate), http.MethodPost)
+	route(r, RespondentPrefix, "/projects/{id}", ra(s.handleProject), http.MethodGet)
 	route(r, RespondentPrefix, "/projects/{projectId}/screener-responses/{id}", ra(s.handleScreenerResponse), http.MethodGet)
 
 	route(r, ControlPrefix, "/trigger", s.handleTrigger, http.MethodPost)
@@ -785,6 +789,51 @@ func (s *Server) handleScreenerResponse(w http.ResponseWriter, r *http.Request) 
 	v, err := s.ScreenerResponse(vars["projectId"], vars["id"])
 	if err != nil {
 		s.writeError(w, r, &Error{Status: http.StatusNotFound, kind: ErrNotFound, Detail: "Screener response not found"})
+		return
+	}
+	writeJSON(w, http.StatusOK, v)
+}
+
+func (s *Server) handleStudySubmissions(w http.ResponseWriter, r *http.Request) {
+	q, e := parseStudySubmissionsQuery(mux.Vars(r)["id"], r.URL.Query())
+	if e != nil {
+		s.writeError(w, r, e)
+		return
+	}
+	s.writeSubmissions(w, r, q)
+}
+
+func (s *Server) handleSubmissions(w http.ResponseWriter, r *http.Request) {
+	q, e := parseSubmissionsQuery(r.URL.Query())
+	if e != nil {
+		s.writeError(w, r, e)
+		return
+	}
+	s.writeSubmissions(w, r, q)
+}
+
+func (s *Server) writeSubmissions(w http.ResponseWriter, r *http.Request, q SubmissionsQuery) {
+	subs, total, err := s.StudySubmissions(q)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, list[SubmissionShort]{Results: nonNil(subs), Meta: &meta{total}})
+}
+
+func (s *Server) handleSubmissionCounts(w http.ResponseWriter, r *http.Request) {
+	c, err := s.SubmissionCounts(mux.Vars(r)["id"])
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, c)
+}
+
+func (s *Server) handleProject(w http.ResponseWriter, r *http.Request) {
+	v, err := s.Project(mux.Vars(r)["id"])
+	if err != nil {
+		s.writeError(w, r, &Error{Status: http.StatusNotFound, kind: ErrNotFound, Detail: "Project not found"})
 		return
 	}
 	writeJSON(w, http.StatusOK, v)

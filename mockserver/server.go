@@ -50,8 +50,9 @@ type Server struct {
 	events map[string][]*eventRec
 	// studies, submissions and responses (key projectId/id) hold the
 	// latest state announced by triggered events. Not persisted.
-	studies, submissions, responses map[string]*resource
-	health                          map[prolific.Pair]prolific.PairHealth
+	studies, submissions, responses, projects map[string]*resource
+	resSeq                                    int64 // creation order of resources
+	health                                    map[prolific.Pair]prolific.PairHealth
 }
 
 // state is what survives a restart with Config.StatePath.
@@ -85,7 +86,7 @@ func New(cfg Config) (*Server, error) {
 	cfg = cfg.withDefaults()
 	s := &Server{cfg: cfg, clk: cfg.Clock, journal: cfg.Journal, policy: cfg.DisablePolicy, seed: cfg.Seed,
 		events: map[string][]*eventRec{}, studies: map[string]*resource{}, submissions: map[string]*resource{},
-		responses: map[string]*resource{}, health: map[prolific.Pair]prolific.PairHealth{}}
+		responses: map[string]*resource{}, projects: map[string]*resource{}, health: map[prolific.Pair]prolific.PairHealth{}}
 	if sim, ok := cfg.Clock.(*clock.Sim); ok {
 		s.sim = sim
 	}
@@ -252,7 +253,7 @@ func (s *Server) Reset() error {
 		return err
 	}
 	s.events = map[string][]*eventRec{}
-	s.studies, s.submissions, s.responses = map[string]*resource{}, map[string]*resource{}, map[string]*resource{}
+	s.studies, s.submissions, s.responses, s.projects = map[string]*resource{}, map[string]*resource{}, map[string]*resource{}, map[string]*resource{}
 	s.journal.Reset()
 	return nil
 }
