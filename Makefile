@@ -3,7 +3,7 @@ GO       ?= go
 FUZZTIME ?= 5000x
 BIN      ?= bin/hookdrill
 
-.PHONY: all test fmt-check vet lint unit fuzz-smoke build bench bench-compare fuzz clean
+.PHONY: all test fmt-check vet lint unit fuzz-smoke build bench bench-compare fuzz spec-update clean
 
 all: build
 
@@ -41,6 +41,10 @@ bench:
 ## bench-compare: sender throughput next to wrk against the same local receiver
 bench-compare:
 	./scripts/bench-compare.sh
+
+## spec-update: fetch Prolific's current OpenAPI document into the spec-drift guard's testdata and run the guard (needs the network; fails clearly without it)
+spec-update:
+	./scripts/spec-update.sh
 
 clean:
 	rm -rf bin
