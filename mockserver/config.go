@@ -63,6 +63,9 @@ const (
 	DefaultSubmissionsPageSize = 20
 	// MaxSubmissionsPageSize caps page_size [INF].
 	MaxSubmissionsPageSize = 1000
+	// DefaultEventLogLimit is how many event-log records each
+	// subscription and webhook keeps (Config.EventLogLimit) [INF].
+	DefaultEventLogLimit = 1000
 	// DefaultHealthFrom is what the disabling policy observes [INF, 2.8].
 	DefaultHealthFrom = HealthFromAttempts
 	// DefaultRecordBodyBytes bounds the request body kept per API call in
@@ -133,6 +136,10 @@ type Config struct {
 	// them is a 404, as on the platform. Events from the control API's
 	// trigger are always fetchable.
 	SimulateFetchable bool
+	// EventLogLimit is how many event-log records each subscription and
+	// webhook keeps, newest first (in memory, and in the state file with
+	// StatePath); older ones are dropped. Default DefaultEventLogLimit.
+	EventLogLimit int
 	// FailedOnEachAttempt flips an event-log record to FAILED after every
 	// failed attempt (back to SUCCEEDED on a later 2xx). Default false:
 	// PENDING until success or exhaustion (P11).
@@ -184,6 +191,9 @@ func (c Config) Validate() error {
 	default:
 		errs = append(errs, fmt.Errorf("health_from %q: valid: %q, %q", c.HealthFrom, HealthFromAttempts, HealthFromDeliveries))
 	}
+	if c.EventLogLimit < 0 {
+		errs = append(errs, fmt.Errorf("event_log_limit must not be negative, got %d", c.EventLogLimit))
+	}
 	if c.MaxBodyBytes < 0 {
 		errs = append(errs, fmt.Errorf("max_body_bytes must not be negative, got %d", c.MaxBodyBytes))
 	}
@@ -220,6 +230,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.HealthFrom == "" {
 		c.HealthFrom = DefaultHealthFrom
+	}
+	if c.EventLogLimit == 0 {
+		c.EventLogLimit = DefaultEventLogLimit
 	}
 	if c.MaxBodyBytes == 0 {
 		c.MaxBodyBytes = DefaultMaxBodyBytes

@@ -144,7 +144,7 @@ func (s *Server) triggerProlific(req TriggerRequest) (TriggerResult, error) {
 		s.mu.Unlock()
 		return TriggerResult{}, specError(err)
 	}
-	s.recordProlificResource(ev, req.StudyID)
+	s.saveResourcesLocked(s.recordProlificResource(ev, req.StudyID))
 	var subs []*subRec
 	for _, rec := range s.st.Subscriptions {
 		if rec.EventType == ev.Type && (req.WorkspaceID == "" || rec.WorkspaceID == req.WorkspaceID) {
@@ -172,7 +172,8 @@ func (s *Server) triggerProlific(req TriggerRequest) (TriggerResult, error) {
 		}
 		rec := &eventRec{id: e.ID, eventType: e.Type, resourceID: e.ResourceID, targetURL: sub.TargetURL,
 			created: now, updated: now, status: hookdrill.StatusPending, payload: e.Payload}
-		s.events[sub.ID] = append(s.events[sub.ID], rec)
+		rec.owner = sub.ID
+		s.appendEventLocked(rec)
 		pair := &prolific.Pair{TargetURL: sub.TargetURL, EventType: sub.EventType}
 		subID, ws := sub.ID, sub.WorkspaceID
 		out := &Dispatched{EventID: e.ID, SubscriptionID: sub.ID, WorkspaceID: ws, TargetURL: hookdrill.RedactURL(sub.TargetURL)}
@@ -211,6 +212,7 @@ func (s *Server) start(jobs []job) []Dispatched {
 			s.mu.Lock()
 			j.rec.status = hookdrill.StatusFailed
 			j.rec.updated = s.clk.Now()
+			s.saveEventLocked(j.rec)
 			s.mu.Unlock()
 			s.live.Done()
 			j.out.Error = err.Error()
@@ -273,6 +275,7 @@ func (s *Server) onAttempt(rec *eventRec, pair *prolific.Pair, a hookdrill.Attem
 	case s.cfg.FailedOnEachAttempt && countsForHealth(a.Outcome):
 		rec.status = hookdrill.StatusFailed
 	}
+	s.saveEventLocked(rec)
 	if pair != nil && s.cfg.HealthFrom == HealthFromAttempts && countsForHealth(a.Outcome) {
 		s.observe(*pair, at, a.Outcome.Success())
 	}
@@ -290,6 +293,7 @@ func (s *Server) onDone(rec *eventRec, pair *prolific.Pair, r sender.Result) {
 	if len(r.Attempts) == 0 {
 		rec.updated = s.clk.Now()
 	}
+	s.saveEventLocked(rec)
 	if pair != nil && s.cfg.HealthFrom == HealthFromDeliveries && len(r.Attempts) > 0 && countsForHealth(r.Outcome) {
 		last := r.Attempts[len(r.Attempts)-1]
 		s.observe(*pair, attemptTime(last, s.clk.Now()), r.Status == hookdrill.StatusSucceeded)
@@ -372,7 +376,7 @@ func (s *Server) triggerRespondent(req TriggerRequest, webhookID string) (Trigge
 	// responses it announces do not exist, so they are not fetchable,
 	// unless Config.SimulateFetchable says otherwise.
 	if webhookID == "" || s.cfg.SimulateFetchable {
-		s.recordRespondentResource(ev)
+		s.saveResourcesLocked(s.recordRespondentResource(ev))
 	}
 	res := TriggerResult{Event: ev, Deliveries: []Dispatched{}}
 	if hook == nil {
@@ -382,7 +386,8 @@ func (s *Server) triggerRespondent(req TriggerRequest, webhookID string) (Trigge
 	}
 	rec := &eventRec{id: ev.ID, eventType: ev.Type, resourceID: ev.ResourceID, targetURL: hook.URL,
 		created: now, updated: now, status: hookdrill.StatusPending, payload: ev.Payload}
-	s.events[hook.ID] = append(s.events[hook.ID], rec)
+	rec.owner = hook.ID
+	s.appendEventLocked(rec)
 	id, key := hook.ID, hook.PrivateKey
 	d := sender.Delivery{
 		Event: ev, Profile: s.cfg.Respondent,

@@ -152,6 +152,8 @@ type eventRec struct {
 	status                               hookdrill.DeliveryStatus
 	payload                              hookdrill.Object
 	deliveryID                           string
+	owner                                string // subscription or webhook id
+	dropped                              bool   // cut from its log (EventLogLimit)
 }
 
 func (e *eventRec) view() EventRecord {

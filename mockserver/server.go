@@ -46,10 +46,12 @@ type Server struct {
 	rnd    *rand.Rand
 	st     *state
 	// events holds each subscription's and webhook's event log, oldest
-	// first. Not persisted.
+	// first, at most cfg.EventLogLimit records each (kept in the state
+	// with StatePath).
 	events map[string][]*eventRec
 	// studies, submissions and responses (key projectId/id) hold the
-	// latest state announced by triggered events. Not persisted.
+	// latest state announced by triggered events (kept in the state with
+	// StatePath).
 	studies, submissions, responses, projects map[string]*resource
 	resSeq                                    int64 // creation order of resources
 	health                                    map[prolific.Pair]prolific.PairHealth
@@ -68,6 +70,14 @@ type state struct {
 	TeamID         string                   `json:"team_id"`
 	OrganizationID string                   `json:"organization_id"`
 	Webhooks       map[string]*webhookRec   `json:"webhooks"`
+	// Events holds each subscription's and webhook's event log (newest
+	// Config.EventLogLimit records, oldest first) and Resources the
+	// read-only resources by kind and key; both are filled only while a
+	// snapshot is written or loaded (the server keeps them in s.events and
+	// the resource maps).
+	Events    map[string][]*storedEvent       `json:"events,omitempty"`
+	Resources map[string]map[string]*resource `json:"resources,omitempty"`
+	ResSeq    int64                           `json:"resource_seq,omitempty"`
 }
 
 const stateVersion = 1
@@ -114,6 +124,7 @@ func New(cfg Config) (*Server, error) {
 			for _, h := range st.Health {
 				s.health[h.Pair] = h.Health
 			}
+			s.loadEventsLocked()
 		}
 	}
 	s.rnd = rand.New(rand.NewPCG(s.seed, 0x6d6f636b^s.st.Generation))

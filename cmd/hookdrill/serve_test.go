@@ -214,6 +214,7 @@ func TestServeBadFlags(t *testing.T) {
 	for _, args := range [][]string{
 		{"serve", "--clock", "lunar"},
 		{"serve", "--create-shape", "list"},
+		{"serve", "--event-log-limit", "0"},
 		{"serve", "extra-arg"},
 	} {
 		_, _, code := runCLI(t, nil, args...)
@@ -295,3 +296,4 @@ func TestServeReuseConfirmToken(t *testing.T) {
 		require.Equal(t, tc.want, code, "%v: %s", tc.args, b)
 	}
 }
+
