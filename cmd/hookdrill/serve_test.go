@@ -296,4 +296,3 @@ func TestServeReuseConfirmToken(t *testing.T) {
 		require.Equal(t, tc.want, code, "%v: %s", tc.args, b)
 	}
 }
-
