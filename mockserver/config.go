@@ -161,8 +161,9 @@ type Config struct {
 	// MaxBodyBytes bounds request bodies; larger ones are answered 413.
 	// Default DefaultMaxBodyBytes.
 	MaxBodyBytes int64
-	// StatePath, when set, keeps secrets, subscriptions, webhooks and pair
-	// health in this JSON file: loaded by New (a corrupt file is an error,
+	// StatePath, when set, keeps secrets, subscriptions, webhooks, pair
+	// health, event logs (EventLogLimit records each) and the read-only
+	// resources in this JSON file: loaded by New (a corrupt file is an error,
 	// never replaced; a symlink or read-only file is refused) with its
 	// write-ahead log StatePath+".wal". A change is answered only once it
 	// is durable; a change that cannot be saved is undone and answered 503.

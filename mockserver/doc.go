@@ -34,7 +34,15 @@
 // Config.StatePath, secrets, subscriptions, webhooks and pair health
 // survive restarts: each change is an fsynced write-ahead log record before
 // it is answered, and a change that cannot be saved is undone and answered
-// 503.
+// 503. Event logs (the newest Config.EventLogLimit records per subscription
+// and webhook) and read-only resources survive too, written in batches
+// nobody waits for (persist_events.go).
+//
+// Requests are validated as the real APIs validate them (Django REST
+// framework's token keyword and JSON content negotiation, null fields,
+// workspace id shape), and TestSpecDrift validates every answer of both
+// APIs against the OpenAPI documents in testdata/openapi, with the
+// departures listed in testdata/openapi/departures.yml.
 //
 // The control API refuses what a browser could send on a web page's behalf
 // (non-JSON POSTs, foreign Host or Origin), needs Config.ControlToken when
