@@ -267,6 +267,7 @@ func (s *Server) onAttempt(rec *eventRec, pair *prolific.Pair, a hookdrill.Attem
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	at := attemptTime(a, s.clk.Now())
+	before := rec.status
 	rec.updated = at.Add(a.Latency)
 	rec.deliveryID = a.DeliveryID
 	switch {
@@ -275,7 +276,12 @@ func (s *Server) onAttempt(rec *eventRec, pair *prolific.Pair, a hookdrill.Attem
 	case s.cfg.FailedOnEachAttempt && countsForHealth(a.Outcome):
 		rec.status = hookdrill.StatusFailed
 	}
-	s.saveEventLocked(rec)
+	if rec.status != before {
+		// Only a status change is written to the state at once; the
+		// final update of a delivery (onDone) writes its last attempt's
+		// time, so a retry in between costs the state nothing.
+		s.saveEventLocked(rec)
+	}
 	if pair != nil && s.cfg.HealthFrom == HealthFromAttempts && countsForHealth(a.Outcome) {
 		s.observe(*pair, at, a.Outcome.Success())
 	}

@@ -152,8 +152,9 @@ type eventRec struct {
 	status                               hookdrill.DeliveryStatus
 	payload                              hookdrill.Object
 	deliveryID                           string
-	owner                                string // subscription or webhook id
-	dropped                              bool   // cut from its log (EventLogLimit)
+	owner                                string       // subscription or webhook id
+	dropped                              bool         // cut from its log (EventLogLimit)
+	saved                                *storedEvent // as last queued for the state
 }
 
 func (e *eventRec) view() EventRecord {

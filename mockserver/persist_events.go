@@ -79,7 +79,11 @@ func (s *Server) saveEventLocked(rec *eventRec) {
 	if s.store == nil || rec.dropped {
 		return
 	}
-	s.commitAsyncLocked(walRec{Events: []*storedEvent{rec.stored()}})
+	if p := rec.saved; p != nil && p.Status == rec.status && p.Updated.Equal(rec.updated) && p.DeliveryID == rec.deliveryID {
+		return // nothing new since it was queued
+	}
+	rec.saved = rec.stored()
+	s.commitAsyncLocked(walRec{Events: []*storedEvent{rec.saved}})
 	s.maybeCompactLocked()
 }
 
@@ -106,7 +110,12 @@ func (s *Server) saveResourcesLocked(rs []*resource) {
 // the compaction size and the last snapshot; s.mu must be held.
 func (s *Server) maybeCompactLocked() {
 	st := s.store
-	st.fileMu.Lock()
+	// The flusher holds fileMu through its write and fsync: never wait
+	// for it here (s.mu is held, and every API call would wait too); the
+	// next record checks again.
+	if !st.fileMu.TryLock() {
+		return
+	}
 	size := st.size
 	st.fileMu.Unlock()
 	st.pendMu.Lock()
