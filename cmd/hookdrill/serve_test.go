@@ -177,6 +177,7 @@ func TestTriggerOutcomes(t *testing.T) {
 		{"unknown event type", nil, []string{"study.exploded"}, 2, nil, []string{"study.status.change"}},
 		{"unknown status", nil, []string{"study.status.change", "--status", "DONE"}, 2, nil, []string{"AWAITING REVIEW"}},
 		{"no event type", nil, nil, 2, nil, []string{"exactly one EVENT_TYPE"}},
+		{"submission in a named study", nil, []string{"submission.status.change", "--resource-id", "sub-x", "--study", "study-x"}, 1, nil, []string{"went nowhere"}},
 		{"failing receiver on the sim clock", func(t *testing.T) {
 			subscribeVia(t, base, "study.progress.change", statusServer(t, 500))
 		}, []string{"study.progress.change", "--advance"}, 1,
@@ -197,6 +198,10 @@ func TestTriggerOutcomes(t *testing.T) {
 			}
 		})
 	}
+	// --study linked the submission to its study.
+	code, _, b := api(t, "GET", base+"/api/v1/studies/study-x/submissions/", "")
+	require.Equal(t, 200, code, "%s", b)
+	tassert.Contains(t, string(b), `"id":"sub-x"`)
 }
 
 func TestServeCorruptStateFile(t *testing.T) {
