@@ -318,6 +318,7 @@ func (s *Server) validateState(st *state) error {
 			add("webhook %q: privateKey is empty", id)
 		}
 	}
+	problems = append(problems, validateStoredEvents(st)...)
 	if len(problems) == 0 {
 		return nil
 	}

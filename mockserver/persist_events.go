@@ -1,11 +1,15 @@
 package mockserver
 
 import (
+	"fmt"
 	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/hookdrill/hookdrill"
+	"github.com/hookdrill/hookdrill/platform/prolific"
+	"github.com/hookdrill/hookdrill/platform/respondent"
 )
 
 // Event logs and read-only resources in the state file (Config.StatePath).
@@ -224,4 +228,43 @@ func (r *walRec) applyEvents(st *state) {
 	for _, id := range r.Deleted {
 		delete(st.Events, id)
 	}
+}
+
+// validateStoredEvents checks the event logs and resources of a loaded
+// state as the API would produce them: a known delivery status, and a
+// resource status from its platform's vocabulary under its own key.
+func validateStoredEvents(st *state) []string {
+	var problems []string
+	for owner, log := range st.Events {
+		for _, e := range log {
+			if e != nil && !validStatus(string(e.Status)) {
+				problems = append(problems, fmt.Sprintf("event record %q of %q: status %q is not one of %s", e.ID, owner, e.Status, describeStatuses()))
+			}
+		}
+	}
+	vocab := map[string][]string{kindStudy: prolific.StudyStatuses(), kindSubmission: prolific.SubmissionStatuses(),
+		kindResponse: respondent.ScreenerResponseStatuses(), kindProject: respondent.RecruitingStatuses()}
+	for kind, m := range st.Resources {
+		valid, ok := vocab[kind]
+		if !ok {
+			problems = append(problems, fmt.Sprintf("resources: unknown kind %q", kind))
+			continue
+		}
+		for key, r := range m {
+			if r == nil {
+				continue
+			}
+			want := r.ID
+			if kind == kindResponse {
+				want = r.ProjectID + "/" + r.ID
+			}
+			if key != want {
+				problems = append(problems, fmt.Sprintf("%s %q does not match its key %q", kind, r.ID, key))
+			}
+			if !slices.Contains(valid, r.Status) {
+				problems = append(problems, fmt.Sprintf("%s %q: status %q is not one of %s", kind, key, r.Status, strings.Join(valid, ", ")))
+			}
+		}
+	}
+	return problems
 }

@@ -144,3 +144,38 @@ func TestEventLogLimit(t *testing.T) {
 	_, err = New(Config{EventLogLimit: -1})
 	tassert.Error(t, err)
 }
+
+// TestStoredEventsValidated: a state file whose event records or resources
+// the API could not have produced is refused, and left as it was; a raw
+// payload's unknown status never reaches a resource.
+func TestStoredEventsValidated(t *testing.T) {
+	hook := `"webhooks":{"h":{"id":"h","url":"https://x/","privateKey":"k","active":true,"seq":1,"created":"2026-01-01T00:00:00Z"}}`
+	res := func(kind, key, body string) string {
+		return `{"version":1,` + hook + `,"resources":{"` + kind + `":{"` + key + `":` + body + `}}}`
+	}
+	tests := map[string]struct{ content, want string }{
+		"event status": {`{"version":1,` + hook + `,"events":{"h":[{"owner":"h","id":"e","event_type":"T","target_url":"u","created":"2026-01-01T00:00:00Z","updated":"2026-01-01T00:00:00Z","status":"EXPLODED"}]}}`, "EXPLODED"},
+		"study status":  {res("study", "s", `{"id":"s","status":"DONE","created":"2026-01-01T00:00:00Z","updated":"2026-01-01T00:00:00Z"}`), "DONE"},
+		"key mismatch":  {res("submission", "a", `{"id":"b","status":"ACTIVE","created":"2026-01-01T00:00:00Z","updated":"2026-01-01T00:00:00Z"}`), "does not match its key"},
+		"unknown kind":  {res("survey", "a", `{"id":"a","status":"ACTIVE","created":"2026-01-01T00:00:00Z","updated":"2026-01-01T00:00:00Z"}`), "unknown kind"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "state.json")
+			require.NoError(t, os.WriteFile(path, []byte(tc.content), 0o600))
+			_, err := New(Config{StatePath: path})
+			require.ErrorIs(t, err, ErrCorruptState)
+			tassert.Contains(t, err.Error(), tc.want)
+			b, _ := os.ReadFile(path)
+			tassert.Equal(t, tc.content, string(b))
+		})
+	}
+
+	e := newEnv(t, Config{})
+	e.submissionEvent("s1", prolific.StatusActive, "st")
+	e.trigger(TriggerRequest{Payload: hookdrill.Object{{Key: "event_type", Value: prolific.EventSubmissionStatusChange},
+		{Key: "resource_id", Value: "s1"}, {Key: "status", Value: "WEIRD"}}})
+	v, err := e.srv.Submission("s1")
+	require.NoError(t, err)
+	tassert.Equal(t, prolific.StatusActive, v.Status)
+}

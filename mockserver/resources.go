@@ -380,7 +380,9 @@ func (s *Server) recordProlificResource(ev hookdrill.Event, studyID string) []*r
 			}
 		}
 		r.Updated, r.EventType = now, ev.Type
-		if ev.Status != "" {
+		// A raw payload may announce any status; the resource takes only
+		// one its schema allows.
+		if slices.Contains(prolific.SubmissionStatuses(), ev.Status) {
 			r.Status = ev.Status
 		}
 		if p := ev.Payload.GetString(prolific.KeyParticipantID); p != "" {
@@ -394,7 +396,7 @@ func (s *Server) recordProlificResource(ev hookdrill.Event, studyID string) []*r
 	case prolific.EventStudyStatusChange, prolific.EventStudyProgressChange, prolific.EventStudyHighReturnRate:
 		r := s.studyLocked(ev.ResourceID, now)
 		r.Updated, r.EventType = now, ev.Type
-		if ev.Status != "" {
+		if slices.Contains(prolific.StudyStatuses(), ev.Status) {
 			r.Status = ev.Status
 		}
 		return []*resource{r}
@@ -494,7 +496,7 @@ func (s *Server) recordRespondentResource(ev hookdrill.Event) []*resource {
 		for _, f := range fields {
 			o, _ := f.(hookdrill.Object)
 			if o.GetString("name") == "recruitingStatus" {
-				if v := o.GetString("newValue"); v != "" {
+				if v := o.GetString("newValue"); slices.Contains(respondent.RecruitingStatuses(), v) {
 					p.Status = v
 				}
 			}
@@ -519,7 +521,7 @@ func (s *Server) recordRespondentResource(ev hookdrill.Event) []*resource {
 		o, _ := f.(hookdrill.Object)
 		switch o.GetString("name") {
 		case "status":
-			if v := o.GetString("newValue"); v != "" {
+			if v := o.GetString("newValue"); slices.Contains(respondent.ScreenerResponseStatuses(), v) {
 				r.Status = v
 			}
 		case "rejected":
