@@ -155,9 +155,9 @@ func TestStoredEventsValidated(t *testing.T) {
 	}
 	tests := map[string]struct{ content, want string }{
 		"event status": {`{"version":1,` + hook + `,"events":{"h":[{"owner":"h","id":"e","event_type":"T","target_url":"u","created":"2026-01-01T00:00:00Z","updated":"2026-01-01T00:00:00Z","status":"EXPLODED"}]}}`, "EXPLODED"},
-		"study status":  {res("study", "s", `{"id":"s","status":"DONE","created":"2026-01-01T00:00:00Z","updated":"2026-01-01T00:00:00Z"}`), "DONE"},
-		"key mismatch":  {res("submission", "a", `{"id":"b","status":"ACTIVE","created":"2026-01-01T00:00:00Z","updated":"2026-01-01T00:00:00Z"}`), "does not match its key"},
-		"unknown kind":  {res("survey", "a", `{"id":"a","status":"ACTIVE","created":"2026-01-01T00:00:00Z","updated":"2026-01-01T00:00:00Z"}`), "unknown kind"},
+		"study status": {res("study", "s", `{"id":"s","status":"DONE","created":"2026-01-01T00:00:00Z","updated":"2026-01-01T00:00:00Z"}`), "DONE"},
+		"key mismatch": {res("submission", "a", `{"id":"b","status":"ACTIVE","created":"2026-01-01T00:00:00Z","updated":"2026-01-01T00:00:00Z"}`), "does not match its key"},
+		"unknown kind": {res("survey", "a", `{"id":"a","status":"ACTIVE","created":"2026-01-01T00:00:00Z","updated":"2026-01-01T00:00:00Z"}`), "unknown kind"},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
