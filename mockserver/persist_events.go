@@ -58,7 +58,8 @@ type storedResource struct {
 	Resource *resource `json:"resource"`
 }
 
-// resourceMaps returns the server's resource maps by kind.
+// resourceMaps returns the server's resource maps by kind; s.mu must be
+// held.
 func (s *Server) resourceMaps() map[string]map[string]*resource {
 	return map[string]map[string]*resource{kindStudy: s.studies, kindSubmission: s.submissions,
 		kindResponse: s.responses, kindProject: s.projects}
@@ -96,15 +97,9 @@ func (s *Server) saveResourcesLocked(rs []*resource) {
 	if s.store == nil || len(rs) == 0 {
 		return
 	}
-	var out []storedResource
+	out := make([]storedResource, 0, len(rs))
 	for _, r := range rs {
-		for kind, m := range s.resourceMaps() {
-			for k, v := range m {
-				if v == r {
-					out = append(out, storedResource{Kind: kind, Key: k, Resource: r})
-				}
-			}
-		}
+		out = append(out, storedResource{Kind: r.kind, Key: r.key, Resource: r})
 	}
 	s.commitAsyncLocked(walRec{Resources: out, ResSeq: s.resSeq})
 	s.maybeCompactLocked()
@@ -180,6 +175,7 @@ func (s *Server) loadEventsLocked() {
 		}
 		for k, r := range m {
 			if r != nil && r.ID != "" {
+				r.kind, r.key = kind, k
 				dst[k] = r
 			}
 		}

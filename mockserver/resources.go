@@ -39,6 +39,8 @@ type resource struct {
 	Completed     time.Time `json:"completed,omitzero"`
 	EventType     string    `json:"event_type,omitempty"`
 	Seq           int64     `json:"seq"`
+
+	kind, key string // where the server keeps it (resourceMaps)
 }
 
 // faker returns a generator seeded by the server's seed and the resource,
@@ -340,10 +342,10 @@ func (s *Server) SubmissionCounts(studyID string) (map[string]float64, error) {
 }
 
 // newResource adds a resource to m; s.mu must be held.
-func (s *Server) newResource(m map[string]*resource, key, id string, now time.Time) *resource {
+func (s *Server) newResource(kind, key, id string, now time.Time) *resource {
 	s.resSeq++
-	r := &resource{ID: id, Created: now, Updated: now, Seq: s.resSeq}
-	m[key] = r
+	r := &resource{ID: id, Created: now, Updated: now, Seq: s.resSeq, kind: kind, key: key}
+	s.resourceMaps()[kind][key] = r
 	return r
 }
 
@@ -351,7 +353,7 @@ func (s *Server) newResource(m map[string]*resource, key, id string, now time.Ti
 func (s *Server) studyLocked(id string, now time.Time) *resource {
 	r, ok := s.studies[id]
 	if !ok {
-		r = s.newResource(s.studies, id, id, now)
+		r = s.newResource(kindStudy, id, id, now)
 		r.Status = prolific.StatusActive // a study with submissions or progress is live [INF]
 	}
 	return r
@@ -369,7 +371,7 @@ func (s *Server) recordProlificResource(ev hookdrill.Event, studyID string) []*r
 	case prolific.EventSubmissionStatusChange:
 		r, ok := s.submissions[ev.ResourceID]
 		if !ok {
-			r = s.newResource(s.submissions, ev.ResourceID, ev.ResourceID, now)
+			r = s.newResource(kindSubmission, ev.ResourceID, ev.ResourceID, now)
 			r.ParticipantID = prolific.Participant(ev.ResourceID)
 			r.Status = prolific.StatusActive
 		}
@@ -473,7 +475,7 @@ func (s *Server) Project(id string) (ProjectView, error) {
 func (s *Server) projectLocked(id string, now time.Time) *resource {
 	r, ok := s.projects[id]
 	if !ok {
-		r = s.newResource(s.projects, id, id, now)
+		r = s.newResource(kindProject, id, id, now)
 		r.Status = "RECRUITING"
 	}
 	return r
@@ -513,7 +515,7 @@ func (s *Server) recordRespondentResource(ev hookdrill.Event) []*resource {
 	key := project + "/" + ev.ResourceID
 	r, ok := s.responses[key]
 	if !ok {
-		r = s.newResource(s.responses, key, ev.ResourceID, now)
+		r = s.newResource(kindResponse, key, ev.ResourceID, now)
 		r.ProjectID, r.Status = project, respondent.ResponsePending
 	}
 	r.Updated, r.EventType = now, ev.Type
