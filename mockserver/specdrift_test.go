@@ -460,3 +460,33 @@ func TestSpecDrift(t *testing.T) {
 	t.Logf("spec-drift guard: %d routes (method + template), %d (route, status) pairs, %d distinct status codes, %d departures + %d undocumented-status rules",
 		len(served), len(g.covered), len(codes), len(g.deps.Departures), len(g.deps.UndocumentedStatuses))
 }
+
+// TestRespondentDocumentAcceptsSpecExamples ties the Respondent document
+// hookdrill wrote to the examples of Respondent's documentation (spec
+// 4.1, 7.3): they validate, and a changed one does not.
+func TestRespondentDocumentAcceptsSpecExamples(t *testing.T) {
+	doc := loadSpec(t, "respondent-openapi.yml")
+	tests := []struct {
+		schema, body string
+		ok           bool
+	}{
+		{"WebhookDto", `{"id": "6668c6892df38f2e720c97d6", "url": "https://my-webhooks.com", "privateKey": "74e811b4-a1cc-4fa7-857b-0df0fce9a5a9"}`, true},
+		{"WebhookEventTypesDto", `{"eventTypes": ["PROJECTS.UPDATED", "SCREENER_RESPONSES.CREATED", "SCREENER_RESPONSES.UPDATED", "MESSAGES.CREATED", "CONVERSATIONS.CREATED"]}`, true},
+		{"NestError", `{"statusCode": 400, "message": "…", "error": "Bad Request"}`, true},
+		{"NestError", `{"statusCode": 400, "message": ["url must be a URL address"], "error": "Bad Request"}`, true},
+		{"WebhookDto", `{"id": "6668c6892df38f2e720c97d6", "url": "https://my-webhooks.com"}`, false},
+		{"WebhookDto", `{"id": "6668c6892df38f2e720c97d6", "url": "https://my-webhooks.com", "privateKey": "k", "secret": "x"}`, false},
+		{"WebhookEventTypesDto", `{"eventTypes": ["STUDIES.UPDATED"]}`, false},
+		{"ScreenerResponse", `{"id": "69603913cd7d6158385a1ff7", "projectId": "69603913cd7d6158385a1ff6", "status": "PAI", "visibilityStatus": "VISIBLE"}`, false},
+	}
+	for _, tc := range tests {
+		var v any
+		require.NoError(t, json.Unmarshal([]byte(tc.body), &v))
+		err := doc.Components.Schemas[tc.schema].Value.VisitJSON(v, openapi3.EnableJSONSchema2020(), openapi3.MultiErrors())
+		if tc.ok {
+			tassert.NoError(t, err, "%s %s", tc.schema, tc.body)
+		} else {
+			tassert.Error(t, err, "%s %s", tc.schema, tc.body)
+		}
+	}
+}
