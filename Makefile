@@ -3,7 +3,7 @@ GO       ?= go
 FUZZTIME ?= 5000x
 BIN      ?= bin/hookdrill
 
-.PHONY: all test fmt-check vet lint unit fuzz-smoke build bench bench-compare bench-load fuzz clean release-snapshot-test
+.PHONY: all test fmt-check vet lint unit fuzz-smoke build bench bench-compare bench-load fuzz spec-update clean release-snapshot-test
 
 all: build
 
@@ -52,6 +52,10 @@ bench-compare:
 ## bench-load: hookdrill load next to vegeta (a test-only Go module) against the same local receiver, same run
 bench-load:
 	$(GO) test -run '^$$' -bench 'BenchmarkLoad' -benchtime 1x -count 1 ./load/
+
+## spec-update: fetch Prolific's current OpenAPI document into the spec-drift guard's testdata and run the guard (needs the network; fails clearly without it)
+spec-update:
+	./scripts/spec-update.sh
 
 clean:
 	rm -rf bin

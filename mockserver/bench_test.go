@@ -49,10 +49,10 @@ func subscriptionFixture(b *testing.B) (*Server, string, []byte) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if _, err := srv.CreateSecret("w", ""); err != nil {
+	if _, err := srv.CreateSecret("aaaaaaaaaaaaaaaaaaaaaaaa", ""); err != nil {
 		b.Fatal(err)
 	}
-	sub, _, err := srv.CreateSubscription("w", "study.status.change", "https://x.example/h")
+	sub, _, err := srv.CreateSubscription("aaaaaaaaaaaaaaaaaaaaaaaa", "study.status.change", "https://x.example/h")
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -34,6 +34,7 @@ func TestConcurrentClients(t *testing.T) {
 			return 0, nil, nil, err
 		}
 		req.Header.Set("Authorization", "Token t")
+		req.Header.Set("Content-Type", "application/json")
 		resp, err := hc.Do(req)
 		if err != nil {
 			return 0, nil, nil, err
@@ -57,7 +58,7 @@ func TestConcurrentClients(t *testing.T) {
 			out := outcome{kept: map[string][]string{}}
 			defer func() { results[i] = out }()
 			fail := func(format string, a ...any) { out.err = fmt.Errorf("client %d: "+format, append([]any{i}, a...)...) }
-			ws := fmt.Sprintf("ws%02d", i)
+			ws := fmt.Sprintf("%024x", i+1)
 			if code, _, b, err := call("POST", "/api/v1/hooks/secrets/", `{"workspace_id": "`+ws+`"}`); err != nil || code != 201 {
 				fail("secret: %d %s %v", code, b, err)
 				return

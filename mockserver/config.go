@@ -58,6 +58,14 @@ const (
 	DefaultEventsLimit = 100
 	// MaxEventsLimit is the largest events limit accepted (spec 1.10).
 	MaxEventsLimit = 1000
+	// DefaultSubmissionsPageSize is the page size of GET
+	// /api/v1/submissions/ without page_size (its documented default).
+	DefaultSubmissionsPageSize = 20
+	// MaxSubmissionsPageSize caps page_size [INF].
+	MaxSubmissionsPageSize = 1000
+	// DefaultEventLogLimit is how many event-log records each
+	// subscription and webhook keeps (Config.EventLogLimit) [INF].
+	DefaultEventLogLimit = 1000
 	// DefaultHealthFrom is what the disabling policy observes [INF, 2.8].
 	DefaultHealthFrom = HealthFromAttempts
 	// DefaultRecordBodyBytes bounds the request body kept per API call in
@@ -115,6 +123,23 @@ type Config struct {
 	// default: unknown fields are a 400 naming them, which catches typos
 	// such as "workspaceId" [INF].
 	AllowUnknownFields bool
+	// ReuseConfirmToken lets a confirmed subscription be confirmed again
+	// with its X-Hook-Secret token: an idempotent 200 that changes nothing
+	// (the reading of spec 1.7). Default false: the token is single-use
+	// (spec 1.11 and the section-5 default P16), so a second confirmation is
+	// a 400 on "secret" with error_code CodeBadConfirmSecret.
+	ReuseConfirmToken bool
+	// SimulateFetchable makes the screener responses announced by
+	// POST /v1/webhooks/{id}/simulate fetchable from
+	// GET /v1/projects/{projectId}/screener-responses/{id}. Default false:
+	// simulate uses random, throwaway resource ids (spec 4.1), so fetching
+	// them is a 404, as on the platform. Events from the control API's
+	// trigger are always fetchable.
+	SimulateFetchable bool
+	// EventLogLimit is how many event-log records each subscription and
+	// webhook keeps, newest first (in memory, and in the state file with
+	// StatePath); older ones are dropped. Default DefaultEventLogLimit.
+	EventLogLimit int
 	// FailedOnEachAttempt flips an event-log record to FAILED after every
 	// failed attempt (back to SUCCEEDED on a later 2xx). Default false:
 	// PENDING until success or exhaustion (P11).
@@ -136,8 +161,9 @@ type Config struct {
 	// MaxBodyBytes bounds request bodies; larger ones are answered 413.
 	// Default DefaultMaxBodyBytes.
 	MaxBodyBytes int64
-	// StatePath, when set, keeps secrets, subscriptions, webhooks and pair
-	// health in this JSON file: loaded by New (a corrupt file is an error,
+	// StatePath, when set, keeps secrets, subscriptions, webhooks, pair
+	// health, event logs (EventLogLimit records each) and the read-only
+	// resources in this JSON file: loaded by New (a corrupt file is an error,
 	// never replaced; a symlink or read-only file is refused) with its
 	// write-ahead log StatePath+".wal". A change is answered only once it
 	// is durable; a change that cannot be saved is undone and answered 503.
@@ -165,6 +191,9 @@ func (c Config) Validate() error {
 	case "", HealthFromAttempts, HealthFromDeliveries:
 	default:
 		errs = append(errs, fmt.Errorf("health_from %q: valid: %q, %q", c.HealthFrom, HealthFromAttempts, HealthFromDeliveries))
+	}
+	if c.EventLogLimit < 0 {
+		errs = append(errs, fmt.Errorf("event_log_limit must not be negative, got %d", c.EventLogLimit))
 	}
 	if c.MaxBodyBytes < 0 {
 		errs = append(errs, fmt.Errorf("max_body_bytes must not be negative, got %d", c.MaxBodyBytes))
@@ -202,6 +231,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.HealthFrom == "" {
 		c.HealthFrom = DefaultHealthFrom
+	}
+	if c.EventLogLimit == 0 {
+		c.EventLogLimit = DefaultEventLogLimit
 	}
 	if c.MaxBodyBytes == 0 {
 		c.MaxBodyBytes = DefaultMaxBodyBytes

@@ -105,6 +105,12 @@ func (f *fields) boolean(key string) *bool {
 	if !ok {
 		return nil
 	}
+	if string(bytes.TrimSpace(raw)) == "null" {
+		// encoding/json leaves a bool alone on null; DRF's BooleanField
+		// (allow_null=False) refuses it like any other field.
+		f.fail(key, "This field may not be null.", key+" must be a boolean value")
+		return nil
+	}
 	var b bool
 	if err := json.Unmarshal(raw, &b); err != nil {
 		f.fail(key, "Must be a valid boolean.", key+" must be a boolean value")
@@ -157,6 +163,7 @@ func decodeCreateSecret(body []byte, allowUnknown bool) (workspaceID string, e *
 	}
 	f.known(allowUnknown, "workspace_id")
 	ws := f.str("workspace_id", true)
+	checkWorkspaceID(f.fe, ws)
 	return ws, f.err()
 }
 
@@ -175,6 +182,7 @@ func decodeCreateSubscription(body []byte, allowUnknown bool) (createSubscriptio
 	f.known(allowUnknown, "workspace_id", "event_type", "target_url", "is_enabled", "id")
 	c := createSubscription{WorkspaceID: f.str("workspace_id", true), EventType: f.str("event_type", true),
 		TargetURL: f.str("target_url", true)}
+	checkWorkspaceID(f.fe, c.WorkspaceID)
 	f.boolean("is_enabled")
 	if _, ok := f.m["id"]; ok {
 		f.str("id", false)
@@ -249,9 +257,10 @@ func decodeTrigger(body []byte) (TriggerRequest, *Error) {
 	if e != nil {
 		return TriggerRequest{}, e
 	}
-	f.known(false, "platform", "event_type", "status", "resource_id", "workspace_id", "event_id", "extra", "payload")
+	f.known(false, "platform", "event_type", "status", "resource_id", "workspace_id", "study_id", "event_id", "extra", "payload")
 	req := TriggerRequest{Platform: f.str("platform", false), EventType: f.str("event_type", false),
-		Status: f.str("status", false), ResourceID: f.str("resource_id", false),
+		StudyID: f.str("study_id", false),
+		Status:  f.str("status", false), ResourceID: f.str("resource_id", false),
 		WorkspaceID: f.str("workspace_id", false), EventID: f.str("event_id", false)}
 	if raw, ok := f.m["extra"]; ok && string(bytes.TrimSpace(raw)) != "null" {
 		if err := json.Unmarshal(raw, &req.Extra); err != nil {
@@ -341,6 +350,7 @@ func parseSubscriptionsQuery(q url.Values) (subscriptionsQuery, *Error) {
 	fe := fieldErrors{}
 	sq := subscriptionsQuery{WorkspaceID: q.Get("workspace_id"), Enabled: true,
 		Offset: intParam(q, "offset", 0, 0, 0, fe), Limit: intParam(q, "limit", 0, 1, 0, fe)}
+	checkWorkspaceID(fe, sq.WorkspaceID)
 	if v, ok := q["is_enabled"]; ok && len(v) > 0 && v[0] != "" {
 		b, valid := parseBool(v[0])
 		if !valid {
@@ -349,4 +359,26 @@ func parseSubscriptionsQuery(q url.Values) (subscriptionsQuery, *Error) {
 		sq.Enabled = b
 	}
 	return sq, fe.err()
+}
+
+// validWorkspaceID reports whether id has the shape of a Prolific workspace
+// id: a Mongo ObjectId, 24 hexadecimal characters (spec 1.x examples).
+func validWorkspaceID(id string) bool {
+	if len(id) != 24 {
+		return false
+	}
+	for _, c := range []byte(id) {
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
+			return false
+		}
+	}
+	return true
+}
+
+// checkWorkspaceID adds a workspace_id error for a non-empty id of the
+// wrong shape (an empty one is the caller's "required" case).
+func checkWorkspaceID(fe fieldErrors, id string) {
+	if id != "" && !validWorkspaceID(id) {
+		fe.add("workspace_id", "%q is not a valid workspace id (24 hexadecimal characters).", id)
+	}
 }

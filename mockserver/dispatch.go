@@ -100,6 +100,24 @@ func (s *Server) knownRespondentIdentity(spec hookdrill.EventSpec) hookdrill.Eve
 	return spec
 }
 
+// webhookIdentity names the webhook an event goes to in the events whose
+// resource carries it (MESSAGES.CREATED, CONVERSATIONS.CREATED: webhookId,
+// teamId, organizationId, spec 4.3): the webhook's own ids, not random
+// ones. Values the caller gave are kept.
+func webhookIdentity(spec hookdrill.EventSpec, hook *webhookRec) hookdrill.EventSpec {
+	if hook == nil || spec.Payload != nil ||
+		(spec.Type != respondent.EventMessagesCreated && spec.Type != respondent.EventConversationsCreated) {
+		return spec
+	}
+	for k, v := range map[string]string{respondent.ExtraWebhookID: hook.ID, respondent.ExtraTeamID: hook.TeamID,
+		respondent.ExtraOrganizationID: hook.OrganizationID} {
+		if spec.Extra[k] == "" && v != "" {
+			spec.Extra = withExtra(spec.Extra, k, v)
+		}
+	}
+	return spec
+}
+
 // withExtra returns a copy of extra with k set to v (the caller's map is
 // not changed).
 func withExtra(extra map[string]string, k, v string) map[string]string {
@@ -126,7 +144,7 @@ func (s *Server) triggerProlific(req TriggerRequest) (TriggerResult, error) {
 		s.mu.Unlock()
 		return TriggerResult{}, specError(err)
 	}
-	s.recordProlificResource(ev)
+	s.saveResourcesLocked(s.recordProlificResource(ev, req.StudyID))
 	var subs []*subRec
 	for _, rec := range s.st.Subscriptions {
 		if rec.EventType == ev.Type && (req.WorkspaceID == "" || rec.WorkspaceID == req.WorkspaceID) {
@@ -154,7 +172,8 @@ func (s *Server) triggerProlific(req TriggerRequest) (TriggerResult, error) {
 		}
 		rec := &eventRec{id: e.ID, eventType: e.Type, resourceID: e.ResourceID, targetURL: sub.TargetURL,
 			created: now, updated: now, status: hookdrill.StatusPending, payload: e.Payload}
-		s.events[sub.ID] = append(s.events[sub.ID], rec)
+		rec.owner = sub.ID
+		s.appendEventLocked(rec)
 		pair := &prolific.Pair{TargetURL: sub.TargetURL, EventType: sub.EventType}
 		subID, ws := sub.ID, sub.WorkspaceID
 		out := &Dispatched{EventID: e.ID, SubscriptionID: sub.ID, WorkspaceID: ws, TargetURL: hookdrill.RedactURL(sub.TargetURL)}
@@ -193,6 +212,7 @@ func (s *Server) start(jobs []job) []Dispatched {
 			s.mu.Lock()
 			j.rec.status = hookdrill.StatusFailed
 			j.rec.updated = s.clk.Now()
+			s.saveEventLocked(j.rec)
 			s.mu.Unlock()
 			s.live.Done()
 			j.out.Error = err.Error()
@@ -247,6 +267,7 @@ func (s *Server) onAttempt(rec *eventRec, pair *prolific.Pair, a hookdrill.Attem
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	at := attemptTime(a, s.clk.Now())
+	before := rec.status
 	rec.updated = at.Add(a.Latency)
 	rec.deliveryID = a.DeliveryID
 	switch {
@@ -254,6 +275,12 @@ func (s *Server) onAttempt(rec *eventRec, pair *prolific.Pair, a hookdrill.Attem
 		rec.status = hookdrill.StatusSucceeded
 	case s.cfg.FailedOnEachAttempt && countsForHealth(a.Outcome):
 		rec.status = hookdrill.StatusFailed
+	}
+	if rec.status != before {
+		// Only a status change is written to the state at once; the
+		// final update of a delivery (onDone) writes its last attempt's
+		// time, so a retry in between costs the state nothing.
+		s.saveEventLocked(rec)
 	}
 	if pair != nil && s.cfg.HealthFrom == HealthFromAttempts && countsForHealth(a.Outcome) {
 		s.observe(*pair, at, a.Outcome.Success())
@@ -272,6 +299,7 @@ func (s *Server) onDone(rec *eventRec, pair *prolific.Pair, r sender.Result) {
 	if len(r.Attempts) == 0 {
 		rec.updated = s.clk.Now()
 	}
+	s.saveEventLocked(rec)
 	if pair != nil && s.cfg.HealthFrom == HealthFromDeliveries && len(r.Attempts) > 0 && countsForHealth(r.Outcome) {
 		last := r.Attempts[len(r.Attempts)-1]
 		s.observe(*pair, attemptTime(last, s.clk.Now()), r.Status == hookdrill.StatusSucceeded)
@@ -342,7 +370,7 @@ func (s *Server) triggerRespondent(req TriggerRequest, webhookID string) (Trigge
 		return TriggerResult{}, notFound("webhook", webhookID)
 	}
 	now := s.clk.Now()
-	ev, err := s.cfg.Respondent.NewEvent(s.knownRespondentIdentity(req.spec()), s.rnd, now)
+	ev, err := s.cfg.Respondent.NewEvent(webhookIdentity(s.knownRespondentIdentity(req.spec()), hook), s.rnd, now)
 	if err == nil && ev.Type == "" {
 		err = fmt.Errorf("%w: the event has no event type", respondent.ErrUnknownEventType)
 	}
@@ -350,7 +378,12 @@ func (s *Server) triggerRespondent(req TriggerRequest, webhookID string) (Trigge
 		s.mu.Unlock()
 		return TriggerResult{}, specError(err)
 	}
-	s.recordRespondentResource(ev)
+	// simulate "will use random resource ids" (spec 4.1): the screener
+	// responses it announces do not exist, so they are not fetchable,
+	// unless Config.SimulateFetchable says otherwise.
+	if webhookID == "" || s.cfg.SimulateFetchable {
+		s.saveResourcesLocked(s.recordRespondentResource(ev))
+	}
 	res := TriggerResult{Event: ev, Deliveries: []Dispatched{}}
 	if hook == nil {
 		res.Skipped = append(res.Skipped, Skipped{Reason: "no active webhook (POST /v1/webhooks to create one)"})
@@ -359,7 +392,8 @@ func (s *Server) triggerRespondent(req TriggerRequest, webhookID string) (Trigge
 	}
 	rec := &eventRec{id: ev.ID, eventType: ev.Type, resourceID: ev.ResourceID, targetURL: hook.URL,
 		created: now, updated: now, status: hookdrill.StatusPending, payload: ev.Payload}
-	s.events[hook.ID] = append(s.events[hook.ID], rec)
+	rec.owner = hook.ID
+	s.appendEventLocked(rec)
 	id, key := hook.ID, hook.PrivateKey
 	d := sender.Delivery{
 		Event: ev, Profile: s.cfg.Respondent,
@@ -380,42 +414,6 @@ func (s *Server) triggerRespondent(req TriggerRequest, webhookID string) (Trigge
 	s.mu.Unlock()
 	res.Deliveries = s.start(jobs)
 	return res, nil
-}
-
-// recordRespondentResource updates the screener response an event
-// announces; s.mu must be held.
-func (s *Server) recordRespondentResource(ev hookdrill.Event) {
-	if ev.Type != respondent.EventScreenerResponsesCreated && ev.Type != respondent.EventScreenerResponsesUpdated {
-		return
-	}
-	payload, _ := valueOf(ev.Payload, "payload").(hookdrill.Object)
-	res, _ := valueOf(payload, "resource").(hookdrill.Object)
-	project := res.GetString("projectId")
-	if ev.ResourceID == "" {
-		return
-	}
-	now := s.clk.Now()
-	key := project + "/" + ev.ResourceID
-	r, ok := s.responses[key]
-	if !ok {
-		r = &resource{ID: ev.ResourceID, ProjectID: project, Created: now, Status: respondent.ResponsePending}
-		s.responses[key] = r
-	}
-	r.Updated, r.EventType = now, ev.Type
-	fields, _ := valueOf(res, "updatedFields").([]any)
-	for _, f := range fields {
-		o, _ := f.(hookdrill.Object)
-		switch o.GetString("name") {
-		case "status":
-			if v := o.GetString("newValue"); v != "" {
-				r.Status = v
-			}
-		case "rejected":
-			if v, ok := valueOf(o, "newValue").(bool); ok {
-				r.Rejected = v
-			}
-		}
-	}
 }
 
 func valueOf(o hookdrill.Object, key string) any {

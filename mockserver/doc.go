@@ -7,11 +7,14 @@
 //   - Prolific's hooks API under /api/v1/hooks/ (spec section 1): event
 //     types, workspace secrets, subscriptions with the X-Hook-Secret
 //     confirmation handshake, PATCH/DELETE, and each subscription's event
-//     log; plus the read-only /api/v1/studies/{id}/ and
-//     /api/v1/submissions/{id}/ that receivers fetch after an event.
+//     log; plus the read-only resources receivers fetch after an event:
+//     /api/v1/studies/{id}/, a study's submissions (list and counts),
+//     /api/v1/submissions/ and /api/v1/submissions/{id}/, in the shapes of
+//     Prolific's OpenAPI schemas, with seeded fake values for what no
+//     event sets (resources.go).
 //   - Respondent's webhooks API under /v1/ (spec 4.1): one webhook per team,
-//     event types, simulate; plus the read-only
-//     /v1/projects/{projectId}/screener-responses/{id}.
+//     event types, simulate; plus the read-only /v1/projects/{projectId}
+//     and /v1/projects/{projectId}/screener-responses/{id}.
 //   - A control API under /_hookdrill/: trigger an event, read or advance
 //     the clock, read the journal, reset. Client calls it.
 //
@@ -31,7 +34,15 @@
 // Config.StatePath, secrets, subscriptions, webhooks and pair health
 // survive restarts: each change is an fsynced write-ahead log record before
 // it is answered, and a change that cannot be saved is undone and answered
-// 503.
+// 503. Event logs (the newest Config.EventLogLimit records per subscription
+// and webhook) and read-only resources survive too, written in batches
+// nobody waits for (persist_events.go).
+//
+// Requests are validated as the real APIs validate them (Django REST
+// framework's token keyword and JSON content negotiation, null fields,
+// workspace id shape), and TestSpecDrift validates every answer of both
+// APIs against the OpenAPI documents in testdata/openapi, with the
+// departures listed in testdata/openapi/departures.yml.
 //
 // The control API refuses what a browser could send on a web page's behalf
 // (non-JSON POSTs, foreign Host or Origin), needs Config.ControlToken when

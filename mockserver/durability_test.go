@@ -77,7 +77,7 @@ func TestFailedSaveIs503(t *testing.T) {
 
 	fsys.full.Store(true)
 	calls := []struct{ method, path, body string }{
-		{"POST", "/api/v1/hooks/secrets/", `{"workspace_id":"other"}`},
+		{"POST", "/api/v1/hooks/secrets/", `{"workspace_id": "bbbbbbbbbbbbbbbbbbbbbbbb"}`},
 		{"POST", "/api/v1/hooks/subscriptions/", `{"workspace_id":"` + testWS + `","event_type":"study.status.change","target_url":"https://x.example/b"}`},
 		{"POST", "/api/v1/hooks/subscriptions/" + sub.ID + "/", `{"secret":"` + tok + `"}`},
 		{"PATCH", "/api/v1/hooks/subscriptions/" + sub.ID + "/", `{"target_url":"https://x.example/c"}`},
@@ -105,7 +105,7 @@ func TestFailedSaveIs503(t *testing.T) {
 	require.NoError(t, err)
 	tassert.Equal(t, string(walBefore), string(walAfter), "nothing half-written")
 	// Nothing of it happened in memory either.
-	tassert.Empty(t, e.srv.Secrets("other"))
+	tassert.Empty(t, e.srv.Secrets("bbbbbbbbbbbbbbbbbbbbbbbb"))
 	got, err := e.srv.Subscription(sub.ID)
 	require.NoError(t, err)
 	tassert.Equal(t, sub.TargetURL, got.TargetURL)
@@ -127,7 +127,7 @@ func TestFailedSaveIs503(t *testing.T) {
 	subs, _ = s2.Subscriptions("", true, 0, 0)
 	require.Len(t, subs, 1)
 	tassert.Equal(t, "https://x.example/a", subs[0].TargetURL)
-	tassert.Empty(t, s2.Secrets("other"))
+	tassert.Empty(t, s2.Secrets("bbbbbbbbbbbbbbbbbbbbbbbb"))
 }
 
 // TestCrashLosesNothingAcknowledged restarts from the files of a server
@@ -137,11 +137,11 @@ func TestCrashLosesNothingAcknowledged(t *testing.T) {
 	path := filepath.Join(dir, "state.json")
 	s1, err := New(Config{StatePath: path, Seed: 3})
 	require.NoError(t, err)
-	_, err = s1.CreateSecret("w", "")
+	_, err = s1.CreateSecret("aaaaaaaaaaaaaaaaaaaaaaaa", "")
 	require.NoError(t, err)
 	var ids []string
 	for i := range 20 {
-		sub, tok, err := s1.CreateSubscription("w", prolific.EventStudyStatusChange, fmt.Sprintf("https://x.example/%d", i))
+		sub, tok, err := s1.CreateSubscription("aaaaaaaaaaaaaaaaaaaaaaaa", prolific.EventStudyStatusChange, fmt.Sprintf("https://x.example/%d", i))
 		require.NoError(t, err)
 		_, err = s1.ConfirmSubscription(sub.ID, tok)
 		require.NoError(t, err)
@@ -160,7 +160,7 @@ func TestCrashLosesNothingAcknowledged(t *testing.T) {
 	s2, err := New(Config{StatePath: path, Seed: 3})
 	require.NoError(t, err)
 	defer s2.Close()
-	subs, _ := s2.Subscriptions("w", true, 0, 0)
+	subs, _ := s2.Subscriptions("aaaaaaaaaaaaaaaaaaaaaaaa", true, 0, 0)
 	tassert.Len(t, subs, 19)
 	_, err = s2.Subscription(ids[0])
 	tassert.ErrorIs(t, err, ErrNotFound)
@@ -180,7 +180,7 @@ func TestStateFileRefused(t *testing.T) {
 		path := filepath.Join(t.TempDir(), "state.json")
 		s, err := New(Config{StatePath: path, Seed: 1})
 		require.NoError(t, err)
-		_, err = s.CreateSecret("w", "")
+		_, err = s.CreateSecret("aaaaaaaaaaaaaaaaaaaaaaaa", "")
 		require.NoError(t, err)
 		require.NoError(t, s.Close())
 		return path
@@ -212,14 +212,14 @@ func TestStateFileRefused(t *testing.T) {
 // is refused at load, naming what is wrong.
 func TestStateFileValidated(t *testing.T) {
 	sub := func(eventType, target string) string {
-		return `{"version":1,"secrets":{"w":{"id":"s","value":"v","workspace_id":"w"}},"subscriptions":{"a":{"id":"a","event_type":"` +
-			eventType + `","target_url":"` + target + `","workspace_id":"w","is_enabled":true,"confirmed":true,"confirm_token":"t","seq":1,"created":"2026-01-01T00:00:00Z"}}}`
+		return `{"version":1,"secrets":{"aaaaaaaaaaaaaaaaaaaaaaaa":{"id":"s","value":"v","workspace_id": "aaaaaaaaaaaaaaaaaaaaaaaa"}},"subscriptions":{"a":{"id":"a","event_type":"` +
+			eventType + `","target_url":"` + target + `","workspace_id": "aaaaaaaaaaaaaaaaaaaaaaaa","is_enabled":true,"confirmed":true,"confirm_token":"t","seq":1,"created":"2026-01-01T00:00:00Z"}}}`
 	}
 	tests := map[string]struct{ content, want string }{
 		"unknown event type": {sub("study.exploded", "https://x.example/h"), "study.exploded"},
 		"ftp target":         {sub("study.status.change", "ftp://x.example/h"), "target_url"},
 		"control target":     {sub("study.status.change", "http://127.0.0.1:8787//_hookdrill/reset"), "control API"},
-		"empty secret":       {`{"version":1,"secrets":{"w":{"id":"s","value":"","workspace_id":"w"}}}`, "secret of workspace"},
+		"empty secret":       {`{"version":1,"secrets":{"aaaaaaaaaaaaaaaaaaaaaaaa":{"id":"s","value":"","workspace_id": "aaaaaaaaaaaaaaaaaaaaaaaa"}}}`, "secret of workspace"},
 		"webhook ftp":        {`{"version":1,"webhooks":{"a":{"id":"a","url":"ftp://x/","privateKey":"k","active":true,"seq":1,"created":"2026-01-01T00:00:00Z"}}}`, "webhook"},
 		"webhook empty key":  {`{"version":1,"webhooks":{"a":{"id":"a","url":"https://x/","privateKey":"","active":true,"seq":1,"created":"2026-01-01T00:00:00Z"}}}`, "privateKey"},
 		"bad log line":       {"", "line 1"},
@@ -253,11 +253,11 @@ func TestLogCompaction(t *testing.T) {
 	s.mu.Lock()
 	s.compactAt = 2048
 	s.mu.Unlock()
-	_, err = s.CreateSecret("w", "")
+	_, err = s.CreateSecret("aaaaaaaaaaaaaaaaaaaaaaaa", "")
 	require.NoError(t, err)
 	maxLog := int64(0)
 	for i := range 40 {
-		_, _, err := s.CreateSubscription("w", prolific.EventStudyStatusChange, fmt.Sprintf("https://x.example/%d", i))
+		_, _, err := s.CreateSubscription("aaaaaaaaaaaaaaaaaaaaaaaa", prolific.EventStudyStatusChange, fmt.Sprintf("https://x.example/%d", i))
 		require.NoError(t, err)
 		fi, err := os.Stat(walPath(path))
 		require.NoError(t, err)
@@ -270,7 +270,7 @@ func TestLogCompaction(t *testing.T) {
 	s2, err := New(Config{StatePath: path, Seed: 2})
 	require.NoError(t, err)
 	defer s2.Close()
-	subs, _ := s2.Subscriptions("w", false, 0, 0)
+	subs, _ := s2.Subscriptions("aaaaaaaaaaaaaaaaaaaaaaaa", false, 0, 0)
 	tassert.Len(t, subs, 40)
 	_ = s.Close()
 }

@@ -31,6 +31,7 @@ const (
 	CodeNotFound         = 140400
 	CodeMethodNotAllowed = 140500
 	CodeTooLarge         = 141300
+	CodeUnsupportedMedia = 141500
 	CodeInternal         = 150000
 )
 

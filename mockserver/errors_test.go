@@ -13,8 +13,8 @@ import (
 // input on every endpoint: never a 500.
 func TestProlificErrorShapes(t *testing.T) {
 	e := newEnv(t, Config{MaxBodyBytes: 256})
-	e.json("POST", "/api/v1/hooks/secrets/", `{"workspace_id": "w"}`, 201, nil)
-	sub, _, err := e.srv.CreateSubscription("w", "study.status.change", "https://x.example/h")
+	e.json("POST", "/api/v1/hooks/secrets/", `{"workspace_id": "aaaaaaaaaaaaaaaaaaaaaaaa"}`, 201, nil)
+	sub, _, err := e.srv.CreateSubscription("aaaaaaaaaaaaaaaaaaaaaaaa", "study.status.change", "https://x.example/h")
 	require.NoError(t, err)
 	subs := "/api/v1/hooks/subscriptions/"
 	one := subs + sub.ID + "/"
@@ -25,7 +25,7 @@ func TestProlificErrorShapes(t *testing.T) {
 		field                    string // a key of detail (per-field validation), or "" for a string detail
 		inDetail                 string
 	}{
-		{"no token", "GET", "/api/v1/hooks/event-types/", "", []string{"X-No-Auth", "1"}, 401, "", "No valid token"},
+		{"no token", "GET", "/api/v1/hooks/event-types/", "", []string{"X-No-Auth", "1"}, 401, "", "Authentication credentials were not provided."},
 		{"bearer instead of token", "GET", subs, "", []string{"Authorization", "Bearer T"}, 401, "", ""},
 		{"unknown path", "GET", "/api/v1/hooks/nothing/", "", nil, 404, "", "Not found"},
 		{"wrong method", "PUT", one, `{}`, nil, 405, "", "PUT"},
@@ -36,10 +36,10 @@ func TestProlificErrorShapes(t *testing.T) {
 		{"empty body", "POST", subs, ``, nil, 400, "workspace_id", "required"},
 		{"wrong type", "POST", subs, `{"workspace_id": 5, "event_type": "study.status.change", "target_url": "https://x.example"}`, nil, 400, "workspace_id", "valid string"},
 		{"null field", "POST", subs, `{"workspace_id": null, "event_type": "study.status.change", "target_url": "https://x.example"}`, nil, 400, "workspace_id", "null"},
-		{"unknown field", "POST", subs, `{"workspaceId": "w", "workspace_id": "w", "event_type": "study.status.change", "target_url": "https://x.example"}`, nil, 400, "workspaceId", "Unknown field"},
-		{"unknown event type", "POST", subs, `{"workspace_id": "w", "event_type": "participant.completed", "target_url": "https://x.example"}`, nil, 400, "event_type", "not a valid choice"},
-		{"no secret", "POST", subs, `{"workspace_id": "nosecret", "event_type": "study.status.change", "target_url": "https://x.example"}`, nil, 400, "", "workspaces with a secret"},
-		{"bad is_enabled type", "POST", subs, `{"workspace_id": "w", "event_type": "study.status.change", "target_url": "https://x.example", "is_enabled": "yes"}`, nil, 400, "is_enabled", "boolean"},
+		{"unknown field", "POST", subs, `{"workspaceId": "w", "workspace_id": "aaaaaaaaaaaaaaaaaaaaaaaa", "event_type": "study.status.change", "target_url": "https://x.example"}`, nil, 400, "workspaceId", "Unknown field"},
+		{"unknown event type", "POST", subs, `{"workspace_id": "aaaaaaaaaaaaaaaaaaaaaaaa", "event_type": "participant.completed", "target_url": "https://x.example"}`, nil, 400, "event_type", "not a valid choice"},
+		{"no secret", "POST", subs, `{"workspace_id": "cccccccccccccccccccccccc", "event_type": "study.status.change", "target_url": "https://x.example"}`, nil, 400, "", "workspaces with a secret"},
+		{"bad is_enabled type", "POST", subs, `{"workspace_id": "aaaaaaaaaaaaaaaaaaaaaaaa", "event_type": "study.status.change", "target_url": "https://x.example", "is_enabled": "yes"}`, nil, 400, "is_enabled", "boolean"},
 		{"wrong confirmation secret", "POST", one, `{"secret": "nope"}`, nil, 400, "secret", "does not match"},
 		{"confirmation without secret", "POST", one, `{}`, nil, 400, "secret", "required"},
 		{"confirm unknown id", "POST", subs + "ffffffffffffffffffffffff/", `{"secret": "x"}`, nil, 404, "", "No subscription"},

@@ -9,8 +9,8 @@ import (
 )
 
 var bodySeeds = []string{
-	``, `{}`, `[]`, `null`, `"x"`, `{"workspace_id": "w"}`, `{"workspace_id": 1}`,
-	`{"workspace_id": "w", "event_type": "study.status.change", "target_url": "https://x.example"}`,
+	``, `{}`, `[]`, `null`, `"x"`, `{"workspace_id": "aaaaaaaaaaaaaaaaaaaaaaaa"}`, `{"workspace_id": 1}`,
+	`{"workspace_id": "aaaaaaaaaaaaaaaaaaaaaaaa", "event_type": "study.status.change", "target_url": "https://x.example"}`,
 	`{"secret": "abc"}`, `{"secret": null}`, `{"is_enabled": true}`, `{"is_enabled": "true"}`,
 	`{"target_url": "http://[::1"}`, `{"url": "https://x.example"}`, `{"event": "PROJECTS.UPDATED"}`,
 	`{"event_type": "submission.status.change", "payload": {"a": [1, {"b": null}]}}`, `{"extra": {"a": 1}}`,
@@ -45,7 +45,9 @@ func FuzzDecoders(f *testing.F) {
 }
 
 func FuzzQueries(f *testing.F) {
-	for _, s := range []string{"", "limit=0", "limit=1000&offset=3", `status=["FAILED","PENDING"]`, "status=[", "is_enabled=yes", "offset=-1&limit=x"} {
+	for _, s := range []string{"", "limit=0", "limit=1000&offset=3", `status=["FAILED","PENDING"]`, "status=[", "is_enabled=yes", "offset=-1&limit=x",
+		"study=a&status=awaiting_review&completed=T&page=2&page_size=5", "study=a&page=last&ordering=-started_at",
+		"study=a&submitted_from=31/12/2025&page=0", "ordering=-status&page_size=-3"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, raw string) {
@@ -59,22 +61,35 @@ func FuzzQueries(f *testing.F) {
 		if _, e := parseSubscriptionsQuery(q); e != nil && e.Status != 400 {
 			t.Fatalf("status %d", e.Status)
 		}
+		sq, e := parseSubmissionsQuery(q)
+		switch {
+		case e != nil && e.Status != 400 && e.Status != 404:
+			t.Fatalf("submissions: status %d for %q", e.Status, raw)
+		case e == nil && (sq.StudyID == "" || sq.PageSize < 1 || sq.PageSize > MaxSubmissionsPageSize || (sq.Page < 1 && sq.Page != -1)):
+			t.Fatalf("submissions: accepted %+v from %q", sq, raw)
+		}
+		if _, e := parseStudySubmissionsQuery("s", q); e != nil && e.Status != 400 {
+			t.Fatalf("study submissions: status %d", e.Status)
+		}
 	})
 }
 
-// FuzzHandler sends arbitrary bodies to every writing endpoint: never a
-// 5xx, always a JSON body (or none).
+// FuzzHandler sends arbitrary bodies with arbitrary Content-Types to every
+// writing endpoint: never a 5xx, always a JSON body (or none).
 func FuzzHandler(f *testing.F) {
-	for _, s := range bodySeeds {
-		f.Add(0, []byte(s))
+	for i, s := range bodySeeds {
+		f.Add(i, "application/json", []byte(s))
 	}
+	f.Add(0, "text/plain", []byte(`{"workspace_id": "aaaaaaaaaaaaaaaaaaaaaaaa"}`))
+	f.Add(1, "", []byte(`{}`))
+	f.Add(3, "application/json; charset=\"", []byte(`{}`))
 	srv, err := New(Config{Seed: 1, Dispatcher: &fakeDispatcher{clk: nil}})
 	if err != nil {
 		f.Fatal(err)
 	}
 	srv.cfg.Dispatcher.(*fakeDispatcher).clk = srv.clk
-	_, _ = srv.CreateSecret("w", "")
-	sub, _, _ := srv.CreateSubscription("w", "study.status.change", "https://x.example/h")
+	_, _ = srv.CreateSecret("aaaaaaaaaaaaaaaaaaaaaaaa", "")
+	sub, _, _ := srv.CreateSubscription("aaaaaaaaaaaaaaaaaaaaaaaa", "study.status.change", "https://x.example/h")
 	hook, _ := srv.CreateWebhook("https://x.example/r", "")
 	targets := []struct{ method, path string }{
 		{"POST", "/api/v1/hooks/secrets/"}, {"POST", "/api/v1/hooks/subscriptions/"},
@@ -82,12 +97,13 @@ func FuzzHandler(f *testing.F) {
 		{"POST", "/v1/webhooks"}, {"POST", "/v1/webhooks/" + hook.ID + "/simulate"}, {"POST", "/_hookdrill/trigger"},
 		{"POST", "/_hookdrill/clock/advance"},
 	}
-	f.Fuzz(func(t *testing.T, which int, b []byte) {
+	f.Fuzz(func(t *testing.T, which int, ct string, b []byte) {
 		tg := targets[uint(which)%uint(len(targets))]
 		req := httptest.NewRequest(tg.method, tg.path, strings.NewReader(string(b)))
 		req.Header.Set("Authorization", "Token t")
 		req.Header.Set("x-api-key", "k")
 		req.Header.Set("x-api-secret", "s")
+		req.Header.Set("Content-Type", ct)
 		rec := httptest.NewRecorder()
 		srv.ServeHTTP(rec, req)
 		if rec.Code >= 500 {

@@ -144,15 +144,15 @@ func TestGoldenRespondent73(t *testing.T) {
 // TestAPICallsJournaled checks the api_call entries of a short exchange.
 func TestAPICallsJournaled(t *testing.T) {
 	e, _ := goldenEnv(t, Config{})
-	e.do("POST", "/api/v1/hooks/secrets/", `{"workspace_id": "w"}`)
-	e.do("POST", "/api/v1/hooks/subscriptions/", `{"workspace_id": "w", "event_type": "study.status.change", "target_url": "https://x.example/h"}`)
+	e.do("POST", "/api/v1/hooks/secrets/", `{"workspace_id": "aaaaaaaaaaaaaaaaaaaaaaaa"}`)
+	e.do("POST", "/api/v1/hooks/subscriptions/", `{"workspace_id": "aaaaaaaaaaaaaaaaaaaaaaaa", "event_type": "study.status.change", "target_url": "https://x.example/h"}`)
 	calls := e.srv.Journal().Snapshot().APICalls()
 	require.Len(t, calls, 2)
 	tassert.Equal(t, "/api/v1/hooks/secrets/", calls[0].Route)
 	tassert.Equal(t, 201, calls[1].Status)
 	tassert.Equal(t, hookdrill.Prolific, calls[1].Platform)
 	// A confirm body's secret never reaches the journal.
-	sub, tok, err := e.srv.CreateSubscription("w", "study.status.change", "https://x.example/h")
+	sub, tok, err := e.srv.CreateSubscription("aaaaaaaaaaaaaaaaaaaaaaaa", "study.status.change", "https://x.example/h")
 	require.NoError(t, err)
 	e.do("POST", "/api/v1/hooks/subscriptions/"+sub.ID+"/", `{"secret": "`+tok+`"}`)
 	var buf bytes.Buffer

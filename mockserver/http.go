@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -85,7 +86,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	r2 := r.WithContext(context.WithValue(r.Context(), callKey{}, info))
 	if p := r.URL.Path; len(p) > 1 && strings.HasSuffix(p, "/") {
 		u := *r.URL
-		u.Path, u.RawPath = strings.TrimRight(p, "/"), ""
+		// One trailing slash is optional; a doubled one is part of the
+		// path (hooks/subscriptions// has an empty id: a 404, not a create).
+		u.Path, u.RawPath = strings.TrimSuffix(p, "/"), ""
 		if u.Path == "" {
 			u.Path = "/"
 		}
@@ -392,6 +395,9 @@ func (s *Server) routes() http.Handler {
 	route(r, ProlificPrefix, "/hooks/subscriptions/{id}/", pa(s.handleDeleteSubscription), http.MethodDelete)
 	route(r, ProlificPrefix, "/hooks/subscriptions/{id}/events/", pa(s.handleEvents), http.MethodGet)
 	route(r, ProlificPrefix, "/studies/{id}/", pa(s.handleStudy), http.MethodGet)
+	route(r, ProlificPrefix, "/studies/{id}/submissions/", pa(s.handleStudySubmissions), http.MethodGet)
+	route(r, ProlificPrefix, "/studies/{id}/submissions/counts/", pa(s.handleSubmissionCounts), http.MethodGet)
+	route(r, ProlificPrefix, "/submissions/", pa(s.handleSubmissions), http.MethodGet)
 	route(r, ProlificPrefix, "/submissions/{id}/", pa(s.handleSubmission), http.MethodGet)
 
 	ra := s.respondentAuth
@@ -401,6 +407,7 @@ func (s *Server) routes() http.Handler {
 	route(r, RespondentPrefix, "/webhooks/{id}", ra(s.handleDeleteWebhook), http.MethodDelete)
 	route(r, RespondentPrefix, "/webhooks/{id}/event-types", ra(s.handleWebhookEventTypes), http.MethodGet)
 	route(r, RespondentPrefix, "/webhooks/{id}/simulate", ra(s.handleSimulate), http.MethodPost)
+	route(r, RespondentPrefix, "/projects/{id}", ra(s.handleProject), http.MethodGet)
 	route(r, RespondentPrefix, "/projects/{projectId}/screener-responses/{id}", ra(s.handleScreenerResponse), http.MethodGet)
 
 	route(r, ControlPrefix, "/trigger", s.handleTrigger, http.MethodPost)
@@ -412,19 +419,65 @@ func (s *Server) routes() http.Handler {
 	return r
 }
 
-// prolificAuth requires Authorization: Token <t> (spec 1.0).
+// prolificAuth requires Authorization: Token <t> (spec 1.0), read as
+// Django REST framework's TokenAuthentication reads it: the header split
+// on white space, the keyword compared case-insensitively (token, TOKEN),
+// exactly two parts.
 func (s *Server) prolificAuth(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		auth := r.Header.Get("Authorization")
-		tok, ok := strings.CutPrefix(auth, "Token ")
-		tok = strings.TrimSpace(tok)
-		if !ok || tok == "" || (s.cfg.Token != "" && tok != s.cfg.Token) {
+		if msg := s.checkProlificToken(r.Header.Get("Authorization")); msg != "" {
 			s.writeError(w, r, &Error{Status: http.StatusUnauthorized, Code: CodeUnauthorized, kind: ErrUnauthorized,
-				Detail: "No valid token was provided."})
+				Detail: msg})
 			return
 		}
 		h(w, r)
 	}
+}
+
+// checkProlificToken returns "" for an accepted Authorization header, or
+// DRF's message for a refused one.
+func (s *Server) checkProlificToken(auth string) string {
+	parts := strings.Fields(auth)
+	switch {
+	case len(parts) == 0 || !strings.EqualFold(parts[0], "Token"):
+		return "Authentication credentials were not provided."
+	case len(parts) == 1:
+		return "Invalid token header. No credentials provided."
+	case len(parts) > 2:
+		return "Invalid token header. Token string should not contain spaces."
+	case s.cfg.Token != "" && parts[1] != s.cfg.Token:
+		return "Invalid token."
+	}
+	return ""
+}
+
+// jsonBody returns the body of a Prolific call that has one, negotiated as
+// Django REST framework's JSONParser does: an empty body, or one sent
+// without a Content-Type, is no data ({}); a body whose media type is
+// application/json (any parameters, any letter case) is parsed; any other
+// media type is a 415. Respondent (Express's json() body parser) ignores a
+// body of any other type, so NestJS's validation sees {}.
+func (s *Server) jsonBody(r *http.Request) ([]byte, *Error) {
+	body := infoOf(r).body
+	if len(body) == 0 {
+		return nil, nil
+	}
+	ct := strings.TrimSpace(r.Header.Get("Content-Type"))
+	if ct == "" {
+		return nil, nil
+	}
+	mt, _, err := mime.ParseMediaType(ct)
+	if err == nil && strings.EqualFold(mt, "application/json") {
+		return body, nil
+	}
+	if strings.HasPrefix(r.URL.Path+"/", RespondentPrefix) {
+		return nil, nil
+	}
+	if err != nil {
+		mt = ct
+	}
+	return nil, &Error{Status: http.StatusUnsupportedMediaType, Code: CodeUnsupportedMedia, kind: ErrValidation,
+		Detail: fmt.Sprintf("Unsupported media type %q in request.", mt)}
 }
 
 // respondentAuth requires x-api-key and x-api-secret (spec 4.0).
@@ -472,17 +525,25 @@ func (s *Server) handleEventTypes(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleListSecrets(w http.ResponseWriter, r *http.Request) {
 	ws := r.URL.Query().Get("workspace_id")
+	fe := fieldErrors{}
 	if ws == "" {
-		fe := fieldErrors{}
 		fe.add("workspace_id", "This field is required.")
-		s.writeError(w, r, fe.err())
+	}
+	checkWorkspaceID(fe, ws)
+	if err := fe.err(); err != nil {
+		s.writeError(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, list[SecretDetail]{Results: s.Secrets(ws)})
 }
 
 func (s *Server) handleCreateSecret(w http.ResponseWriter, r *http.Request) {
-	ws, e := decodeCreateSecret(infoOf(r).body, s.cfg.AllowUnknownFields)
+	body, e := s.jsonBody(r)
+	if e != nil {
+		s.writeError(w, r, e)
+		return
+	}
+	ws, e := decodeCreateSecret(body, s.cfg.AllowUnknownFields)
 	if e != nil {
 		s.writeError(w, r, e)
 		return
@@ -506,7 +567,12 @@ func (s *Server) handleListSubscriptions(w http.ResponseWriter, r *http.Request)
 }
 
 func (s *Server) handleCreateSubscription(w http.ResponseWriter, r *http.Request) {
-	c, e := decodeCreateSubscription(infoOf(r).body, s.cfg.AllowUnknownFields)
+	body, e := s.jsonBody(r)
+	if e != nil {
+		s.writeError(w, r, e)
+		return
+	}
+	c, e := decodeCreateSubscription(body, s.cfg.AllowUnknownFields)
 	if e != nil {
 		s.writeError(w, r, e)
 		return
@@ -539,7 +605,12 @@ func (s *Server) handleConfirmSubscription(w http.ResponseWriter, r *http.Reques
 		s.writeError(w, r, err)
 		return
 	}
-	sec, e := decodeConfirm(infoOf(r).body, s.cfg.AllowUnknownFields)
+	body, e := s.jsonBody(r)
+	if e != nil {
+		s.writeError(w, r, e)
+		return
+	}
+	sec, e := decodeConfirm(body, s.cfg.AllowUnknownFields)
 	if e != nil {
 		s.writeError(w, r, e)
 		return
@@ -558,7 +629,12 @@ func (s *Server) handleUpdateSubscription(w http.ResponseWriter, r *http.Request
 		s.writeError(w, r, err)
 		return
 	}
-	u, e := decodeUpdate(infoOf(r).body, s.cfg.AllowUnknownFields)
+	body, e := s.jsonBody(r)
+	if e != nil {
+		s.writeError(w, r, e)
+		return
+	}
+	u, e := decodeUpdate(body, s.cfg.AllowUnknownFields)
 	if e != nil {
 		s.writeError(w, r, e)
 		return
@@ -619,7 +695,12 @@ func (s *Server) handleSubmission(w http.ResponseWriter, r *http.Request) {
 // Respondent handlers.
 
 func (s *Server) handleCreateWebhook(w http.ResponseWriter, r *http.Request) {
-	u, e := decodeCreateWebhook(infoOf(r).body)
+	body, e := s.jsonBody(r)
+	if e != nil {
+		s.writeError(w, r, e)
+		return
+	}
+	u, e := decodeCreateWebhook(body)
 	if e != nil {
 		s.writeError(w, r, e)
 		return
@@ -679,7 +760,12 @@ func (s *Server) handleWebhookEventTypes(w http.ResponseWriter, r *http.Request)
 }
 
 func (s *Server) handleSimulate(w http.ResponseWriter, r *http.Request) {
-	event, variant, e := decodeSimulate(infoOf(r).body)
+	body, e := s.jsonBody(r)
+	if e != nil {
+		s.writeError(w, r, e)
+		return
+	}
+	event, variant, e := decodeSimulate(body)
 	if e != nil {
 		s.writeError(w, r, e)
 		return
@@ -703,6 +789,51 @@ func (s *Server) handleScreenerResponse(w http.ResponseWriter, r *http.Request) 
 	v, err := s.ScreenerResponse(vars["projectId"], vars["id"])
 	if err != nil {
 		s.writeError(w, r, &Error{Status: http.StatusNotFound, kind: ErrNotFound, Detail: "Screener response not found"})
+		return
+	}
+	writeJSON(w, http.StatusOK, v)
+}
+
+func (s *Server) handleStudySubmissions(w http.ResponseWriter, r *http.Request) {
+	q, e := parseStudySubmissionsQuery(mux.Vars(r)["id"], r.URL.Query())
+	if e != nil {
+		s.writeError(w, r, e)
+		return
+	}
+	s.writeSubmissions(w, r, q)
+}
+
+func (s *Server) handleSubmissions(w http.ResponseWriter, r *http.Request) {
+	q, e := parseSubmissionsQuery(r.URL.Query())
+	if e != nil {
+		s.writeError(w, r, e)
+		return
+	}
+	s.writeSubmissions(w, r, q)
+}
+
+func (s *Server) writeSubmissions(w http.ResponseWriter, r *http.Request, q SubmissionsQuery) {
+	subs, total, err := s.StudySubmissions(q)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, list[SubmissionShort]{Results: nonNil(subs), Meta: &meta{total}})
+}
+
+func (s *Server) handleSubmissionCounts(w http.ResponseWriter, r *http.Request) {
+	c, err := s.SubmissionCounts(mux.Vars(r)["id"])
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, c)
+}
+
+func (s *Server) handleProject(w http.ResponseWriter, r *http.Request) {
+	v, err := s.Project(mux.Vars(r)["id"])
+	if err != nil {
+		s.writeError(w, r, &Error{Status: http.StatusNotFound, kind: ErrNotFound, Detail: "Project not found"})
 		return
 	}
 	writeJSON(w, http.StatusOK, v)

@@ -30,7 +30,7 @@ func TestTriggerKeepsIdentityPerResource(t *testing.T) {
 	}
 	var sub SubmissionView
 	e.json("GET", "/api/v1/submissions/"+first.ResourceID+"/", "", 200, &sub)
-	tassert.Equal(t, who, sub.ParticipantID)
+	tassert.Equal(t, who, sub.Participant)
 
 	// A participant named explicitly once stays with the submission.
 	participant(TriggerRequest{ResourceID: "sub-explicit", Status: "ACTIVE", Extra: map[string]string{"participant_id": "p-given"}})

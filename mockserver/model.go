@@ -79,6 +79,10 @@ type TriggerRequest struct {
 	// WorkspaceID limits a Prolific event to one workspace's
 	// subscriptions; empty: every workspace.
 	WorkspaceID string `json:"workspace_id,omitempty"`
+	// StudyID names the study a new submission belongs to (Prolific
+	// submission events); empty: one derived from the submission id
+	// (prolific.StudyOf). A submission keeps its study for its whole life.
+	StudyID string `json:"study_id,omitempty"`
 	// EventID overrides the generated event id (X-Event-ID, uuid).
 	EventID string `json:"event_id,omitempty"`
 	// Extra holds platform-specific fields (hookdrill.EventSpec.Extra).
@@ -148,23 +152,13 @@ type eventRec struct {
 	status                               hookdrill.DeliveryStatus
 	payload                              hookdrill.Object
 	deliveryID                           string
+	owner                                string       // subscription or webhook id
+	dropped                              bool         // cut from its log (EventLogLimit)
+	saved                                *storedEvent // as last queued for the state
 }
 
 func (e *eventRec) view() EventRecord {
 	return EventRecord{ID: e.id, DatetimeCreated: e.created.UTC().Format(TimeLayout),
 		DatetimeUpdated: e.updated.UTC().Format(TimeLayout), EventType: e.eventType, ResourceID: e.resourceID,
 		Status: string(e.status), TargetURL: e.targetURL, Payload: e.payload}
-}
-
-// resource is the latest known state of a study, submission or screener
-// response, from the events triggered for it.
-type resource struct {
-	ID            string
-	Status        string
-	ParticipantID string
-	ProjectID     string
-	Rejected      bool
-	Created       time.Time
-	Updated       time.Time
-	EventType     string
 }

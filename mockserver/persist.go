@@ -84,6 +84,11 @@ type walRec struct {
 	Deleted  []string        `json:"deleted_subscriptions,omitempty"`
 	Webhooks []*webhookRec   `json:"webhooks,omitempty"`
 	Health   []healthRec     `json:"health,omitempty"`
+	// Events and Resources are event-log records and read-only resources
+	// put as they change (persist_events.go).
+	Events    []*storedEvent   `json:"events,omitempty"`
+	Resources []storedResource `json:"resources,omitempty"`
+	ResSeq    int64            `json:"resource_seq,omitempty"`
 }
 
 // apply replays r onto st.
@@ -114,6 +119,7 @@ func (r *walRec) apply(st *state) {
 			st.Webhooks[w.ID] = w
 		}
 	}
+	r.applyEvents(st)
 	for _, h := range r.Health {
 		replaced := false
 		for i := range st.Health {
@@ -312,6 +318,7 @@ func (s *Server) validateState(st *state) error {
 			add("webhook %q: privateKey is empty", id)
 		}
 	}
+	problems = append(problems, validateStoredEvents(st)...)
 	if len(problems) == 0 {
 		return nil
 	}
@@ -347,6 +354,8 @@ func newStore(fsys StateFS, path string, logf func(string, ...any)) *store {
 // log; s.mu must be held.
 func (s *Server) snapshotLocked() error {
 	st := s.store
+	s.fillSnapshotLocked()
+	defer func() { s.st.Events, s.st.Resources = nil, nil }()
 	s.st.Health = s.st.Health[:0]
 	for p, h := range s.health {
 		s.st.Health = append(s.st.Health, healthRec{Pair: p, Health: h})

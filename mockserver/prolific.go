@@ -210,8 +210,9 @@ func page[T any](all []T, offset, limit int) []T {
 }
 
 // ConfirmSubscription confirms a subscription with the token from its
-// creation (spec 1.7) and enables it. Confirming again with the same token
-// is idempotent and changes nothing (P16).
+// creation (spec 1.7) and enables it. The token is single-use (P16):
+// confirming again with it is a 400 (CodeBadConfirmSecret), unless
+// Config.ReuseConfirmToken makes it an idempotent 200 that changes nothing.
 func (s *Server) ConfirmSubscription(id, token string) (Subscription, error) {
 	if token == "" {
 		fe := fieldErrors{}
@@ -227,6 +228,10 @@ func (s *Server) ConfirmSubscription(id, token string) (Subscription, error) {
 	if token != rec.Token {
 		return Subscription{}, &Error{Status: http.StatusBadRequest, Code: CodeBadConfirmSecret, kind: ErrBadSecret,
 			Detail: map[string][]string{"secret": {"The secret does not match the X-Hook-Secret header returned when the subscription was created."}}}
+	}
+	if rec.Confirmed && !s.cfg.ReuseConfirmToken {
+		return Subscription{}, &Error{Status: http.StatusBadRequest, Code: CodeBadConfirmSecret, kind: ErrBadSecret,
+			Detail: map[string][]string{"secret": {"This confirmation secret has already been used: the subscription is confirmed."}}}
 	}
 	if !rec.Confirmed {
 		rec.Confirmed, rec.IsEnabled = true, true
@@ -344,83 +349,6 @@ func (s *Server) Events(id string, f EventFilter) ([]EventRecord, int, error) {
 		out[i] = e.view()
 	}
 	return out, total, nil
-}
-
-// StudyView is the read-only study resource (GET /api/v1/studies/{id}/):
-// the fields a receiver needs to act on a study.status.change.
-type StudyView struct {
-	ID     string `json:"id"`
-	Status string `json:"status"`
-}
-
-// SubmissionView is the read-only submission resource
-// (GET /api/v1/submissions/{id}/).
-type SubmissionView struct {
-	ID            string `json:"id"`
-	ParticipantID string `json:"participant_id,omitempty"`
-	Status        string `json:"status"`
-	StartedAt     string `json:"started_at,omitempty"`
-}
-
-// Study returns the latest state of a study announced by triggered events.
-func (s *Server) Study(id string) (StudyView, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	r, ok := s.studies[id]
-	if !ok {
-		return StudyView{}, notFound("study", id)
-	}
-	return StudyView{ID: r.ID, Status: r.Status}, nil
-}
-
-// Submission returns the latest state of a submission announced by
-// triggered events.
-func (s *Server) Submission(id string) (SubmissionView, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	r, ok := s.submissions[id]
-	if !ok {
-		return SubmissionView{}, notFound("submission", id)
-	}
-	return SubmissionView{ID: r.ID, ParticipantID: r.ParticipantID, Status: r.Status,
-		StartedAt: r.Created.UTC().Format(TimeLayout)}, nil
-}
-
-// recordProlificResource updates the resource an event announces; s.mu
-// must be held.
-func (s *Server) recordProlificResource(ev hookdrill.Event) {
-	if ev.ResourceID == "" {
-		return
-	}
-	now := s.clk.Now()
-	get := func(m map[string]*resource) *resource {
-		r, ok := m[ev.ResourceID]
-		if !ok {
-			r = &resource{ID: ev.ResourceID, Created: now}
-			m[ev.ResourceID] = r
-		}
-		r.Updated, r.EventType = now, ev.Type
-		return r
-	}
-	switch ev.Type {
-	case prolific.EventSubmissionStatusChange:
-		r := get(s.submissions)
-		if ev.Status != "" {
-			r.Status = ev.Status
-		}
-		if p := ev.Payload.GetString(prolific.KeyParticipantID); p != "" {
-			r.ParticipantID = p
-		}
-	case prolific.EventStudyStatusChange, prolific.EventStudyProgressChange, prolific.EventStudyHighReturnRate:
-		r := get(s.studies)
-		if ev.Status != "" {
-			r.Status = ev.Status
-		}
-		if r.Status == "" {
-			// A study whose progress changes is live [INF].
-			r.Status = prolific.StatusActive
-		}
-	}
 }
 
 func validStatus(st string) bool {

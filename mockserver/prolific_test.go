@@ -55,7 +55,7 @@ func TestProlificLifecycle(t *testing.T) {
 	var confirmed cliHook
 	e.json("POST", "/api/v1/hooks/subscriptions/"+created.ID, `{"secret": "`+tok+`"}`, 200, &confirmed)
 	tassert.True(t, confirmed.IsEnabled)
-	e.json("POST", "/api/v1/hooks/subscriptions/"+created.ID+"/", `{"secret": "`+tok+`"}`, 200, &confirmed)
+	e.json("POST", "/api/v1/hooks/subscriptions/"+created.ID+"/", `{"secret": "`+tok+`"}`, 400, nil) // single-use (P16)
 
 	// Delivered, signed with the workspace's current secret.
 	res = e.trigger(TriggerRequest{EventType: prolific.EventSubmissionStatusChange, Status: "APPROVED"})
@@ -177,9 +177,9 @@ func TestStrictTargets(t *testing.T) {
 		t.Run(tt.target, func(t *testing.T) {
 			var log strings.Builder
 			e := newEnv(t, Config{StrictTargets: tt.strict, Log: &log})
-			e.json("POST", "/api/v1/hooks/secrets/", `{"workspace_id": "w"}`, 201, nil)
+			e.json("POST", "/api/v1/hooks/secrets/", `{"workspace_id": "aaaaaaaaaaaaaaaaaaaaaaaa"}`, 201, nil)
 			resp, body := e.do("POST", "/api/v1/hooks/subscriptions/",
-				`{"workspace_id": "w", "event_type": "study.status.change", "target_url": "`+tt.target+`"}`)
+				`{"workspace_id": "aaaaaaaaaaaaaaaaaaaaaaaa", "event_type": "study.status.change", "target_url": "`+tt.target+`"}`)
 			if tt.ok {
 				tassert.Equal(t, 201, resp.StatusCode, "%s", body)
 				if !tt.strict && strings.HasPrefix(tt.target, "http:") {
@@ -199,7 +199,7 @@ func TestDisablingOnSimClock(t *testing.T) {
 	e := newEnv(t, Config{})
 	rcv := newReceiver(t, func(int) int { return 500 })
 	h := e.subscribe(testWS, prolific.EventSubmissionStatusChange, rcv.ts.URL+"/broken")
-	other := e.subscribe("otherworkspace", prolific.EventSubmissionStatusChange, rcv.ts.URL+"/broken")
+	other := e.subscribe("bbbbbbbbbbbbbbbbbbbbbbbb", prolific.EventSubmissionStatusChange, rcv.ts.URL+"/broken")
 	ctx := context.Background()
 
 	// One event a day; each retries for up to 48 h. Failing days accrue.
@@ -244,9 +244,9 @@ func TestDisablingOnSimClock(t *testing.T) {
 
 func TestCreateShapeResults(t *testing.T) {
 	e := newEnv(t, Config{CreateShape: ShapeResults})
-	e.json("POST", "/api/v1/hooks/secrets/", `{"workspace_id": "w"}`, 201, nil)
+	e.json("POST", "/api/v1/hooks/secrets/", `{"workspace_id": "aaaaaaaaaaaaaaaaaaaaaaaa"}`, 201, nil)
 	var l cliHookList
-	e.json("POST", "/api/v1/hooks/subscriptions/", `{"workspace_id": "w", "event_type": "study.status.change", "target_url": "https://x.example/h"}`, 201, &l)
+	e.json("POST", "/api/v1/hooks/subscriptions/", `{"workspace_id": "aaaaaaaaaaaaaaaaaaaaaaaa", "event_type": "study.status.change", "target_url": "https://x.example/h"}`, 201, &l)
 	require.Len(t, l.Results, 1)
 	tassert.Nil(t, l.Meta)
 	tassert.False(t, l.Results[0].IsEnabled)
@@ -259,7 +259,8 @@ func TestStudyResource(t *testing.T) {
 	e.trigger(TriggerRequest{EventType: prolific.EventStudyStatusChange, Status: "PAUSED", ResourceID: "s1"})
 	var st StudyView
 	e.json("GET", "/api/v1/studies/s1", "", 200, &st)
-	tassert.Equal(t, StudyView{ID: "s1", Status: "PAUSED"}, st)
+	tassert.Equal(t, "s1", st.ID)
+	tassert.Equal(t, "PAUSED", st.Status)
 	e.trigger(TriggerRequest{EventType: prolific.EventStudyStatusChange, Status: "COMPLETED", ResourceID: "s1"})
 	e.json("GET", "/api/v1/studies/s1/", "", 200, &st)
 	tassert.Equal(t, "COMPLETED", st.Status)

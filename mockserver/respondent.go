@@ -125,28 +125,3 @@ func (s *Server) Simulate(ctx context.Context, webhookID, event, variant string)
 	}
 	return s.triggerRespondent(req, webhookID)
 }
-
-// ScreenerResponseView is the read-only screener response
-// (GET /v1/projects/{projectId}/screener-responses/{id}).
-type ScreenerResponseView struct {
-	ID               string `json:"id"`
-	ProjectID        string `json:"projectId"`
-	Status           string `json:"status"`
-	VisibilityStatus string `json:"visibilityStatus"`
-	CreatedAt        string `json:"createdAt"`
-	UpdatedAt        string `json:"updatedAt"`
-}
-
-// ScreenerResponse returns the latest state of a screener response
-// announced by events. A rejected response is no longer visible in the API
-// (spec 4.3), so it is not found.
-func (s *Server) ScreenerResponse(projectID, id string) (ScreenerResponseView, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	r, ok := s.responses[projectID+"/"+id]
-	if !ok || r.Rejected {
-		return ScreenerResponseView{}, notFound("screener response", id)
-	}
-	return ScreenerResponseView{ID: r.ID, ProjectID: r.ProjectID, Status: r.Status, VisibilityStatus: "VISIBLE",
-		CreatedAt: r.Created.UTC().Format(respondent.TimeLayout), UpdatedAt: r.Updated.UTC().Format(respondent.TimeLayout)}, nil
-}

@@ -46,12 +46,15 @@ type Server struct {
 	rnd    *rand.Rand
 	st     *state
 	// events holds each subscription's and webhook's event log, oldest
-	// first. Not persisted.
+	// first, at most cfg.EventLogLimit records each (kept in the state
+	// with StatePath).
 	events map[string][]*eventRec
 	// studies, submissions and responses (key projectId/id) hold the
-	// latest state announced by triggered events. Not persisted.
-	studies, submissions, responses map[string]*resource
-	health                          map[prolific.Pair]prolific.PairHealth
+	// latest state announced by triggered events (kept in the state with
+	// StatePath).
+	studies, submissions, responses, projects map[string]*resource
+	resSeq                                    int64 // creation order of resources
+	health                                    map[prolific.Pair]prolific.PairHealth
 }
 
 // state is what survives a restart with Config.StatePath.
@@ -67,6 +70,14 @@ type state struct {
 	TeamID         string                   `json:"team_id"`
 	OrganizationID string                   `json:"organization_id"`
 	Webhooks       map[string]*webhookRec   `json:"webhooks"`
+	// Events holds each subscription's and webhook's event log (newest
+	// Config.EventLogLimit records, oldest first) and Resources the
+	// read-only resources by kind and key; both are filled only while a
+	// snapshot is written or loaded (the server keeps them in s.events and
+	// the resource maps).
+	Events    map[string][]*storedEvent       `json:"events,omitempty"`
+	Resources map[string]map[string]*resource `json:"resources,omitempty"`
+	ResSeq    int64                           `json:"resource_seq,omitempty"`
 }
 
 const stateVersion = 1
@@ -85,7 +96,7 @@ func New(cfg Config) (*Server, error) {
 	cfg = cfg.withDefaults()
 	s := &Server{cfg: cfg, clk: cfg.Clock, journal: cfg.Journal, policy: cfg.DisablePolicy, seed: cfg.Seed,
 		events: map[string][]*eventRec{}, studies: map[string]*resource{}, submissions: map[string]*resource{},
-		responses: map[string]*resource{}, health: map[prolific.Pair]prolific.PairHealth{}}
+		responses: map[string]*resource{}, projects: map[string]*resource{}, health: map[prolific.Pair]prolific.PairHealth{}}
 	if sim, ok := cfg.Clock.(*clock.Sim); ok {
 		s.sim = sim
 	}
@@ -113,6 +124,7 @@ func New(cfg Config) (*Server, error) {
 			for _, h := range st.Health {
 				s.health[h.Pair] = h.Health
 			}
+			s.loadEventsLocked()
 		}
 	}
 	s.rnd = rand.New(rand.NewPCG(s.seed, 0x6d6f636b^s.st.Generation))
@@ -252,7 +264,7 @@ func (s *Server) Reset() error {
 		return err
 	}
 	s.events = map[string][]*eventRec{}
-	s.studies, s.submissions, s.responses = map[string]*resource{}, map[string]*resource{}, map[string]*resource{}
+	s.studies, s.submissions, s.responses, s.projects = map[string]*resource{}, map[string]*resource{}, map[string]*resource{}, map[string]*resource{}
 	s.journal.Reset()
 	return nil
 }

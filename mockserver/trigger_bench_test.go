@@ -29,11 +29,11 @@ func triggerFixture(b *testing.B, n int, withState bool) *Server {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { _ = srv.Close() })
-	if _, err := srv.CreateSecret("w", ""); err != nil {
+	if _, err := srv.CreateSecret("aaaaaaaaaaaaaaaaaaaaaaaa", ""); err != nil {
 		b.Fatal(err)
 	}
 	for i := range n {
-		sub, tok, err := srv.CreateSubscription("w", prolific.EventStudyStatusChange, fmt.Sprintf("%s/h/%d", rcv.URL, i))
+		sub, tok, err := srv.CreateSubscription("aaaaaaaaaaaaaaaaaaaaaaaa", prolific.EventStudyStatusChange, fmt.Sprintf("%s/h/%d", rcv.URL, i))
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -76,7 +76,7 @@ func BenchmarkTrigger1000State(b *testing.B) { benchmarkTrigger(b, true) }
 func benchmarkSubscribe(b *testing.B, withState bool) {
 	srv := triggerFixture(b, 1000, withState)
 	for b.Loop() {
-		sub, tok, err := srv.CreateSubscription("w", prolific.EventStudyStatusChange, "https://x.example/h")
+		sub, tok, err := srv.CreateSubscription("aaaaaaaaaaaaaaaaaaaaaaaa", prolific.EventStudyStatusChange, "https://x.example/h")
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -107,11 +107,11 @@ func benchmarkTriggerFailing(b *testing.B, withState bool) {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { _ = srv.Close() })
-	if _, err := srv.CreateSecret("w", ""); err != nil {
+	if _, err := srv.CreateSecret("aaaaaaaaaaaaaaaaaaaaaaaa", ""); err != nil {
 		b.Fatal(err)
 	}
 	for i := range 1000 {
-		sub, tok, err := srv.CreateSubscription("w", prolific.EventStudyStatusChange, fmt.Sprintf("%s/h/%d", rcv.URL, i))
+		sub, tok, err := srv.CreateSubscription("aaaaaaaaaaaaaaaaaaaaaaaa", prolific.EventStudyStatusChange, fmt.Sprintf("%s/h/%d", rcv.URL, i))
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -28,13 +28,16 @@ func runServe(ctx context.Context, args []string, env *environ) error {
 	var (
 		addr      = fs.String("addr", DefaultServeAddr, "address to listen on")
 		clk       = fs.String("clock", "real", "server clock: real, or sim (advance it with the control API)")
-		statePath = fs.String("state", "", "keep secrets, subscriptions and webhooks in this JSON file across restarts")
+		statePath = fs.String("state", "", "keep secrets, subscriptions, webhooks, event logs and read-only resources in this JSON file across restarts")
 		seed      = fs.Uint64("seed", 0, "seed for ids, secrets and generated events (default: random, printed)")
 		token     = fs.String("token", "", "Prolific API token to require (default: any non-empty token)")
 		apiKey    = fs.String("api-key", "", "Respondent x-api-key to require (default: any non-empty value)")
 		apiSecret = fs.String("api-secret", "", "Respondent x-api-secret to require (default: any non-empty value)")
 		strict    = fs.Bool("strict-targets", false, "reject Prolific target URLs the real API rejects (non-https, localhost, private addresses)")
 		shape     = fs.String("create-shape", string(mockserver.DefaultCreateShape), "create-subscription body: object (what Prolific's clients decode) or results (the documented list)")
+		reuseTok  = fs.Bool("reuse-confirm-token", false, "let a confirmed subscription be confirmed again with its X-Hook-Secret (an idempotent 200) instead of refusing the single-use token (400)")
+		simFetch  = fs.Bool("simulate-fetchable", false, "make the screener responses announced by Respondent's simulate fetchable (default: throwaway ids, 404 as on the platform)")
+		logLimit  = fs.Int("event-log-limit", mockserver.DefaultEventLogLimit, "event-log records kept per subscription and webhook, newest first (in memory and in --state)")
 		unknown   = fs.Bool("allow-unknown-fields", false, "ignore unknown request body fields instead of answering 400")
 		maxBody   = fs.Int64("max-body", mockserver.DefaultMaxBodyBytes, "largest request body accepted, in bytes (larger: 413)")
 		insecure  = fs.Bool("insecure", false, "accept any TLS certificate from receivers")
@@ -64,6 +67,7 @@ func runServe(ctx context.Context, args []string, env *environ) error {
 	cfg := mockserver.Config{
 		Seed: *seed, Token: *token, RespondentAPIKey: *apiKey, RespondentAPISecret: *apiSecret,
 		StrictTargets: *strict, CreateShape: mockserver.CreateShape(*shape), AllowUnknownFields: *unknown,
+		ReuseConfirmToken: *reuseTok, SimulateFetchable: *simFetch, EventLogLimit: *logLimit,
 		MaxBodyBytes: *maxBody, StatePath: *statePath, Log: env.stderr,
 	}
 	switch *clk {
@@ -73,6 +77,9 @@ func runServe(ctx context.Context, args []string, env *environ) error {
 		cfg.Clock = clock.NewSim(time.Now().UTC().Truncate(time.Second))
 	default:
 		return usageErr("--clock must be real or sim, got %q", *clk)
+	}
+	if *logLimit <= 0 {
+		return usageErr("--event-log-limit must be positive, got %d", *logLimit)
 	}
 	if *maxBody <= 0 {
 		return usageErr("--max-body must be positive, got %d", *maxBody)

@@ -102,10 +102,10 @@ func api(t *testing.T, method, url, body string) (int, http.Header, []byte) {
 // subscribeVia creates a secret and a confirmed subscription over HTTP.
 func subscribeVia(t *testing.T, base, eventType, target string) string {
 	t.Helper()
-	code, _, b := api(t, "POST", base+"/api/v1/hooks/secrets/", `{"workspace_id": "ws1"}`)
+	code, _, b := api(t, "POST", base+"/api/v1/hooks/secrets/", `{"workspace_id": "aaaaaaaaaaaaaaaaaaaaaaaa"}`)
 	require.Equal(t, 201, code, "%s", b)
 	code, h, b := api(t, "POST", base+"/api/v1/hooks/subscriptions/",
-		`{"workspace_id": "ws1", "event_type": "`+eventType+`", "target_url": "`+target+`"}`)
+		`{"workspace_id": "aaaaaaaaaaaaaaaaaaaaaaaa", "event_type": "`+eventType+`", "target_url": "`+target+`"}`)
 	require.Equal(t, 201, code, "%s", b)
 	var sub struct {
 		ID string `json:"id"`
@@ -177,6 +177,7 @@ func TestTriggerOutcomes(t *testing.T) {
 		{"unknown event type", nil, []string{"study.exploded"}, 2, nil, []string{"study.status.change"}},
 		{"unknown status", nil, []string{"study.status.change", "--status", "DONE"}, 2, nil, []string{"AWAITING REVIEW"}},
 		{"no event type", nil, nil, 2, nil, []string{"exactly one EVENT_TYPE"}},
+		{"submission in a named study", nil, []string{"submission.status.change", "--resource-id", "sub-x", "--study", "study-x"}, 1, nil, []string{"went nowhere"}},
 		{"failing receiver on the sim clock", func(t *testing.T) {
 			subscribeVia(t, base, "study.progress.change", statusServer(t, 500))
 		}, []string{"study.progress.change", "--advance"}, 1,
@@ -197,6 +198,10 @@ func TestTriggerOutcomes(t *testing.T) {
 			}
 		})
 	}
+	// --study linked the submission to its study.
+	code, _, b := api(t, "GET", base+"/api/v1/studies/study-x/submissions/", "")
+	require.Equal(t, 200, code, "%s", b)
+	tassert.Contains(t, string(b), `"id":"sub-x"`)
 }
 
 func TestServeCorruptStateFile(t *testing.T) {
@@ -214,6 +219,7 @@ func TestServeBadFlags(t *testing.T) {
 	for _, args := range [][]string{
 		{"serve", "--clock", "lunar"},
 		{"serve", "--create-shape", "list"},
+		{"serve", "--event-log-limit", "0"},
 		{"serve", "extra-arg"},
 	} {
 		_, _, code := runCLI(t, nil, args...)
@@ -269,4 +275,29 @@ func BenchmarkServeStartup(b *testing.B) {
 		<-done
 	}
 	b.ReportMetric(float64(total.Microseconds())/1000/float64(n), "ms/ready")
+}
+
+// TestServeReuseConfirmToken: --reuse-confirm-token turns the single-use
+// X-Hook-Secret (a second confirmation is a 400) into an idempotent 200.
+func TestServeReuseConfirmToken(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want int
+	}{{nil, 400}, {[]string{"--reuse-confirm-token"}, 200}} {
+		base, _, _ := startServe(t, tc.args...)
+		code, _, b := api(t, "POST", base+"/api/v1/hooks/secrets/", `{"workspace_id": "aaaaaaaaaaaaaaaaaaaaaaaa"}`)
+		require.Equal(t, 201, code, "%s", b)
+		code, h, b := api(t, "POST", base+"/api/v1/hooks/subscriptions/",
+			`{"workspace_id": "aaaaaaaaaaaaaaaaaaaaaaaa", "event_type": "study.status.change", "target_url": "https://x.example/h"}`)
+		require.Equal(t, 201, code, "%s", b)
+		var sub struct {
+			ID string `json:"id"`
+		}
+		require.NoError(t, json.Unmarshal(b, &sub))
+		confirm := `{"secret": "` + h.Get("X-Hook-Secret") + `"}`
+		code, _, b = api(t, "POST", base+"/api/v1/hooks/subscriptions/"+sub.ID+"/", confirm)
+		require.Equal(t, 200, code, "%s", b)
+		code, _, b = api(t, "POST", base+"/api/v1/hooks/subscriptions/"+sub.ID+"/", confirm)
+		require.Equal(t, tc.want, code, "%v: %s", tc.args, b)
+	}
 }

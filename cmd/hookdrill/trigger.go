@@ -25,6 +25,7 @@ func runTrigger(ctx context.Context, args []string, env *environ) error {
 		status    = fs.String("status", "", "status the event announces (default: a typical one for the event type)")
 		resource  = fs.String("resource-id", "", "resource id (default: a seeded fake id)")
 		workspace = fs.String("workspace", "", "Prolific workspace whose subscriptions get the event (default: every workspace)")
+		study     = fs.String("study", "", "Prolific study a new submission belongs to (GET /api/v1/studies/{id}/submissions/; default: one derived from the submission id)")
 		eventID   = fs.String("event-id", "", "event id / X-Event-ID / uuid (default: generated)")
 		payload   = fs.String("payload", "", "send this JSON object as the body (a file name, or @- for stdin); EVENT_TYPE is then optional")
 		wait      = fs.Duration("wait", 10*time.Second, "how long to follow the deliveries (0: do not wait)")
@@ -65,7 +66,7 @@ func runTrigger(ctx context.Context, args []string, env *environ) error {
 	}
 	client.SetToken(*token)
 	req := mockserver.TriggerRequest{Platform: *plat, EventType: fs.Arg(0), Status: *status, ResourceID: *resource,
-		WorkspaceID: *workspace, EventID: *eventID}
+		WorkspaceID: *workspace, StudyID: *study, EventID: *eventID}
 	for _, kv := range extras {
 		k, v, ok := strings.Cut(kv, "=")
 		if !ok || k == "" {

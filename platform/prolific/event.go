@@ -119,6 +119,13 @@ func Participant(submissionID string) string {
 	return wire.DerivedID("prolific/participant", submissionID)
 }
 
+// StudyOf returns the study a submission belongs to when nothing else
+// says: derived from the submission id, as Participant is, so every event
+// and resource of one submission names one study.
+func StudyOf(submissionID string) string {
+	return wire.DerivedID("prolific/study", submissionID)
+}
+
 // unknownPayload is the body of an event type outside the catalogue:
 // resource_id, event_type, the Extra fields in key order, then status when
 // set.
