@@ -46,7 +46,7 @@ func sampleReport() Report {
 				Fix:     "Verify X-Prolific-Request-Signature with hmac.Equal before doing anything else."},
 			Steps: []StepResult{{Index: 1, ID: "forged", Kind: "send", Summary: "send submission.status.change tamper=wrong_secret",
 				Line: 12, Verdict: Fail, Results: failing}},
-			Rerun: "hookdrill run --seed 7 -run '^prolific\\.signature\\.wrong_secret$' conform/sig.yaml"},
+			Rerun: "hookdrill run --seed 7 --run '^prolific\\.signature\\.wrong_secret$' conform/sig.yaml"},
 		{Name: "prolific.idempotency.duplicate_applied_once", File: "conform/dup.yaml", Platform: "prolific", Seed: 3,
 			Started: start, Verdict: Skip, Reason: "needs --probe-applied", Needs: []string{"probe.applied"}},
 		{Name: "respondent/broken", File: "scenarios/broken.yaml", Platform: "respondent", Seed: 9, Started: start,

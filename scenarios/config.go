@@ -125,7 +125,7 @@ type RunConfig struct {
 	// following that uses TLSConfig).
 	ProbeClient *http.Client
 	// Command and RerunArgs build each failed scenario's rerun command line:
-	// Command RerunArgs --seed N -run '^NAME$' FILE. Default Command
+	// Command RerunArgs --seed N --run '^NAME$' FILE. Default Command
 	// DefaultCommand.
 	Command   string
 	RerunArgs []string

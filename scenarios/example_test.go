@@ -46,7 +46,7 @@ steps:
 	fmt.Println(r.Rerun)
 	// Output:
 	// fail step 1 approved: status: want 2xx, got 401
-	// hookdrill run --seed 42 -run '^example/valid-signature-accepted$' example.yaml
+	// hookdrill run --seed 42 --run '^example/valid-signature-accepted$' example.yaml
 }
 
 // Loading reports every problem of a file at once, each with its position.

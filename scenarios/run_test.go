@@ -63,7 +63,7 @@ steps:
 		tassert.Contains(t, r.Reason, "step 3 state: json /processed/")
 		text := reportText(r)
 		tassert.Contains(t, text, "seed: 42")
-		tassert.Contains(t, text, "rerun: hookdrill run --seed 42 -run '^dup$' TestRunDuplicateCorrectAndBroken/no_dedup.yaml")
+		tassert.Contains(t, text, "rerun: hookdrill run --seed 42 --run '^dup$' TestRunDuplicateCorrectAndBroken/no_dedup.yaml")
 	})
 }
 

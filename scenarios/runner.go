@@ -227,7 +227,7 @@ func (r *run) rerun() string {
 	for _, a := range r.cfg.RerunArgs {
 		parts = append(parts, shellQuote(a))
 	}
-	parts = append(parts, "--seed", strconv.FormatUint(r.seed, 10), "-run", shellQuote("^"+regexp.QuoteMeta(r.sc.Name)+"$"))
+	parts = append(parts, "--seed", strconv.FormatUint(r.seed, 10), "--run", shellQuote("^"+regexp.QuoteMeta(r.sc.Name)+"$"))
 	if r.sc.File != "" {
 		parts = append(parts, shellQuote(r.sc.File))
 	}

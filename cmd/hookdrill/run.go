@@ -145,7 +145,7 @@ func runRun(ctx context.Context, args []string, env *environ) (err error) {
 		return usageErr("%v", err)
 	}
 	if len(sel) == 0 {
-		return usageErr("no scenario selected (%d loaded; check -run and --shard)", len(scs))
+		return usageErr("no scenario selected (%d loaded; check --run and --shard)", len(scs))
 	}
 	if *journal != "" {
 		if err := os.MkdirAll(*journal, 0o755); err != nil {
@@ -215,7 +215,7 @@ func runRerun(cfg scenarios.RunConfig, paths []string) string {
 		parts = append(parts, "--seed", strconv.FormatUint(cfg.Seed, 10))
 	}
 	if cfg.Run != "" {
-		parts = append(parts, "-run", shellQuote(cfg.Run))
+		parts = append(parts, "--run", shellQuote(cfg.Run))
 	}
 	if cfg.Shard.Count > 0 {
 		parts = append(parts, "--shard", cfg.Shard.String())
@@ -239,7 +239,7 @@ func shellQuote(s string) string {
 // rerunArgs repeats the flags that change what a scenario does, for the
 // rerun command of each failure. The secret is left out and variables
 // named like secrets are redacted (they are never printed); --seed and
-// -run are added per scenario.
+// --run are added per scenario.
 func rerunArgs(fs *flag.FlagSet) []string {
 	var out []string
 	fs.Visit(func(f *flag.Flag) {

@@ -103,7 +103,7 @@ func TestRunCommandFailsWithRerun(t *testing.T) {
 	tassert.Contains(t, out, "expect status: want 2xx, got 401")
 	tassert.Contains(t, out, ": POST "+srv.URL+"/hook → 401 Unauthorized")
 	tassert.Contains(t, out, "seed: 5")
-	tassert.Contains(t, out, "rerun: hookdrill run --target "+srv.URL+"/hook --var api_key=REDACTED --var x=1 --seed 5 -run '^cli/ok$' "+file)
+	tassert.Contains(t, out, "rerun: hookdrill run --target "+srv.URL+"/hook --var api_key=REDACTED --var x=1 --seed 5 --run '^cli/ok$' "+file)
 }
 
 func TestRunCommandFormats(t *testing.T) {

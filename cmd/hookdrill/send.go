@@ -306,12 +306,18 @@ func writeJournal(path string, j *hookdrill.Journal) error {
 // what it does, a blank line, then its flags, all written to w.
 func commandUsage(fs *flag.FlagSet, w io.Writer, synopsis, about string) func() {
 	return func() {
-		fmt.Fprintf(w, "%s\n\n%s\n\n", synopsis, about)
-		fs.PrintDefaults()
+		// Help is cobra's (newRoot); the flag set only hands over its text.
+		if sink, ok := w.(*usageSink); ok {
+			sink.synopsis, sink.about = synopsis, about
+		}
 	}
 }
 
 func parseCommand(fs *flag.FlagSet, args []string) (help bool, err error) {
+	if len(args) == 1 && args[0] == captureArg {
+		fs.Usage()
+		return true, &capturedFlags{fs: fs}
+	}
 	if err := parseArgs(fs, args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return true, nil

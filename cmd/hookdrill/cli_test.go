@@ -1,0 +1,97 @@
+package main
+
+import (
+	"strings"
+	"testing"
+
+	tassert "github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestVersion(t *testing.T) {
+	out, _, code := runCLI(t, nil, "--version")
+	require.Equal(t, exitOK, code)
+	again, _, code := runCLI(t, nil, "version")
+	require.Equal(t, exitOK, code)
+	tassert.Equal(t, out, again)
+	tassert.Equal(t, "hookdrill "+versionString()+"\n", out)
+
+	// The -X main.version ldflag wins over build info.
+	old := version
+	t.Cleanup(func() { version = old })
+	version = "v9.8.7"
+	out, _, _ = runCLI(t, nil, "--version")
+	tassert.Equal(t, "hookdrill v9.8.7\n", out)
+}
+
+// Usage errors: one line of error, one line saying where the help is, on
+// stderr only; suggestions for misspelt commands and flags.
+func TestUsageErrorsAreShortWithSuggestions(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"conform", "--platfrom", "prolific"}, "hookdrill: unknown flag --platfrom (did you mean --platform?)\nRun 'hookdrill conform --help' for usage.\n"},
+		{[]string{"sned"}, "hookdrill: unknown command \"sned\" (did you mean \"send\"?)\nRun 'hookdrill --help' for usage.\n"},
+		{[]string{"run"}, "hookdrill: run needs at least one scenario FILE or DIR\nRun 'hookdrill run --help' for usage.\n"},
+		{[]string{"send", "--max-attempts", "x"}, ""},
+		{[]string{"trigger", "--color", "sometimes", "x"}, "hookdrill: --color must be auto, always or never, got \"sometimes\"\nRun 'hookdrill trigger --help' for usage.\n"},
+	} {
+		out, errOut, code := runCLI(t, nil, tc.args...)
+		tassert.Equal(t, exitUsage, code, "%v", tc.args)
+		tassert.Empty(t, out, "%v", tc.args)
+		if tc.want != "" {
+			tassert.Equal(t, tc.want, errOut, "%v", tc.args)
+		}
+		tassert.Equal(t, 2, strings.Count(errOut, "\n"), "%v: %s", tc.args, errOut)
+	}
+}
+
+// --flag=value, --flag value and the single-dash spellings Go's flag
+// package accepted all parse the same.
+func TestFlagSpellings(t *testing.T) {
+	var outs []string
+	for _, args := range [][]string{
+		{"run", "--list", "--run", "dup", "../../scenarios/testdata/examples/prolific"},
+		{"run", "--list", "--run=dup", "../../scenarios/testdata/examples/prolific"},
+		{"run", "-list", "-run", "dup", "../../scenarios/testdata/examples/prolific"},
+		{"run", "-list", "-run=dup", "../../scenarios/testdata/examples/prolific"},
+	} {
+		out, errOut, code := runCLI(t, nil, args...)
+		require.Equal(t, exitOK, code, "%v: %s", args, errOut)
+		outs = append(outs, out)
+	}
+	for _, o := range outs[1:] {
+		tassert.Equal(t, outs[0], o)
+	}
+	tassert.Contains(t, outs[0], "dup")
+	tassert.NotContains(t, outs[0], "retry")
+}
+
+func TestCompletion(t *testing.T) {
+	for _, sh := range []string{"bash", "zsh", "fish"} {
+		out, errOut, code := runCLI(t, nil, "completion", sh)
+		require.Equal(t, exitOK, code, errOut)
+		tassert.Contains(t, out, "hookdrill", sh)
+	}
+	// The completion engine knows commands, flags and flag values.
+	out, _, code := runCLI(t, nil, "__complete", "con")
+	require.Equal(t, exitOK, code)
+	tassert.Contains(t, out, "conform")
+	out, _, _ = runCLI(t, nil, "__complete", "conform", "--pl")
+	tassert.Contains(t, out, "--platform")
+	out, _, _ = runCLI(t, nil, "__complete", "conform", "--demo", "--bug", "no-")
+	tassert.Contains(t, out, "no-dedup")
+}
+
+func TestClosest(t *testing.T) {
+	for _, tc := range []struct{ got, want string }{
+		{"AWAITING_REVIEW", "AWAITING REVIEW"},
+		{"awaiting review", "AWAITING REVIEW"},
+		{"APROVED", "APPROVED"},
+		{"zzz", ""},
+		{"APPROVED", ""},
+	} {
+		tassert.Equal(t, tc.want, closest(tc.got, []string{"ACTIVE", "AWAITING REVIEW", "APPROVED"}), tc.got)
+	}
+}
