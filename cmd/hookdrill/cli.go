@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/hookdrill/hookdrill/conform"
+	suggest_ "github.com/hookdrill/hookdrill/internal/suggest"
 	"github.com/hookdrill/hookdrill/receiver"
 	"github.com/hookdrill/hookdrill/report"
 )
@@ -317,72 +318,10 @@ func flagError(c *cobra.Command, err error) error {
 }
 
 // suggest returns ` (did you mean "x"?)` when got is close to one of valid.
-func suggest(got string, valid []string) string {
-	if s := closest(got, valid); s != "" {
-		return fmt.Sprintf(" (did you mean %q?)", s)
-	}
-	return ""
-}
+func suggest(got string, valid []string) string { return suggest_.Phrase(got, valid) }
 
-// closest is the valid name nearest to got (case, '_' and ' ' and '-'
-// ignored first; then at most 2 edits, or a prefix), or "".
-func closest(got string, valid []string) string {
-	norm := func(s string) string {
-		return strings.Map(func(r rune) rune {
-			switch r {
-			case '_', ' ', '-', '.':
-				return -1
-			}
-			return r
-		}, strings.ToLower(s))
-	}
-	for _, v := range valid {
-		if v != got && norm(v) == norm(got) {
-			return v
-		}
-	}
-	best, bestD := "", 3
-	for _, v := range valid {
-		if v == got {
-			return ""
-		}
-		d := editDistance(strings.ToLower(got), strings.ToLower(v))
-		if d < bestD {
-			best, bestD = v, d
-		}
-	}
-	if best == "" && len(got) >= 3 {
-		for _, v := range valid {
-			if strings.HasPrefix(v, got) {
-				return v
-			}
-		}
-	}
-	return best
-}
-
-func editDistance(a, b string) int {
-	if len(a) > 64 || len(b) > 64 {
-		return 99
-	}
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			c := 1
-			if a[i-1] == b[j-1] {
-				c = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+c)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
-}
+// closest is the valid name nearest to got, or "".
+func closest(got string, valid []string) string { return suggest_.Closest(got, valid) }
 
 // normalizeArgs rewrites the single-dash long flags Go's flag package
 // accepted (-run, -target=URL) to the two-dash form cobra parses, for the

@@ -95,3 +95,26 @@ func TestClosest(t *testing.T) {
 		tassert.Equal(t, tc.want, closest(tc.got, []string{"ACTIVE", "AWAITING REVIEW", "APPROVED"}), tc.got)
 	}
 }
+
+// Misspelt bug names and statuses get a suggestion.
+func TestBugAndStatusSuggestions(t *testing.T) {
+	_, errOut, code := runCLI(t, nil, "conform", "--demo", "--bug", "no-dedupe")
+	tassert.Equal(t, exitUsage, code)
+	tassert.Contains(t, errOut, `unknown prolific bug "no-dedupe" (did you mean "no-dedup"?)`)
+	_, errOut, code = runCLI(t, nil, "send", "--platform", "prolific", "--target", "http://127.0.0.1:1/x", "--secret", "s",
+		"--status", "AWAITING_REVIEW", "submission.status.change")
+	tassert.Equal(t, exitUsage, code)
+	tassert.Contains(t, errOut, `unknown status "AWAITING_REVIEW" for submission.status.change (did you mean "AWAITING REVIEW"?)`)
+}
+
+// --demo --bug NAME for a bug only one platform's receiver has runs that
+// platform only (it used to be a usage error for the other one).
+func TestDemoBugOfOnePlatform(t *testing.T) {
+	for bug, plat := range map[string]string{"string-values-only": "respondent", "rejects-spaced-status": "prolific"} {
+		other := map[string]string{"respondent": "prolific", "prolific": "respondent"}[plat]
+		out, errOut, code := runCLI(t, nil, "conform", "--demo", "--bug", bug)
+		tassert.Equal(t, exitFailed, code, errOut)
+		tassert.Contains(t, out, "== "+plat+" conformance", bug)
+		tassert.NotContains(t, out, "== "+other+" conformance", bug)
+	}
+}

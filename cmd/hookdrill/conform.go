@@ -101,6 +101,18 @@ func runConform(ctx context.Context, args []string, env *environ) (err error) {
 	if *bugList != "" && !*demo {
 		return usageErr("--bug needs --demo (it breaks the bundled reference receiver)")
 	}
+	if *demo && *plat == "" && *bugList != "" {
+		// A bug only one platform's receiver has: run that platform only.
+		var have []string
+		for _, p := range platforms {
+			if _, err := receiver.ParseBugs(p, *bugList); err == nil {
+				have = append(have, p)
+			}
+		}
+		if len(have) > 0 {
+			platforms = have
+		}
+	}
 
 	out := env.stdout
 	if *outPath != "" {
