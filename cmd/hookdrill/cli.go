@@ -50,7 +50,8 @@ const exitTable = `Exit status (every command):
   0  passed (every check, scenario or delivery succeeded)
   1  a check, scenario or delivery failed
   2  usage error, or invalid input files (scenarios, reports, payloads)
-  3  could not run: target unreachable, no hookdrill server, I/O error, port in use`
+  3  could not run: target unreachable, no hookdrill server, a scenario that could
+     not start (ERROR), I/O error, port in use`
 
 const envHelp = `Environment:
   HOOKDRILL_SECRET   default for --secret (conform, run, send, load, receiver)
@@ -205,7 +206,13 @@ func newRoot(ctx context.Context, env *environ) *cobra.Command {
 				full = append(full, rec...)
 				full = append(full, "--")
 				full = append(full, args...)
-				return run(ctx, full, &cmdEnv)
+				err = run(ctx, full, &cmdEnv)
+				var ee *exitError
+				if err != nil && !errors.As(err, &ee) {
+					// A command's own error (I/O, ...): it could not run.
+					err = &exitError{code: exitProblem, err: err}
+				}
+				return err
 			},
 		}
 		cc.Flags().AddGoFlagSet(mirror)

@@ -36,8 +36,8 @@ func runRun(ctx context.Context, args []string, env *environ) (err error) {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	fs.SetOutput(env.stderr)
 	var (
-		target   = fs.String("target", "", "receiver URL: overrides every scenario's target")
-		secret   = fs.String("secret", "", "signing secret: overrides every scenario's secret (left out of rerun commands)")
+		target   = fs.String("target", "", "receiver URL: overrides every scenario's target (default: $HOOKDRILL_TARGET)")
+		secret   = fs.String("secret", "", "signing secret: overrides every scenario's secret (default: $HOOKDRILL_SECRET; rerun commands say \"$HOOKDRILL_SECRET\")")
 		applied  = fs.String("probe-applied", "", "probe template \"applied\": URL#/json/pointer, exec:COMMAND (no shell) or sh:SCRIPT, {event_id} and {resource_id} substituted")
 		status   = fs.String("probe-status", "", "probe template \"status\": URL#/json/pointer, exec:COMMAND (no shell) or sh:SCRIPT")
 		seed     = fs.Uint64("seed", 0, "seed for every scenario (default: each file's seed, or random; always reported)")
@@ -197,7 +197,7 @@ func runRun(ctx context.Context, args []string, env *environ) (err error) {
 	s := rep.Summary
 	switch {
 	case s.Errors > 0:
-		return &exitError{code: exitUsage, err: fmt.Errorf("%d scenario(s) could not run, %d failed", s.Errors, s.Failed)}
+		return &exitError{code: exitProblem, err: fmt.Errorf("%d scenario(s) could not run, %d failed", s.Errors, s.Failed)}
 	case s.Failed > 0:
 		return failed("%d of %d scenario(s) failed", s.Failed, s.Total)
 	}

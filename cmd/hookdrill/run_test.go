@@ -196,7 +196,7 @@ func TestRunCommandScenarioError(t *testing.T) {
 	dir := t.TempDir()
 	file := writeScenario(t, dir, "env.yaml", scenarioOK)
 	out, errOut, code := runRunCLI(t, nil, file) // ${TARGET} is not set
-	tassert.Equal(t, exitUsage, code)
+	tassert.Equal(t, exitProblem, code, "a scenario that could not run: exit 3")
 	tassert.Contains(t, out, "ERROR cli/ok: target: bad reference ${TARGET}: environment variable TARGET is not set")
 	_ = errOut
 }
