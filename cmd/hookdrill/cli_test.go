@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"strings"
 	"testing"
 
@@ -117,4 +118,49 @@ func TestDemoBugOfOnePlatform(t *testing.T) {
 		tassert.Contains(t, out, "== "+plat+" conformance", bug)
 		tassert.NotContains(t, out, "== "+other+" conformance", bug)
 	}
+}
+
+// --color always colours the verdicts of a text report on stdout; never a
+// file or JSON; auto leaves a non-terminal (and NO_COLOR) alone.
+func TestColor(t *testing.T) {
+	const green, red = "\x1b[32mPASS\x1b[0m", "\x1b[31mFAIL\x1b[0m"
+	out, _, code := runCLI(t, nil, "conform", "--demo", "--bug", "no-dedup", "--platform", "prolific", "--color", "always")
+	require.Equal(t, exitFailed, code)
+	tassert.Contains(t, out, green+"  prolific.")
+	tassert.Contains(t, out, red+"  prolific.idempotency.")
+	tassert.Contains(t, out, "\x1b[31mFAILED\x1b[0m: ")
+	for _, args := range [][]string{
+		{"--color", "never"},
+		{"--color", "auto"},
+		{},
+		{"--color=always", "--format", "json"},
+		{"--color", "always", "--format", "junit"},
+	} {
+		out, _, _ := runCLI(t, map[string]string{"NO_COLOR": ""}, append([]string{"conform", "--demo", "--platform", "prolific"}, args...)...)
+		tassert.NotContains(t, out, "\x1b[", "%v", args)
+	}
+	file := t.TempDir() + "/r.txt"
+	_, _, code = runCLI(t, nil, "conform", "--demo", "--platform", "prolific", "--color", "always", "--out", file)
+	require.Equal(t, exitOK, code)
+	b, err := os.ReadFile(file)
+	require.NoError(t, err)
+	tassert.Contains(t, string(b), "PASS  prolific.")
+	tassert.NotContains(t, string(b), "\x1b[")
+	// NO_COLOR turns auto off even where it would colour.
+	on, err := colorOn("auto", &environ{stdout: os.Stdout, getenv: func(k string) string { return map[string]string{"NO_COLOR": "1"}[k] }})
+	require.NoError(t, err)
+	tassert.False(t, on)
+}
+
+// --quiet drops the informational lines on stderr.
+func TestQuiet(t *testing.T) {
+	_, errOut, code := runCLI(t, nil, "conform", "--demo", "--platform", "prolific")
+	require.Equal(t, exitOK, code)
+	tassert.Contains(t, errOut, "demo: bundled correct prolific reference receiver")
+	out, errOut, code := runCLI(t, nil, "conform", "--demo", "--platform", "prolific", "--quiet")
+	require.Equal(t, exitOK, code)
+	tassert.Empty(t, errOut)
+	tassert.Contains(t, out, "PASSED")
+	_, errOut, _ = runCLI(t, nil, "-q", "conform", "--demo", "--platform", "prolific")
+	tassert.Empty(t, errOut)
 }

@@ -66,8 +66,10 @@ func runConform(ctx context.Context, args []string, env *environ) (err error) {
 	for _, u := range []string{*target, *applied, *status} {
 		red.AddURL(u)
 	}
-	stderrTTY := assert.IsTerminal(env.stderr)
-	env = &environ{stdin: env.stdin, stdout: env.stdout, stderr: red.Writer(env.stderr), getenv: env.getenv}
+	stderrTTY := assert.IsTerminal(env.stderr) && !env.quiet
+	redEnv := *env
+	redEnv.stderr = red.Writer(env.stderr)
+	env = &redEnv
 	defer func() { err = red.Error(err) }()
 	if fs.NArg() > 0 {
 		return usageErr("conform takes no arguments, got %q", fs.Args())
@@ -123,6 +125,7 @@ func runConform(ctx context.Context, args []string, env *environ) (err error) {
 		defer f.Close()
 		out = f
 	}
+	out = reportWriter(out, env, *format, *outPath)
 	if *secret == "" {
 		*secret = env.getenv("HOOKDRILL_SECRET")
 	}
@@ -140,7 +143,11 @@ func runConform(ctx context.Context, args []string, env *environ) (err error) {
 			if err != nil {
 				return usageErr("%v", err)
 			}
-			stop, err := startDemo(&cfg, bugs, env.stderr)
+			info := env.stderr
+			if env.quiet {
+				info = io.Discard
+			}
+			stop, err := startDemo(&cfg, bugs, info)
 			if err != nil {
 				return err
 			}

@@ -80,8 +80,10 @@ func runRun(ctx context.Context, args []string, env *environ) (err error) {
 	}
 	red.AddURL(*applied)
 	red.AddURL(*status)
-	stderrTTY := assert.IsTerminal(env.stderr)
-	env = &environ{stdin: env.stdin, stdout: env.stdout, stderr: red.Writer(env.stderr), getenv: env.getenv}
+	stderrTTY := assert.IsTerminal(env.stderr) && !env.quiet
+	redEnv := *env
+	redEnv.stderr = red.Writer(env.stderr)
+	env = &redEnv
 	defer func() { err = red.Error(err) }()
 	if fs.NArg() == 0 {
 		fs.Usage()
@@ -184,10 +186,11 @@ func runRun(ctx context.Context, args []string, env *environ) (err error) {
 		defer f.Close()
 		out = f
 	}
+	out = reportWriter(out, env, *format, *outPath)
 	if err := report.Write(out, rep, *format, report.Options{Verbose: *verbose, Title: "hookdrill run"}); err != nil {
 		return fmt.Errorf("run: %w", err)
 	}
-	if *outPath != "" && *format != "text" {
+	if *outPath != "" && *format != "text" && !env.quiet {
 		// Keep the terminal informed when the report goes to a file.
 		_ = assert.WriteText(env.stderr, assert.Report{Summary: rep.Summary, Duration: rep.Duration}, assert.TextOptions{})
 	}
