@@ -127,7 +127,7 @@ func reportT(t *testing.T, sc assert.ScenarioResult) {
 					continue
 				}
 				var b bytes.Buffer
-				fmt.Fprintf(&b, "%s: %s: expect %s: want %s, got %s", loc, st.Summary, r.Expectation, r.Want, r.Got)
+				fmt.Fprintf(&b, "%s: %s: expect %s%s", loc, st.Summary, r.Expectation, r.WantGot())
 				if r.Message != "" {
 					fmt.Fprintf(&b, "\n  %s", r.Message)
 				}
@@ -141,7 +141,7 @@ func reportT(t *testing.T, sc assert.ScenarioResult) {
 	}
 	for _, r := range sc.Always {
 		if r.Verdict != assert.Pass {
-			failf(t, "%s: always: expect %s: want %s, got %s: %s", scenarioPos(sc.File, sc.Line), r.Expectation, r.Want, r.Got, r.Message)
+			failf(t, "%s: always: expect %s%s: %s", scenarioPos(sc.File, sc.Line), r.Expectation, r.WantGot(), r.Message)
 		}
 	}
 	if sc.Verdict == assert.Error {
