@@ -179,6 +179,9 @@ func classname(sc *ScenarioResult) string {
 			return sc.Check.ID[:i]
 		}
 	}
+	if sc.Platform == "" {
+		return "hookdrill"
+	}
 	return "hookdrill." + sc.Platform
 }
 

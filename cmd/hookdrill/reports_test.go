@@ -3,12 +3,15 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	tassert "github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/hookdrill/hookdrill/assert"
 	"github.com/hookdrill/hookdrill/schema"
 )
 
@@ -52,4 +55,35 @@ func TestConformDemoJSONIsOneReport(t *testing.T) {
 	}
 	tassert.Positive(t, plats["prolific"])
 	tassert.Positive(t, plats["respondent"])
+}
+
+// One invalid scenario file among valid ones: the valid ones run, the
+// report (here JUnit, to a file) lists the invalid file as an error, and
+// the exit status is 2. It used to write no report at all.
+func TestRunInvalidFileAmongValidOnes(t *testing.T) {
+	srv, _ := answering(t, 200)
+	dir := t.TempDir()
+	writeScenario(t, dir, "ok.yaml", scenarioOK)
+	bad := writeScenario(t, dir, "bad.yaml", "version: 1\nname: bad\nplatform: prolific\nsteps:\n  - sned: x\n")
+	out := filepath.Join(t.TempDir(), "junit.xml")
+	_, errOut, code := runCLI(t, map[string]string{"TARGET": srv.URL + "/hook"}, "run", "--format", "junit", "--out", out, dir)
+	tassert.Equal(t, exitUsage, code, errOut)
+	tassert.Contains(t, errOut, bad+":5:5: steps[0].sned: unknown field")
+	b, err := os.ReadFile(out)
+	require.NoError(t, err, "the report is written")
+	j, err := assert.ReadJUnit(bytes.NewReader(b))
+	require.NoError(t, err)
+	tassert.Equal(t, 2, j.Tests)
+	tassert.Equal(t, 1, j.Errors)
+	var cases []string
+	for _, s := range j.Suites {
+		for _, c := range s.Cases {
+			cases = append(cases, c.Name)
+			if c.Name == bad {
+				require.NotNil(t, c.Error)
+				tassert.Contains(t, c.Error.Message, "invalid scenario file: "+bad+":5:5")
+			}
+		}
+	}
+	tassert.ElementsMatch(t, []string{"cli/ok", bad}, cases)
 }

@@ -120,13 +120,28 @@ func runRun(ctx context.Context, args []string, env *environ) (err error) {
 		return usageErr("%v", err)
 	}
 	scs, err := scenarios.LoadPaths(fs.Args()...)
+	var loadErr *scenarios.LoadError
 	if err != nil {
 		fmt.Fprintln(env.stderr, err)
-		var le *scenarios.LoadError
-		if errors.As(err, &le) {
-			return usageErr("%d problem(s) in scenario files", len(le.Errors))
+		if !errors.As(err, &loadErr) || *list || len(scs) == 0 {
+			if loadErr != nil {
+				return usageErr("%d problem(s) in scenario files", len(loadErr.Errors))
+			}
+			return usageErr("%v", err)
 		}
-		return usageErr("%v", err)
+		// The valid files still run; each invalid one is an error entry
+		// of the report, and the exit status is 2.
+		bad := map[string]bool{}
+		for _, fe := range loadErr.Errors {
+			bad[fe.File] = true
+		}
+		valid := scs[:0:0]
+		for _, sc := range scs {
+			if !bad[sc.File] {
+				valid = append(valid, sc)
+			}
+		}
+		scs = valid
 	}
 	if *list {
 		sel, err := scenarios.Select(cfg, scs)
@@ -145,6 +160,9 @@ func runRun(ctx context.Context, args []string, env *environ) (err error) {
 	sel, err := scenarios.Select(cfg, scs)
 	if err != nil {
 		return usageErr("%v", err)
+	}
+	if len(sel) == 0 && loadErr != nil {
+		return usageErr("%d problem(s) in scenario files", len(loadErr.Errors))
 	}
 	if len(sel) == 0 {
 		return usageErr("no scenario selected (%d loaded; check --run and --shard)", len(scs))
@@ -176,6 +194,9 @@ func runRun(ctx context.Context, args []string, env *environ) (err error) {
 	if len(rep.Runs) == 1 {
 		rep.Runs[0].Rerun = red.String(runRerun(cfg, fs.Args())) // its flags hold probe URLs and vars
 	}
+	if loadErr != nil {
+		addLoadErrors(&rep, loadErr)
+	}
 
 	out := env.stdout
 	if *outPath != "" {
@@ -199,12 +220,37 @@ func runRun(ctx context.Context, args []string, env *environ) (err error) {
 	}
 	s := rep.Summary
 	switch {
+	case loadErr != nil:
+		return usageErr("%d problem(s) in scenario files; %d of %d scenario(s) failed, %d could not run", len(loadErr.Errors), s.Failed, s.Total, s.Errors)
 	case s.Errors > 0:
 		return &exitError{code: exitProblem, err: fmt.Errorf("%d scenario(s) could not run, %d failed", s.Errors, s.Failed)}
 	case s.Failed > 0:
 		return failed("%d of %d scenario(s) failed", s.Failed, s.Total)
 	}
 	return nil
+}
+
+// addLoadErrors adds one error entry per invalid scenario file to rep, so
+// that the report lists it with the scenarios that ran.
+func addLoadErrors(rep *assert.Report, le *scenarios.LoadError) {
+	var files []string
+	msgs := map[string][]string{}
+	lines := map[string]int{}
+	for _, fe := range le.Errors {
+		if _, ok := msgs[fe.File]; !ok {
+			files = append(files, fe.File)
+			lines[fe.File] = fe.Line
+		}
+		msgs[fe.File] = append(msgs[fe.File], fe.Error())
+	}
+	now := rep.Started
+	for _, f := range files {
+		rep.Scenarios = append(rep.Scenarios, assert.ScenarioResult{
+			Name: f, File: f, Line: lines[f], Platform: "", Verdict: assert.Error, Started: now,
+			Reason: "invalid scenario file: " + strings.Join(msgs[f], "; "),
+		})
+	}
+	rep.Tally()
 }
 
 // runRerun is the command line that reruns the whole run: the flags that
