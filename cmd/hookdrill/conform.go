@@ -156,7 +156,7 @@ func runConform(ctx context.Context, args []string, env *environ) (err error) {
 			return usageErr("%v", err)
 		}
 		if *format == "text" && *outPath == "" {
-			prog := assert.NewProgress(env.stderr, stderrTTY, 0)
+			prog := assert.NewProgress(env.stderr, stderrTTY, checkTotal(p, only))
 			cfg.Base.OnScenario = prog.Done
 			defer prog.Clear()
 		}
@@ -197,6 +197,22 @@ func runConform(ctx context.Context, args []string, env *environ) (err error) {
 		return failed("conformance failed")
 	}
 	return nil
+}
+
+// checkTotal is how many checks a run of platform with --only runs: the
+// progress line's total.
+func checkTotal(platform string, only []string) int {
+	checks, err := conform.List(platform)
+	if err != nil {
+		return 0
+	}
+	n := 0
+	for _, c := range checks {
+		if len(only) == 0 || slices.Contains(only, c.ID) {
+			n++
+		}
+	}
+	return n
 }
 
 func verdictLine(res conform.Result, strict bool) string {

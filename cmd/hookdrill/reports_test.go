@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -12,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hookdrill/hookdrill/assert"
+	"github.com/hookdrill/hookdrill/conform"
 	"github.com/hookdrill/hookdrill/schema"
 )
 
@@ -86,4 +88,17 @@ func TestRunInvalidFileAmongValidOnes(t *testing.T) {
 		}
 	}
 	tassert.ElementsMatch(t, []string{"cli/ok", bad}, cases)
+}
+
+// The progress line's total is the number of checks that run (it was 0).
+func TestConformProgressTotal(t *testing.T) {
+	checks, err := conform.List("prolific")
+	require.NoError(t, err)
+	require.Greater(t, len(checks), 10)
+	tassert.Equal(t, len(checks), checkTotal("prolific", nil))
+	tassert.Equal(t, 2, checkTotal("prolific", []string{checks[0].ID, checks[3].ID}))
+	var b bytes.Buffer
+	prog := assert.NewProgress(&b, true, checkTotal("prolific", nil))
+	prog.Done(assert.ScenarioResult{Name: checks[0].ID, Verdict: assert.Pass})
+	tassert.Contains(t, b.String(), fmt.Sprintf("[1/%d] 0 failed", len(checks)))
 }
