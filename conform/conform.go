@@ -161,9 +161,19 @@ type Config struct {
 	// reproduce the ids too).
 	IDSalt uint64
 	// Base is the RunConfig every check runs with; Target, Secret, Seed,
-	// Probes, Hints, Vars, Parallel, Run and Command are set from the
-	// fields above. Use it for TLSConfig, OnScenario, Timeout, Getenv.
+	// Probes, Vars, Parallel, Run and Command are set from the fields
+	// above. Use it for TLSConfig, OnScenario, Timeout, Getenv, and Hints
+	// (skip messages name Config's fields unless Hints says otherwise:
+	// the CLI passes CLIHints).
 	Base scenarios.RunConfig
+}
+
+// CLIHints are the skip hints of `hookdrill conform`: its flags (a Go
+// caller gets Config's field names instead).
+func CLIHints() map[string]string {
+	return map[string]string{
+		"probe." + ProbeApplied: "--probe-applied", "probe." + ProbeStatus: "--probe-status", "vars.old_secret": "--old-secret",
+	}
 }
 
 // DefaultParallel is how many checks run at once.
@@ -263,8 +273,14 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	if cfg.ProbeStatus != "" {
 		rc.Probes[ProbeStatus] = cfg.ProbeStatus
 	}
+	// Skip hints name what a Go caller sets; the CLI passes its flags in
+	// Base.Hints (CLIHints).
 	rc.Hints = map[string]string{
-		"probe." + ProbeApplied: "--probe-applied", "probe." + ProbeStatus: "--probe-status", "vars.old_secret": "--old-secret",
+		"probe." + ProbeApplied: "conform.Config.ProbeApplied", "probe." + ProbeStatus: "conform.Config.ProbeStatus",
+		"vars.old_secret": "conform.Config.OldSecret",
+	}
+	for k, v := range cfg.Base.Hints {
+		rc.Hints[k] = v
 	}
 	rc.Vars = map[string]string{"old_secret": cfg.OldSecret}
 	rc.Secrets = append(slices.Clone(rc.Secrets), cfg.Secret, cfg.OldSecret) // both redacted in every check's report

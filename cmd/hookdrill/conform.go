@@ -137,6 +137,7 @@ func runConform(ctx context.Context, args []string, env *environ) (err error) {
 			Budget: *budget, Seed: *seed, Parallel: *parallel, Events: events,
 		}
 		cfg.Base.Getenv = env.getenv
+		cfg.Base.Hints = conform.CLIHints()
 		if *demo {
 			bugs, err := receiver.ParseBugs(p, *bugList)
 			if err != nil {

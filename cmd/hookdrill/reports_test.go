@@ -14,6 +14,7 @@ import (
 
 	"github.com/hookdrill/hookdrill/assert"
 	"github.com/hookdrill/hookdrill/conform"
+	"github.com/hookdrill/hookdrill/receiver"
 	"github.com/hookdrill/hookdrill/schema"
 )
 
@@ -101,4 +102,17 @@ func TestConformProgressTotal(t *testing.T) {
 	prog := assert.NewProgress(&b, true, checkTotal("prolific", nil))
 	prog.Done(assert.ScenarioResult{Name: checks[0].ID, Verdict: assert.Pass})
 	tassert.Contains(t, b.String(), fmt.Sprintf("[1/%d] 0 failed", len(checks)))
+}
+
+// In the CLI the skip hints name flags (conform.Run names Config fields).
+func TestConformSkipHintsNameFlags(t *testing.T) {
+	url, stop, err := receiver.Start(receiver.Config{Platform: "prolific", Secret: cliSecret})
+	require.NoError(t, err)
+	t.Cleanup(stop)
+	out, errOut, code := runCLI(t, map[string]string{"HOOKDRILL_SECRET": cliSecret}, "conform", "--platform", "prolific", "--target", url,
+		"--only", "prolific.signature.rotated_secret,prolific.idempotency.duplicate_applied_once")
+	require.Equal(t, exitOK, code, errOut)
+	tassert.Contains(t, out, "needs --old-secret")
+	tassert.Contains(t, out, "needs --probe-applied")
+	tassert.NotContains(t, out, "Config.")
 }
