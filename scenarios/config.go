@@ -26,6 +26,9 @@ const (
 	DefaultProbeInterval = 100 * time.Millisecond
 	// DefaultParallel is how many scenarios run at once.
 	DefaultParallel = 1
+	// SecretRef is what a rerun command line says instead of a secret
+	// (a RerunArgs element kept as is, not quoted): the shell expands it.
+	SecretRef = `"$HOOKDRILL_SECRET"`
 	// DefaultCommand starts the rerun command line of a report.
 	DefaultCommand = "hookdrill run"
 	// MaxProbeOutput bounds the bytes a probe reads.

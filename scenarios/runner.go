@@ -237,7 +237,7 @@ func (r *run) rerun() string {
 var reShellSafe = regexp.MustCompile(`^[A-Za-z0-9_@%+=:,./-]+$`)
 
 func shellQuote(s string) string {
-	if reShellSafe.MatchString(s) {
+	if reShellSafe.MatchString(s) || s == SecretRef {
 		return s
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"

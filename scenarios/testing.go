@@ -49,6 +49,9 @@ func RunT(t *testing.T, cfg RunConfig, scs ...*Scenario) assert.Report {
 				defer func() { <-slots }()
 			}
 			res := RunScenario(t.Context(), cfg, sc)
+			// In go test the scenario's file may be a path inside an
+			// fs.FS: the command that reruns it is go test's own.
+			res.Rerun = GoTestRerun(t.Name())
 			if cfg.OnScenario != nil {
 				cfg.OnScenario(res)
 			}
@@ -61,6 +64,16 @@ func RunT(t *testing.T, cfg RunConfig, scs ...*Scenario) assert.Report {
 	rep.Duration = cfg.WallNow().Sub(rep.Started).Seconds()
 	rep.Tally()
 	return rep
+}
+
+// GoTestRerun is the go test command line that reruns the (sub)test
+// named name (t.Name()), run from the test's package directory.
+func GoTestRerun(name string) string {
+	parts := strings.Split(name, "/")
+	for i, p := range parts {
+		parts[i] = "^" + regexp.QuoteMeta(p) + "$"
+	}
+	return "go test -run " + shellQuote(strings.Join(parts, "/")) + " ."
 }
 
 // RunFS loads scenarios from fsys (files or directories, see Load) and

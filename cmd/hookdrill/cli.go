@@ -54,15 +54,17 @@ const exitTable = `Exit status (every command):
      not start (ERROR), I/O error, port in use`
 
 const envHelp = `Environment:
-  HOOKDRILL_SECRET   default for --secret (conform, run, send, load, receiver)
-  HOOKDRILL_TARGET   default for --target (conform, run, send, load)
-  HOOKDRILL_SERVER   default for --server (trigger)
-  HOOKDRILL_TOKEN    default for trigger --token
-  NO_COLOR           set (non-empty): no colour with --color auto`
+  HOOKDRILL_SECRET      default for --secret (conform, run, send, load, receiver)
+  HOOKDRILL_OLD_SECRET  default for conform --old-secret
+  HOOKDRILL_TARGET      default for --target (conform, run, send, load)
+  HOOKDRILL_SERVER      default for --server (trigger)
+  HOOKDRILL_TOKEN       default for trigger --token
+  NO_COLOR              set (non-empty): no colour with --color auto`
 
 // envDefaults maps a flag name to the variable that supplies its default.
 var envDefaults = []struct{ flag, env string }{
 	{"secret", "HOOKDRILL_SECRET"},
+	{"old-secret", "HOOKDRILL_OLD_SECRET"},
 	{"target", "HOOKDRILL_TARGET"},
 	{"server", "HOOKDRILL_SERVER"},
 }

@@ -26,7 +26,7 @@ func runConform(ctx context.Context, args []string, env *environ) (err error) {
 		plat      = fs.String("platform", "", "platform: prolific or respondent (with --demo: default both)")
 		target    = fs.String("target", "", "receiver URL to check (required unless --demo)")
 		secret    = fs.String("secret", "", "the receiver's signing secret (default: $HOOKDRILL_SECRET)")
-		oldSecret = fs.String("old-secret", "", "a secret that was rotated away: enables the rotated-secret check")
+		oldSecret = fs.String("old-secret", "", "a secret that was rotated away: enables the rotated-secret check (default: $HOOKDRILL_OLD_SECRET)")
 		applied   = fs.String("probe-applied", "", "probe for how many times an event was applied: URL#/json/pointer, exec:COMMAND (no shell) or sh:SCRIPT; {event_id}, {resource_id} substituted")
 		status    = fs.String("probe-status", "", "probe for a resource's current status: URL#/json/pointer, exec:COMMAND (no shell) or sh:SCRIPT")
 		strict    = fs.Bool("strict", false, "fail on SHOULD checks too")
@@ -152,6 +152,11 @@ func runConform(ctx context.Context, args []string, env *environ) (err error) {
 				return err
 			}
 			defer stop()
+			cfg.RerunCommand = "hookdrill conform --demo --platform " + p
+			if len(bugs) > 0 {
+				cfg.RerunCommand += " --bug " + joinBugs(bugs)
+				cfg.RerunCommand = strings.ReplaceAll(cfg.RerunCommand, ", ", ",")
+			}
 		}
 		if err := cfg.Validate(); err != nil {
 			return usageErr("%v", err)

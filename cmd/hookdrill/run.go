@@ -286,13 +286,17 @@ func shellQuote(s string) string {
 }
 
 // rerunArgs repeats the flags that change what a scenario does, for the
-// rerun command of each failure. The secret is left out and variables
-// named like secrets are redacted (they are never printed); --seed and
+// rerun command of each failure. The secret is "$HOOKDRILL_SECRET" and
+// variables named like secrets are redacted (they are never printed); --seed and
 // --run are added per scenario.
 func rerunArgs(fs *flag.FlagSet) []string {
 	var out []string
 	fs.Visit(func(f *flag.Flag) {
 		switch f.Name {
+		case "secret":
+			if f.Value.String() != "" {
+				out = append(out, "--secret", scenarios.SecretRef) // never the secret itself
+			}
 		case "target", "probe-applied", "probe-status", "timeout", "insecure":
 			if f.Name == "insecure" {
 				out = append(out, "--insecure")
