@@ -71,7 +71,7 @@ func TestRunInvalidFileAmongValidOnes(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "junit.xml")
 	_, errOut, code := runCLI(t, map[string]string{"TARGET": srv.URL + "/hook"}, "run", "--format", "junit", "--out", out, dir)
 	tassert.Equal(t, exitUsage, code, errOut)
-	tassert.Contains(t, errOut, bad+":5:5: steps[0].sned: unknown field")
+	tassert.Contains(t, errOut, bad+":5:5: step 1: steps[0].sned: unknown field")
 	b, err := os.ReadFile(out)
 	require.NoError(t, err, "the report is written")
 	j, err := assert.ReadJUnit(bytes.NewReader(b))

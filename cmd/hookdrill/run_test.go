@@ -189,7 +189,7 @@ func TestRunCommandUsageAndLoadErrors(t *testing.T) {
 	}
 	_, errOut, _ := runRunCLI(t, nil, bad)
 	tassert.Contains(t, errOut, "bad.yaml:3:11: platform: unknown platform \"prolifc\"")
-	tassert.Contains(t, errOut, "bad.yaml:5:14: steps[0].advance: bad duration \"1x\"")
+	tassert.Contains(t, errOut, "bad.yaml:5:14: step 1: steps[0].advance: bad duration \"1x\"")
 }
 
 func TestRunCommandScenarioError(t *testing.T) {
