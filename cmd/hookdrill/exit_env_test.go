@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -122,4 +123,18 @@ func TestSendJSONSeconds(t *testing.T) {
 	lat, ok := doc.Attempts[0]["latency_s"].(float64)
 	tassert.True(t, ok && lat > 0 && lat < 10, "latency in seconds: %v", doc.Attempts[0]["latency_s"])
 	tassert.False(t, strings.Contains(out, `"timeout":`))
+}
+
+// A port in use: the server commands could not run (exit 3).
+func TestPortInUseExit3(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	t.Cleanup(func() { ln.Close() })
+	for _, args := range [][]string{
+		{"receiver", "--platform", "prolific", "--secret", "s", "--addr", ln.Addr().String()},
+		{"serve", "--addr", ln.Addr().String()},
+	} {
+		_, errOut, code := runCLI(t, nil, args...)
+		tassert.Equal(t, exitProblem, code, "%v: %s", args, errOut)
+	}
 }
