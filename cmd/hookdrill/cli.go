@@ -122,6 +122,9 @@ func (v *recValue) Type() string {
 	return t
 }
 
+// longNames are the long names of the commands' one-letter flags.
+var longNames = map[string]string{"v": "verbose"}
+
 // newRoot builds the command tree for one invocation.
 func newRoot(ctx context.Context, env *environ) *cobra.Command {
 	root := &cobra.Command{
@@ -217,8 +220,20 @@ func newRoot(ctx context.Context, env *environ) *cobra.Command {
 				return err
 			},
 		}
-		cc.Flags().AddGoFlagSet(mirror)
-		mirror.VisitAll(func(f *flag.Flag) { cc.Flags().Lookup(f.Name).DefValue = f.DefValue })
+		mirror.VisitAll(func(f *flag.Flag) {
+			pf := &pflag.Flag{Name: f.Name, Usage: f.Usage, Value: f.Value.(*recValue), DefValue: f.DefValue}
+			if len(f.Name) == 1 {
+				// -v: a one-letter Go flag is a shorthand with a long name.
+				pf.Shorthand = f.Name
+				if long, ok := longNames[f.Name]; ok {
+					pf.Name = long
+				}
+			}
+			if pf.Value.(*recValue).IsBoolFlag() {
+				pf.NoOptDefVal = "true"
+			}
+			cc.Flags().AddFlag(pf)
+		})
 		cc.Flags().SortFlags = true
 		registerCompletions(cc)
 		root.AddCommand(cc)

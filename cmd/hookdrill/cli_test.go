@@ -164,3 +164,15 @@ func TestQuiet(t *testing.T) {
 	_, errOut, _ = runCLI(t, nil, "-q", "conform", "--demo", "--platform", "prolific")
 	tassert.Empty(t, errOut)
 }
+
+// -v is the shorthand of --verbose (and the Go-flag spelling --v still
+// parses).
+func TestVerboseSpellings(t *testing.T) {
+	for _, v := range []string{"-v", "--verbose", "--verbose=true"} {
+		out, errOut, code := runCLI(t, nil, "conform", "--demo", "--platform", "prolific", "--only", "prolific.signature.valid", v)
+		require.Equal(t, exitOK, code, "%s: %s", v, errOut)
+		tassert.Contains(t, out, "PASS step 1 correct", v)
+	}
+	out, _, _ := runCLI(t, nil, "conform", "--demo", "--platform", "prolific", "--only", "prolific.signature.valid")
+	tassert.NotContains(t, out, "PASS step 1 correct")
+}
