@@ -360,7 +360,7 @@ func (r *run) skipReason(needs []string) string {
 		case strings.HasPrefix(q, "probe."):
 			parts[i] = fmt.Sprintf("probe template %q (RunConfig.Probes)", strings.TrimPrefix(q, "probe."))
 		case strings.HasPrefix(q, "vars."):
-			parts[i] = fmt.Sprintf("variable %q", strings.TrimPrefix(q, "vars."))
+			parts[i] = fmt.Sprintf("variable %q (RunConfig.Vars)", strings.TrimPrefix(q, "vars."))
 		case q == "mock":
 			parts[i] = "the embedded mock (RunConfig.Mock)"
 		default:

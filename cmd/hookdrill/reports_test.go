@@ -116,3 +116,26 @@ func TestConformSkipHintsNameFlags(t *testing.T) {
 	tassert.Contains(t, out, "needs --probe-applied")
 	tassert.NotContains(t, out, "Config.")
 }
+
+// run's skip hints name its flags, variables included.
+func TestRunSkipHintsNameFlags(t *testing.T) {
+	srv, _ := answering(t, 200)
+	dir := t.TempDir()
+	writeScenario(t, dir, "needs.yaml", `version: 1
+name: cli/needs
+platform: prolific
+target: `+srv.URL+`
+secret: cli-secret-0123456789
+requires: [vars.old_secret, probe.applied]
+vars: {old_secret: ""}
+steps:
+  - id: ev
+    send: study.progress.change
+  - probe: {use: applied, event: ev}
+    expect: {value: 1}
+`)
+	out, errOut, code := runCLI(t, nil, "run", dir)
+	require.Equal(t, exitOK, code, errOut)
+	tassert.Contains(t, out, "needs --var old_secret=VALUE, --probe-applied")
+	tassert.NotContains(t, out, "RunConfig")
+}

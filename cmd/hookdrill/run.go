@@ -143,6 +143,13 @@ func runRun(ctx context.Context, args []string, env *environ) (err error) {
 		}
 		scs = valid
 	}
+	for _, sc := range scs {
+		for _, q := range sc.Requires {
+			if name, ok := strings.CutPrefix(q, "vars."); ok {
+				cfg.Hints[q] = "--var " + name + "=VALUE"
+			}
+		}
+	}
 	if *list {
 		sel, err := scenarios.Select(cfg, scs)
 		if err != nil {
