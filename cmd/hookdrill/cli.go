@@ -139,6 +139,8 @@ func newRoot(ctx context.Context, env *environ) *cobra.Command {
 		CompletionOptions: cobra.CompletionOptions{HiddenDefaultCmd: false},
 	}
 	root.SetVersionTemplate("hookdrill {{.Version}}\n")
+	// No -v shorthand: in the commands, -v is --verbose.
+	root.Flags().Bool("version", false, "print the version")
 	root.SetIn(env.stdin)
 	root.SetOut(env.stdout)
 	root.SetErr(env.stderr)
@@ -332,10 +334,14 @@ func flagError(c *cobra.Command, err error) error {
 		var names []string
 		c.Flags().VisitAll(func(f *pflag.Flag) { names = append(names, f.Name) })
 		c.InheritedFlags().VisitAll(func(f *pflag.Flag) { names = append(names, f.Name) })
-		if s := closest(name, names); s != "" {
-			msg = fmt.Sprintf("unknown flag --%s (did you mean --%s?)", name, s)
+		dash := "--"
+		if strings.Contains(msg, "shorthand") {
+			dash = "-"
+		}
+		if s := closest(name, names); s != "" && len(name) > 1 {
+			msg = fmt.Sprintf("unknown flag %s%s (did you mean --%s?)", dash, name, s)
 		} else {
-			msg = fmt.Sprintf("unknown flag --%s", name)
+			msg = fmt.Sprintf("unknown flag %s%s", dash, name)
 		}
 	}
 	return &exitError{code: exitUsage, err: errors.New(msg), hint: c.CommandPath()}

@@ -16,6 +16,10 @@ func TestVersion(t *testing.T) {
 	require.Equal(t, exitOK, code)
 	tassert.Equal(t, out, again)
 	tassert.Equal(t, "hookdrill "+versionString()+"\n", out)
+	// -v is --verbose in the commands, never the version.
+	_, errOut, code := runCLI(t, nil, "-v")
+	tassert.Equal(t, exitUsage, code)
+	tassert.Equal(t, "hookdrill: unknown flag -v\nRun 'hookdrill --help' for usage.\n", errOut)
 
 	// The -X main.version ldflag wins over build info.
 	old := version
