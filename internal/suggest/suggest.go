@@ -1,5 +1,3 @@
-// Package suggest finds the valid name a user probably meant, for the
-// "did you mean" of error messages (commands, flags, bug names, statuses).
 package suggest
 
 import "strings"
