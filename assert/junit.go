@@ -97,8 +97,9 @@ type JUnitProperty struct {
 	Value string `xml:"value,attr"`
 }
 
-// ToJUnit converts r: one testsuite per scenario file, one testcase per
-// scenario; failures carry the first failure as message and every failure
+// ToJUnit converts r: one testsuite per scenario file (a platform's checks
+// — scenarios with a check id — together in one, "PLATFORM conformance"),
+// one testcase per scenario; failures carry the first failure as message and every failure
 // as text; the request and response of the deciding attempts go to
 // system-out with the seed and the rerun command.
 func ToJUnit(r Report) JUnitSuites {
@@ -106,11 +107,12 @@ func ToJUnit(r Report) JUnitSuites {
 	index := map[string]int{}
 	for i := range r.Scenarios {
 		sc := &r.Scenarios[i]
-		si, ok := index[sc.File]
+		name := suiteName(sc)
+		si, ok := index[name]
 		if !ok {
 			si = len(root.Suites)
-			index[sc.File] = si
-			root.Suites = append(root.Suites, JUnitSuite{Name: sc.File})
+			index[name] = si
+			root.Suites = append(root.Suites, JUnitSuite{Name: name})
 			if !sc.Started.IsZero() {
 				root.Suites[si].Timestamp = sc.Started.UTC().Format("2006-01-02T15:04:05")
 			}
@@ -152,8 +154,8 @@ func ToJUnit(r Report) JUnitSuites {
 	}
 	for i := range root.Suites {
 		var t float64
-		for _, sc := range r.Scenarios {
-			if sc.File == root.Suites[i].Name {
+		for j := range r.Scenarios {
+			if sc := &r.Scenarios[j]; suiteName(sc) == root.Suites[i].Name {
 				t += sc.Duration
 			}
 		}
@@ -162,11 +164,23 @@ func ToJUnit(r Report) JUnitSuites {
 	return root
 }
 
+// suiteName is the testsuite of sc: its platform's conformance suite for
+// a check, else its file.
+func suiteName(sc *ScenarioResult) string {
+	if sc.Check != nil && sc.Check.ID != "" && sc.Platform != "" {
+		return sc.Platform + " conformance"
+	}
+	return sc.File
+}
+
 func classname(sc *ScenarioResult) string {
 	if sc.Check != nil && sc.Check.ID != "" {
 		if i := strings.LastIndexByte(sc.Check.ID, '.'); i > 0 {
 			return sc.Check.ID[:i]
 		}
+	}
+	if sc.Platform == "" {
+		return "hookdrill"
 	}
 	return "hookdrill." + sc.Platform
 }
@@ -174,7 +188,7 @@ func classname(sc *ScenarioResult) string {
 func failureText(sc *ScenarioResult) string {
 	var b bytes.Buffer
 	for _, f := range sc.Failures() {
-		fmt.Fprintf(&b, "%s: %s: want %s, got %s\n", f.Where(), f.Result.Expectation, f.Result.Want, f.Result.Got)
+		fmt.Fprintf(&b, "%s: %s%s\n", f.Where(), f.Result.Expectation, f.Result.WantGot())
 		if f.Result.Message != "" {
 			fmt.Fprintf(&b, "  %s\n", f.Result.Message)
 		}

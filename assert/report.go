@@ -201,7 +201,7 @@ func (sc *ScenarioResult) Finish() {
 		if f.Step != nil && f.Step.Error != "" {
 			sc.Reason = stepLabel(*f.Step) + ": " + f.Step.Error
 		} else {
-			sc.Reason = f.Where() + ": " + f.Result.Expectation + ": want " + f.Result.Want + ", got " + f.Result.Got
+			sc.Reason = f.Where() + ": " + f.Result.Expectation + f.Result.WantGot()
 		}
 	}
 }

@@ -46,7 +46,7 @@ func sampleReport() Report {
 				Fix:     "Verify X-Prolific-Request-Signature with hmac.Equal before doing anything else."},
 			Steps: []StepResult{{Index: 1, ID: "forged", Kind: "send", Summary: "send submission.status.change tamper=wrong_secret",
 				Line: 12, Verdict: Fail, Results: failing}},
-			Rerun: "hookdrill run --seed 7 -run '^prolific\\.signature\\.wrong_secret$' conform/sig.yaml"},
+			Rerun: "hookdrill run --seed 7 --run '^prolific\\.signature\\.wrong_secret$' conform/sig.yaml"},
 		{Name: "prolific.idempotency.duplicate_applied_once", File: "conform/dup.yaml", Platform: "prolific", Seed: 3,
 			Started: start, Verdict: Skip, Reason: "needs --probe-applied", Needs: []string{"probe.applied"}},
 		{Name: "respondent/broken", File: "scenarios/broken.yaml", Platform: "respondent", Seed: 9, Started: start,
@@ -124,7 +124,7 @@ func TestJUnitParsesBack(t *testing.T) {
 	tassert.Equal(t, 1, s.Failures)
 	tassert.Equal(t, 1, s.Errors)
 	tassert.Equal(t, 1, s.Skipped)
-	require.Len(t, s.Suites, 4, "one testsuite per file")
+	require.Len(t, s.Suites, 4, "one testsuite per file (conform/sig.yaml is the prolific checks)")
 	var failed *JUnitCase
 	for i := range s.Suites {
 		for j := range s.Suites[i].Cases {
@@ -182,4 +182,36 @@ func TestAttemptShowsTruncation(t *testing.T) {
 	var b bytes.Buffer
 	WriteAttemptText(&b, "", s)
 	tassert.Contains(t, b.String(), "[truncated: response_header]")
+}
+
+// A platform's checks share one testsuite whatever their files; a result
+// without want or got never reads "want , got".
+func TestJUnitGroupsChecksByPlatform(t *testing.T) {
+	check := func(id string) *Check { return &Check{ID: id, Severity: Must} }
+	r := Report{Version: ReportVersion, Scenarios: []ScenarioResult{
+		{Name: "prolific.a.one", File: "prolific/a.yaml", Platform: "prolific", Check: check("prolific.a.one"), Verdict: Pass, Duration: 1},
+		{Name: "prolific.b.two", File: "prolific/b.yaml", Platform: "prolific", Check: check("prolific.b.two"), Verdict: Fail, Duration: 2,
+			Steps: []StepResult{{Index: 1, Kind: "probe", Summary: "probe applied", Verdict: Fail,
+				Results: []Result{{Expectation: "value", Verdict: Fail, Message: "the probe answered nothing"}}}}},
+		{Name: "respondent.a.one", File: "respondent/a.yaml", Platform: "respondent", Check: check("respondent.a.one"), Verdict: Pass},
+		{Name: "mine", File: "mine.yaml", Platform: "prolific", Verdict: Pass},
+	}}
+	r.Scenarios[1].Finish()
+	r.Tally()
+	j := ToJUnit(r)
+	var names []string
+	for _, s := range j.Suites {
+		names = append(names, s.Name)
+	}
+	tassert.Equal(t, []string{"prolific conformance", "respondent conformance", "mine.yaml"}, names)
+	tassert.Equal(t, 2, j.Suites[0].Tests)
+	tassert.Equal(t, "3.000", j.Suites[0].Time)
+	var b bytes.Buffer
+	require.NoError(t, WriteJUnit(&b, r))
+	tassert.NotContains(t, b.String(), "want , got")
+	tassert.NotContains(t, b.String(), "want ,")
+	tassert.Contains(t, b.String(), `message="step 1: value"`)
+	b.Reset()
+	require.NoError(t, WriteText(&b, r, TextOptions{}))
+	tassert.NotContains(t, b.String(), "want , got")
 }

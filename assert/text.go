@@ -135,7 +135,7 @@ func writeResultText(w io.Writer, ind string, res Result) {
 	if res.Verdict != Pass {
 		mark = strings.ToUpper(string(res.Verdict)) + " "
 	}
-	fmt.Fprintf(w, "%s%sexpect %s: want %s, got %s\n", ind, mark, res.Expectation, res.Want, res.Got)
+	fmt.Fprintf(w, "%s%sexpect %s%s\n", ind, mark, res.Expectation, res.WantGot())
 	if res.Message != "" && res.Verdict != Pass {
 		fmt.Fprintf(w, "%s  %s\n", ind, res.Message)
 	}

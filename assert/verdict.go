@@ -307,3 +307,17 @@ func ObservedPhrase(a *AttemptSummary) string {
 	}
 	return obs
 }
+
+// WantGot is ": want W, got G" for the result, leaving out an empty side
+// (and "" when both are empty), so that messages never read "want , got".
+func (r Result) WantGot() string {
+	switch {
+	case r.Want != "" && r.Got != "":
+		return ": want " + r.Want + ", got " + r.Got
+	case r.Want != "":
+		return ": want " + r.Want
+	case r.Got != "":
+		return ": got " + r.Got
+	}
+	return ""
+}

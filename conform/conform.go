@@ -10,6 +10,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"path"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -160,10 +161,24 @@ type Config struct {
 	// still reproduces payloads and jitter (0: random per run; set it to
 	// reproduce the ids too).
 	IDSalt uint64
+	// RerunCommand, when set, starts every rerun command line instead of
+	// "hookdrill conform --platform P --target URL --secret ... (probes)"
+	// (the CLI's --demo says "hookdrill conform --demo --platform P").
+	RerunCommand string
 	// Base is the RunConfig every check runs with; Target, Secret, Seed,
-	// Probes, Hints, Vars, Parallel, Run and Command are set from the
-	// fields above. Use it for TLSConfig, OnScenario, Timeout, Getenv.
+	// Probes, Vars, Parallel, Run and Command are set from the fields
+	// above. Use it for TLSConfig, OnScenario, Timeout, Getenv, and Hints
+	// (skip messages name Config's fields unless Hints says otherwise:
+	// the CLI passes CLIHints).
 	Base scenarios.RunConfig
+}
+
+// CLIHints are the skip hints of `hookdrill conform`: its flags (a Go
+// caller gets Config's field names instead).
+func CLIHints() map[string]string {
+	return map[string]string{
+		"probe." + ProbeApplied: "--probe-applied", "probe." + ProbeStatus: "--probe-status", "vars.old_secret": "--old-secret",
+	}
 }
 
 // DefaultParallel is how many checks run at once.
@@ -263,8 +278,14 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	if cfg.ProbeStatus != "" {
 		rc.Probes[ProbeStatus] = cfg.ProbeStatus
 	}
+	// Skip hints name what a Go caller sets; the CLI passes its flags in
+	// Base.Hints (CLIHints).
 	rc.Hints = map[string]string{
-		"probe." + ProbeApplied: "--probe-applied", "probe." + ProbeStatus: "--probe-status", "vars.old_secret": "--old-secret",
+		"probe." + ProbeApplied: "conform.Config.ProbeApplied", "probe." + ProbeStatus: "conform.Config.ProbeStatus",
+		"vars.old_secret": "conform.Config.OldSecret",
+	}
+	for k, v := range cfg.Base.Hints {
+		rc.Hints[k] = v
 	}
 	rc.Vars = map[string]string{"old_secret": cfg.OldSecret}
 	rc.Secrets = append(slices.Clone(rc.Secrets), cfg.Secret, cfg.OldSecret) // both redacted in every check's report
@@ -377,8 +398,7 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	rep.Tally()
 	run := assert.RunInfo{Command: rc.Command, Platform: cfg.Platform, Target: hookdrill.RedactURL(cfg.Target),
 		Seed: base, Strict: cfg.Strict, Started: rep.Started, Duration: rep.Duration,
-		Rerun: fmt.Sprintf("hookdrill conform --platform %s --target %s --secret \"$HOOKDRILL_SECRET\" --seed %d",
-			cfg.Platform, hookdrill.RedactURL(cfg.Target), base)}
+		Rerun: fmt.Sprintf("%s --seed %d", rerunPrefix(cfg), base)}
 	if cfg.Strict {
 		run.Rerun += " --strict"
 	}
@@ -480,6 +500,47 @@ func applyBudget(sc *scenarios.Scenario, budget time.Duration) {
 	}
 }
 
+// rerunPrefix is the start of every rerun command line: cfg.RerunCommand,
+// else hookdrill conform with the platform, target, secrets (as shell
+// variables, never their values), probes, budget and events.
+func rerunPrefix(cfg Config) string {
+	if cfg.RerunCommand != "" {
+		return cfg.RerunCommand
+	}
+	// Redacted in place (RedactURL would re-encode {event_id}).
+	red := hookdrill.NewRedactor()
+	red.AddURL(cfg.ProbeApplied)
+	red.AddURL(cfg.ProbeStatus)
+	parts := []string{"hookdrill conform --platform", cfg.Platform, "--target", shellQuote(hookdrill.RedactURL(cfg.Target)),
+		"--secret", `"$HOOKDRILL_SECRET"`}
+	if cfg.OldSecret != "" {
+		parts = append(parts, "--old-secret", `"$HOOKDRILL_OLD_SECRET"`)
+	}
+	if cfg.ProbeApplied != "" {
+		parts = append(parts, "--probe-applied", shellQuote(red.String(cfg.ProbeApplied)))
+	}
+	if cfg.ProbeStatus != "" {
+		parts = append(parts, "--probe-status", shellQuote(red.String(cfg.ProbeStatus)))
+	}
+	if cfg.Budget > 0 {
+		parts = append(parts, "--timeout", cfg.Budget.String())
+	}
+	if len(cfg.Events) > 0 {
+		parts = append(parts, "--events", shellQuote(strings.Join(cfg.Events, ",")))
+	}
+	return strings.Join(parts, " ")
+}
+
+var reShellSafe = regexp.MustCompile(`^[A-Za-z0-9_@%+=:,./-]+$`)
+
+// shellQuote quotes s for a POSIX shell unless it is plainly safe.
+func shellQuote(s string) string {
+	if reShellSafe.MatchString(s) {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
 // fixRerun replaces the scenario runner's rerun line (which names a file
 // inside the binary) with the conform command that reruns the one check.
 func fixRerun(sc *assert.ScenarioResult, cfg Config, seed uint64) {
@@ -487,11 +548,9 @@ func fixRerun(sc *assert.ScenarioResult, cfg Config, seed uint64) {
 		return
 	}
 	if strings.HasSuffix(sc.Check.ID, PreflightSuffix) {
-		sc.Rerun = fmt.Sprintf("hookdrill conform --platform %s --target %s --secret \"$HOOKDRILL_SECRET\" --seed %d  (the preflight runs before every check)",
-			cfg.Platform, hookdrill.RedactURL(cfg.Target), seed)
+		sc.Rerun = fmt.Sprintf("%s --seed %d  (the preflight runs before every check)", rerunPrefix(cfg), seed)
 		return
 	}
-	cmd := fmt.Sprintf("hookdrill conform --platform %s --target %s --secret \"$HOOKDRILL_SECRET\" --only %s --seed %d",
-		cfg.Platform, hookdrill.RedactURL(cfg.Target), sc.Check.ID, seed)
+	cmd := fmt.Sprintf("%s --only %s --seed %d", rerunPrefix(cfg), sc.Check.ID, seed)
 	sc.Rerun = cmd + "  (copy the check: hookdrill conform --show " + sc.Check.ID + " > " + path.Base(sc.File) + ")"
 }

@@ -137,7 +137,8 @@ func TestRotatedSecretNeedsOldSecret(t *testing.T) {
 			continue
 		}
 		require.Equal(t, assert.Skip, sc.Verdict, sc.Name)
-		require.NotEmpty(t, sc.Reason)
+		// From Go, the hint names Config's field, never a CLI flag.
+		require.Regexp(t, `^needs conform\.Config\.(OldSecret|ProbeApplied)$`, sc.Reason)
 	}
 	require.True(t, res.OK, "skipped checks do not fail the run")
 }

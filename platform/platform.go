@@ -73,3 +73,20 @@ func Identity(ev hookdrill.Event) (key, value string, ok bool) {
 	}
 	return key, value, value != ""
 }
+
+// ForEventType names the platform whose documented catalogue has
+// eventType (the platforms' vocabularies never overlap), or "" and false.
+func ForEventType(eventType string) (string, bool) {
+	for _, name := range Names() {
+		p, err := Lookup(name)
+		if err != nil {
+			continue
+		}
+		for _, et := range p.EventTypes() {
+			if et.Name == eventType {
+				return name, true
+			}
+		}
+	}
+	return "", false
+}

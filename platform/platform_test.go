@@ -45,3 +45,31 @@ func TestLookupUnknown(t *testing.T) {
 		tassert.Contains(t, err.Error(), `"`+name+`"`)
 	}
 }
+
+func TestForEventType(t *testing.T) {
+	ForEventType, Names, Lookup := platform.ForEventType, platform.Names, platform.Lookup
+	for _, tc := range []struct{ event, want string }{
+		{"submission.status.change", "prolific"},
+		{"SCREENER_RESPONSES.CREATED", "respondent"},
+		{"nope", ""},
+	} {
+		got, ok := ForEventType(tc.event)
+		if got != tc.want || ok != (tc.want != "") {
+			t.Errorf("ForEventType(%q) = %q, %v; want %q", tc.event, got, ok, tc.want)
+		}
+	}
+	// The vocabularies never overlap.
+	seen := map[string]string{}
+	for _, n := range Names() {
+		p, err := Lookup(n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, et := range p.EventTypes() {
+			if other, dup := seen[et.Name]; dup {
+				t.Errorf("%s is both %s's and %s's", et.Name, other, n)
+			}
+			seen[et.Name] = n
+		}
+	}
+}

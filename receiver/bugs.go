@@ -2,6 +2,7 @@ package receiver
 
 import (
 	"fmt"
+	"github.com/hookdrill/hookdrill/internal/suggest"
 	"slices"
 	"strings"
 )
@@ -163,7 +164,11 @@ func ParseBugs(platform, list string) ([]Bug, error) {
 			continue
 		}
 		if !validBug(platform, Bug(s)) {
-			return nil, fmt.Errorf("receiver: unknown %s bug %q (valid: %s)", platform, s, bugNames(platform))
+			var names []string
+			for _, b := range Bugs(platform) {
+				names = append(names, string(b.Name))
+			}
+			return nil, fmt.Errorf("receiver: unknown %s bug %q%s (valid: %s)", platform, s, suggest.Phrase(s, names), bugNames(platform))
 		}
 		out = append(out, Bug(s))
 	}

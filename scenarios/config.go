@@ -26,6 +26,9 @@ const (
 	DefaultProbeInterval = 100 * time.Millisecond
 	// DefaultParallel is how many scenarios run at once.
 	DefaultParallel = 1
+	// SecretRef is what a rerun command line says instead of a secret
+	// (a RerunArgs element kept as is, not quoted): the shell expands it.
+	SecretRef = `"$HOOKDRILL_SECRET"`
 	// DefaultCommand starts the rerun command line of a report.
 	DefaultCommand = "hookdrill run"
 	// MaxProbeOutput bounds the bytes a probe reads.
@@ -125,7 +128,7 @@ type RunConfig struct {
 	// following that uses TLSConfig).
 	ProbeClient *http.Client
 	// Command and RerunArgs build each failed scenario's rerun command line:
-	// Command RerunArgs --seed N -run '^NAME$' FILE. Default Command
+	// Command RerunArgs --seed N --run '^NAME$' FILE. Default Command
 	// DefaultCommand.
 	Command   string
 	RerunArgs []string

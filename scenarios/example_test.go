@@ -46,7 +46,7 @@ steps:
 	fmt.Println(r.Rerun)
 	// Output:
 	// fail step 1 approved: status: want 2xx, got 401
-	// hookdrill run --seed 42 -run '^example/valid-signature-accepted$' example.yaml
+	// hookdrill run --seed 42 --run '^example/valid-signature-accepted$' example.yaml
 }
 
 // Loading reports every problem of a file at once, each with its position.
@@ -61,9 +61,9 @@ steps:
 `))
 	fmt.Println(err)
 	// Output:
-	// bad.yaml:5:53: steps[0].send.status: unknown status "AWAITING_REVIEW" for submission.status.change (did you mean "AWAITING REVIEW"?) (valid: "RESERVED", "ACTIVE", "TIMED-OUT", "AWAITING REVIEW", "APPROVED", "PARTIALLY APPROVED", "RETURNED", "REJECTED", "SCREENED OUT", "UNKNOWN")
-	// bad.yaml:6:16: steps[1].duplicate: no step "first" before this one (no earlier step has an id)
-	// bad.yaml:7:14: steps[2].advance: bad duration "2x": want e.g. "500ms", "30s", "10m", "48h", "2d" (units: ns, us, ms, s, m, h, d)
+	// bad.yaml:5:53: step 1: steps[0].send.status: unknown status "AWAITING_REVIEW" for submission.status.change (did you mean "AWAITING REVIEW"?) (valid: "RESERVED", "ACTIVE", "TIMED-OUT", "AWAITING REVIEW", "APPROVED", "PARTIALLY APPROVED", "RETURNED", "REJECTED", "SCREENED OUT", "UNKNOWN")
+	// bad.yaml:6:16: step 2: steps[1].duplicate: no step "first" before this one (no earlier step has an id)
+	// bad.yaml:7:14: step 3: steps[2].advance: bad duration "2x": want e.g. "500ms", "30s", "10m", "48h", "2d" (units: ns, us, ms, s, m, h, d)
 }
 
 // The text report of a run.

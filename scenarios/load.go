@@ -41,12 +41,21 @@ func (e *FieldError) Error() string {
 		}
 	}
 	b.WriteString(": ")
+	if m := reStepField.FindStringSubmatch(e.Field); m != nil {
+		// Reports number steps from 1 ("step 2"); the field path counts
+		// from 0 (steps[1]): name both.
+		if n, err := strconv.Atoi(m[1]); err == nil {
+			b.WriteString("step " + strconv.Itoa(n+1) + ": ")
+		}
+	}
 	if e.Field != "" {
 		b.WriteString(e.Field + ": ")
 	}
 	b.WriteString(e.Msg)
 	return b.String()
 }
+
+var reStepField = regexp.MustCompile(`^steps\[(\d+)\]`)
 
 // LoadError holds every problem found while loading, sorted by file and
 // position.

@@ -63,7 +63,7 @@ steps:
 		tassert.Contains(t, r.Reason, "step 3 state: json /processed/")
 		text := reportText(r)
 		tassert.Contains(t, text, "seed: 42")
-		tassert.Contains(t, text, "rerun: hookdrill run --seed 42 -run '^dup$' TestRunDuplicateCorrectAndBroken/no_dedup.yaml")
+		tassert.Contains(t, text, "rerun: hookdrill run --seed 42 --run '^dup$' TestRunDuplicateCorrectAndBroken/no_dedup.yaml")
 	})
 }
 
@@ -297,7 +297,7 @@ steps:
 	r := runOne(t, cfg, mustParse(t, src))
 	tassert.Equal(t, assert.Skip, r.Verdict)
 	tassert.Equal(t, []string{"vars.old_secret", "probe.applied"}, r.Needs)
-	tassert.Equal(t, `needs variable "old_secret", --probe-applied`, r.Reason)
+	tassert.Equal(t, `needs variable "old_secret" (RunConfig.Vars), --probe-applied`, r.Reason)
 	tassert.Empty(t, r.Steps, "nothing ran")
 
 	cfg.Vars["old_secret"] = "x"

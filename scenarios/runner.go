@@ -227,7 +227,7 @@ func (r *run) rerun() string {
 	for _, a := range r.cfg.RerunArgs {
 		parts = append(parts, shellQuote(a))
 	}
-	parts = append(parts, "--seed", strconv.FormatUint(r.seed, 10), "-run", shellQuote("^"+regexp.QuoteMeta(r.sc.Name)+"$"))
+	parts = append(parts, "--seed", strconv.FormatUint(r.seed, 10), "--run", shellQuote("^"+regexp.QuoteMeta(r.sc.Name)+"$"))
 	if r.sc.File != "" {
 		parts = append(parts, shellQuote(r.sc.File))
 	}
@@ -237,7 +237,7 @@ func (r *run) rerun() string {
 var reShellSafe = regexp.MustCompile(`^[A-Za-z0-9_@%+=:,./-]+$`)
 
 func shellQuote(s string) string {
-	if reShellSafe.MatchString(s) {
+	if reShellSafe.MatchString(s) || s == SecretRef {
 		return s
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
@@ -360,7 +360,7 @@ func (r *run) skipReason(needs []string) string {
 		case strings.HasPrefix(q, "probe."):
 			parts[i] = fmt.Sprintf("probe template %q (RunConfig.Probes)", strings.TrimPrefix(q, "probe."))
 		case strings.HasPrefix(q, "vars."):
-			parts[i] = fmt.Sprintf("variable %q", strings.TrimPrefix(q, "vars."))
+			parts[i] = fmt.Sprintf("variable %q (RunConfig.Vars)", strings.TrimPrefix(q, "vars."))
 		case q == "mock":
 			parts[i] = "the embedded mock (RunConfig.Mock)"
 		default:

@@ -49,6 +49,9 @@ func RunT(t *testing.T, cfg RunConfig, scs ...*Scenario) assert.Report {
 				defer func() { <-slots }()
 			}
 			res := RunScenario(t.Context(), cfg, sc)
+			// In go test the scenario's file may be a path inside an
+			// fs.FS: the command that reruns it is go test's own.
+			res.Rerun = GoTestRerun(t.Name())
 			if cfg.OnScenario != nil {
 				cfg.OnScenario(res)
 			}
@@ -61,6 +64,16 @@ func RunT(t *testing.T, cfg RunConfig, scs ...*Scenario) assert.Report {
 	rep.Duration = cfg.WallNow().Sub(rep.Started).Seconds()
 	rep.Tally()
 	return rep
+}
+
+// GoTestRerun is the go test command line that reruns the (sub)test
+// named name (t.Name()), run from the test's package directory.
+func GoTestRerun(name string) string {
+	parts := strings.Split(name, "/")
+	for i, p := range parts {
+		parts[i] = "^" + regexp.QuoteMeta(p) + "$"
+	}
+	return "go test -run " + shellQuote(strings.Join(parts, "/")) + " ."
 }
 
 // RunFS loads scenarios from fsys (files or directories, see Load) and
@@ -127,7 +140,7 @@ func reportT(t *testing.T, sc assert.ScenarioResult) {
 					continue
 				}
 				var b bytes.Buffer
-				fmt.Fprintf(&b, "%s: %s: expect %s: want %s, got %s", loc, st.Summary, r.Expectation, r.Want, r.Got)
+				fmt.Fprintf(&b, "%s: %s: expect %s%s", loc, st.Summary, r.Expectation, r.WantGot())
 				if r.Message != "" {
 					fmt.Fprintf(&b, "\n  %s", r.Message)
 				}
@@ -141,7 +154,7 @@ func reportT(t *testing.T, sc assert.ScenarioResult) {
 	}
 	for _, r := range sc.Always {
 		if r.Verdict != assert.Pass {
-			failf(t, "%s: always: expect %s: want %s, got %s: %s", scenarioPos(sc.File, sc.Line), r.Expectation, r.Want, r.Got, r.Message)
+			failf(t, "%s: always: expect %s%s: %s", scenarioPos(sc.File, sc.Line), r.Expectation, r.WantGot(), r.Message)
 		}
 	}
 	if sc.Verdict == assert.Error {

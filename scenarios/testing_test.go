@@ -134,8 +134,13 @@ func TestRunTFailureLocation(t *testing.T) {
 	tassert.Equal(t, []string{"filter/fails advance,send"}, ran)
 	tassert.Contains(t, out, "--- FAIL: TestRunTChild/filter/fails/02_wrong")
 	tassert.Regexp(t, `(?m)^\s+adapter/fails\.yaml:7: send study\.progress\.change.*: expect status: want 4xx, got 2\d\d$`, out)
-	tassert.Contains(t, out, "rerun: ")
+	// The rerun is go test's own (the file is a path inside an fs.FS).
+	tassert.Contains(t, out, "rerun: go test -run '^TestRunTChild$/^filter$/^fails$' .")
 	tassert.NotContains(t, out, "testing.go:", "no location inside the adapter")
+}
+
+func TestGoTestRerun(t *testing.T) {
+	tassert.Equal(t, "go test -run '^TestX$/^prolific$/^dup\\.a$' .", GoTestRerun("TestX/prolific/dup.a"))
 }
 
 // TestRunTParallel: with Parallel > 1 the scenario subtests are parallel

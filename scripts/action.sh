@@ -104,12 +104,11 @@ fi
 args=("$command" --format junit --out "$junit")
 if [ "$command" = conform ]; then
   args+=(--platform "$platform" --target "$target")
-  # conform reads the secret from $HOOKDRILL_SECRET itself: it never appears in argv.
   [ "$strict" = true ] && args+=(--strict)
 else
   [ -n "$target" ] && args+=(--target "$target")
-  [ -n "${HOOKDRILL_SECRET:-}" ] && args+=(--secret "$HOOKDRILL_SECRET")
 fi
+# hookdrill reads the secret from $HOOKDRILL_SECRET itself: it never appears in argv.
 [ -n "${INPUT_PROBE_APPLIED:-}" ] && args+=(--probe-applied "$INPUT_PROBE_APPLIED")
 [ -n "${INPUT_PROBE_STATUS:-}" ] && args+=(--probe-status "$INPUT_PROBE_STATUS")
 lines "${INPUT_ARGS:-}"

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -27,7 +26,7 @@ func runConform(ctx context.Context, args []string, env *environ) (err error) {
 		plat      = fs.String("platform", "", "platform: prolific or respondent (with --demo: default both)")
 		target    = fs.String("target", "", "receiver URL to check (required unless --demo)")
 		secret    = fs.String("secret", "", "the receiver's signing secret (default: $HOOKDRILL_SECRET)")
-		oldSecret = fs.String("old-secret", "", "a secret that was rotated away: enables the rotated-secret check")
+		oldSecret = fs.String("old-secret", "", "a secret that was rotated away: enables the rotated-secret check (default: $HOOKDRILL_OLD_SECRET)")
 		applied   = fs.String("probe-applied", "", "probe for how many times an event was applied: URL#/json/pointer, exec:COMMAND (no shell) or sh:SCRIPT; {event_id}, {resource_id} substituted")
 		status    = fs.String("probe-status", "", "probe for a resource's current status: URL#/json/pointer, exec:COMMAND (no shell) or sh:SCRIPT")
 		strict    = fs.Bool("strict", false, "fail on SHOULD checks too")
@@ -66,8 +65,10 @@ func runConform(ctx context.Context, args []string, env *environ) (err error) {
 	for _, u := range []string{*target, *applied, *status} {
 		red.AddURL(u)
 	}
-	stderrTTY := assert.IsTerminal(env.stderr)
-	env = &environ{stdin: env.stdin, stdout: env.stdout, stderr: red.Writer(env.stderr), getenv: env.getenv}
+	stderrTTY := assert.IsTerminal(env.stderr) && !env.quiet
+	redEnv := *env
+	redEnv.stderr = red.Writer(env.stderr)
+	env = &redEnv
 	defer func() { err = red.Error(err) }()
 	if fs.NArg() > 0 {
 		return usageErr("conform takes no arguments, got %q", fs.Args())
@@ -101,6 +102,18 @@ func runConform(ctx context.Context, args []string, env *environ) (err error) {
 	if *bugList != "" && !*demo {
 		return usageErr("--bug needs --demo (it breaks the bundled reference receiver)")
 	}
+	if *demo && *plat == "" && *bugList != "" {
+		// A bug only one platform's receiver has: run that platform only.
+		var have []string
+		for _, p := range platforms {
+			if _, err := receiver.ParseBugs(p, *bugList); err == nil {
+				have = append(have, p)
+			}
+		}
+		if len(have) > 0 {
+			platforms = have
+		}
+	}
 
 	out := env.stdout
 	if *outPath != "" {
@@ -111,6 +124,7 @@ func runConform(ctx context.Context, args []string, env *environ) (err error) {
 		defer f.Close()
 		out = f
 	}
+	out = reportWriter(out, env, *format, *outPath)
 	if *secret == "" {
 		*secret = env.getenv("HOOKDRILL_SECRET")
 	}
@@ -123,22 +137,32 @@ func runConform(ctx context.Context, args []string, env *environ) (err error) {
 			Budget: *budget, Seed: *seed, Parallel: *parallel, Events: events,
 		}
 		cfg.Base.Getenv = env.getenv
+		cfg.Base.Hints = conform.CLIHints()
 		if *demo {
 			bugs, err := receiver.ParseBugs(p, *bugList)
 			if err != nil {
 				return usageErr("%v", err)
 			}
-			stop, err := startDemo(&cfg, bugs, env.stderr)
+			info := env.stderr
+			if env.quiet {
+				info = io.Discard
+			}
+			stop, err := startDemo(&cfg, bugs, info)
 			if err != nil {
 				return err
 			}
 			defer stop()
+			cfg.RerunCommand = "hookdrill conform --demo --platform " + p
+			if len(bugs) > 0 {
+				cfg.RerunCommand += " --bug " + joinBugs(bugs)
+				cfg.RerunCommand = strings.ReplaceAll(cfg.RerunCommand, ", ", ",")
+			}
 		}
 		if err := cfg.Validate(); err != nil {
 			return usageErr("%v", err)
 		}
 		if *format == "text" && *outPath == "" {
-			prog := assert.NewProgress(env.stderr, stderrTTY, 0)
+			prog := assert.NewProgress(env.stderr, stderrTTY, checkTotal(p, only))
 			cfg.Base.OnScenario = prog.Done
 			defer prog.Clear()
 		}
@@ -164,18 +188,9 @@ func runConform(ctx context.Context, args []string, env *environ) (err error) {
 			fmt.Fprintf(out, "seed %d: rerun with --seed %d to reproduce every payload and jitter (event and resource ids are fresh each run)\n", res.Seed, res.Seed)
 		}
 	}
-	switch *format {
-	case "json":
-		enc := json.NewEncoder(out)
-		enc.SetIndent("", "  ")
-		if len(reports) == 1 {
-			if err := assert.WriteJSON(out, reports[0]); err != nil {
-				return err
-			}
-		} else if err := enc.Encode(reports); err != nil {
-			return err
-		}
-	case "junit", "html":
+	if *format != "text" {
+		// One document for any number of platforms: the merged report
+		// (report-v1.schema.json), whatever the format.
 		merged, err := report.Merge(reports...)
 		if err != nil {
 			return err
@@ -188,6 +203,22 @@ func runConform(ctx context.Context, args []string, env *environ) (err error) {
 		return failed("conformance failed")
 	}
 	return nil
+}
+
+// checkTotal is how many checks a run of platform with --only runs: the
+// progress line's total.
+func checkTotal(platform string, only []string) int {
+	checks, err := conform.List(platform)
+	if err != nil {
+		return 0
+	}
+	n := 0
+	for _, c := range checks {
+		if len(only) == 0 || slices.Contains(only, c.ID) {
+			n++
+		}
+	}
+	return n
 }
 
 func verdictLine(res conform.Result, strict bool) string {

@@ -13,8 +13,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"sort"
-	"strings"
+	"regexp"
 	"syscall"
 )
 
@@ -30,6 +29,8 @@ const (
 type exitError struct {
 	code int
 	err  error
+	// hint is the command path whose --help a usage error points at.
+	hint string
 }
 
 func (e *exitError) Error() string { return e.err.Error() }
@@ -60,6 +61,9 @@ type environ struct {
 	// (signal.Notify and signal.Stop unless a test replaces them).
 	notify func(c chan<- os.Signal)
 	stop   func(c chan<- os.Signal)
+	// quiet drops the progress line and informational messages (--quiet);
+	// color colours PASS/FAIL/SKIP in a text report on stdout (--color).
+	quiet, color bool
 }
 
 func (e *environ) notifySignals(c chan<- os.Signal) {
@@ -92,49 +96,54 @@ func commands() map[string]command {
 	}
 }
 
-// version is set at build time with -ldflags "-X main.version=...".
+// version is set at build time with -ldflags "-X main.version=..."
+// (Dockerfile, .goreleaser.yaml); see versionString.
 var version = "dev"
 
+// runVersion is the version command for callers of a runX function; the
+// command line's version command lives in newRoot.
 func runVersion(_ context.Context, _ []string, env *environ) error {
-	_, err := fmt.Fprintln(env.stdout, "hookdrill", version)
+	_, err := fmt.Fprintln(env.stdout, "hookdrill", versionString())
 	return err
 }
 
-func usage(w io.Writer) {
-	fmt.Fprintln(w, "usage: hookdrill <command> [flags] [args]")
-	fmt.Fprintln(w)
-	fmt.Fprintln(w, "commands:")
-	cmds := commands()
-	names := make([]string, 0, len(cmds))
-	for n := range cmds {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		fmt.Fprintf(w, "  %-9s %s\n", n, cmds[n].summary)
-	}
-	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Run 'hookdrill <command> -h' for a command's flags.")
-}
+var reUnknownCommand = regexp.MustCompile(`^unknown command "([^"]*)"`)
 
 // run is main without the process: testable end to end.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		usage(stdout)
-		if len(args) == 0 {
-			return &exitError{code: exitUsage, err: errors.New("no command given")}
-		}
-		return nil
-	}
-	cmd, ok := commands()[args[0]]
-	if !ok {
-		usage(stderr)
-		return usageErr("unknown command %q", args[0])
-	}
 	if getenv == nil {
 		getenv = func(string) string { return "" }
 	}
-	return cmd.run(ctx, args[1:], &environ{stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv})
+	env := &environ{stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv}
+	root := newRoot(ctx, env)
+	if len(args) == 0 {
+		_ = root.Help()
+		return &exitError{code: exitUsage, err: errors.New("no command given")}
+	}
+	root.SetArgs(normalizeArgs(root, args))
+	cmd, err := root.ExecuteC()
+	if err == nil {
+		return nil
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		if ee.code == exitUsage && ee.hint == "" {
+			ee.hint = cmd.CommandPath()
+		}
+		return err
+	}
+	if m := reUnknownCommand.FindStringSubmatch(err.Error()); m != nil {
+		var names []string
+		for _, c := range root.Commands() {
+			if c.IsAvailableCommand() || c.Name() == "help" {
+				names = append(names, c.Name())
+			}
+		}
+		msg := fmt.Sprintf("unknown command %q%s", m[1], suggest(m[1], names))
+		return &exitError{code: exitUsage, err: errors.New(msg), hint: "hookdrill"}
+	}
+	// Argument validation and other cobra errors are usage errors.
+	return &exitError{code: exitUsage, err: err, hint: cmd.CommandPath()}
 }
 
 // exitCode maps run's error to the process exit code.
@@ -154,10 +163,7 @@ func main() {
 	defer stop()
 	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv)
 	if err != nil {
-		msg := err.Error()
-		if msg != "" && !strings.HasPrefix(msg, "\x00") {
-			fmt.Fprintln(os.Stderr, "hookdrill:", msg)
-		}
+		fmt.Fprint(os.Stderr, errorText(err))
 	}
 	os.Exit(exitCode(err))
 }

@@ -95,13 +95,20 @@ func TestEveryCommandHelpAndBadFlag(t *testing.T) {
 			continue
 		}
 		t.Run(name, func(t *testing.T) {
-			_, errOut, code := runCLI(t, nil, name, "-h")
+			out, errOut, code := runCLI(t, nil, name, "-h")
 			tassert.Equal(t, exitOK, code)
-			tassert.Contains(t, errOut, "usage: hookdrill "+name)
-			// Synopsis, blank line, what it does, blank line, flags.
-			tassert.Regexp(t, `^usage: hookdrill `+name+`[^\n]*\n(?:[^\n]+\n)*\n[^\n]+\n(?:[^\n]+\n)*\n  -`, errOut)
-			_, _, code = runCLI(t, nil, name, "--no-such-flag")
+			tassert.Empty(t, errOut, "help goes to stdout")
+			// What it does, the exit table, usage, flags documented with two dashes.
+			tassert.Regexp(t, `(?s)^[^\n]+\n.*\nExit status \(every command\):\n  0 .*\n  3 .*\nUsage:\n  hookdrill `+name+`.*\nFlags:\n.*      --`, out)
+			for _, h := range [][]string{{name, "--help"}, {"help", name}} {
+				again, _, code := runCLI(t, nil, h...)
+				tassert.Equal(t, exitOK, code)
+				tassert.Equal(t, out, again, "%v", h)
+			}
+			out, errOut, code = runCLI(t, nil, name, "--no-such-flag")
 			tassert.Equal(t, exitUsage, code)
+			tassert.Empty(t, out)
+			tassert.Equal(t, "hookdrill: unknown flag --no-such-flag\nRun 'hookdrill "+name+" --help' for usage.\n", errOut)
 		})
 	}
 }

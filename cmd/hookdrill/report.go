@@ -73,6 +73,7 @@ func runReport(_ context.Context, args []string, env *environ) error {
 		defer f.Close()
 		out = f
 	}
+	out = reportWriter(out, env, *format, *outPath)
 	if err := merged.Write(out, *format, report.Options{Verbose: *verbose, Title: *title}); err != nil {
 		return fmt.Errorf("report: %w", err)
 	}

@@ -36,8 +36,8 @@ func runRun(ctx context.Context, args []string, env *environ) (err error) {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	fs.SetOutput(env.stderr)
 	var (
-		target   = fs.String("target", "", "receiver URL: overrides every scenario's target")
-		secret   = fs.String("secret", "", "signing secret: overrides every scenario's secret (left out of rerun commands)")
+		target   = fs.String("target", "", "receiver URL: overrides every scenario's target (default: $HOOKDRILL_TARGET)")
+		secret   = fs.String("secret", "", "signing secret: overrides every scenario's secret (default: $HOOKDRILL_SECRET; rerun commands say \"$HOOKDRILL_SECRET\")")
 		applied  = fs.String("probe-applied", "", "probe template \"applied\": URL#/json/pointer, exec:COMMAND (no shell) or sh:SCRIPT, {event_id} and {resource_id} substituted")
 		status   = fs.String("probe-status", "", "probe template \"status\": URL#/json/pointer, exec:COMMAND (no shell) or sh:SCRIPT")
 		seed     = fs.Uint64("seed", 0, "seed for every scenario (default: each file's seed, or random; always reported)")
@@ -80,8 +80,10 @@ func runRun(ctx context.Context, args []string, env *environ) (err error) {
 	}
 	red.AddURL(*applied)
 	red.AddURL(*status)
-	stderrTTY := assert.IsTerminal(env.stderr)
-	env = &environ{stdin: env.stdin, stdout: env.stdout, stderr: red.Writer(env.stderr), getenv: env.getenv}
+	stderrTTY := assert.IsTerminal(env.stderr) && !env.quiet
+	redEnv := *env
+	redEnv.stderr = red.Writer(env.stderr)
+	env = &redEnv
 	defer func() { err = red.Error(err) }()
 	if fs.NArg() == 0 {
 		fs.Usage()
@@ -118,13 +120,35 @@ func runRun(ctx context.Context, args []string, env *environ) (err error) {
 		return usageErr("%v", err)
 	}
 	scs, err := scenarios.LoadPaths(fs.Args()...)
+	var loadErr *scenarios.LoadError
 	if err != nil {
 		fmt.Fprintln(env.stderr, err)
-		var le *scenarios.LoadError
-		if errors.As(err, &le) {
-			return usageErr("%d problem(s) in scenario files", len(le.Errors))
+		if !errors.As(err, &loadErr) || *list || len(scs) == 0 {
+			if loadErr != nil {
+				return usageErr("%d problem(s) in scenario files", len(loadErr.Errors))
+			}
+			return usageErr("%v", err)
 		}
-		return usageErr("%v", err)
+		// The valid files still run; each invalid one is an error entry
+		// of the report, and the exit status is 2.
+		bad := map[string]bool{}
+		for _, fe := range loadErr.Errors {
+			bad[fe.File] = true
+		}
+		valid := scs[:0:0]
+		for _, sc := range scs {
+			if !bad[sc.File] {
+				valid = append(valid, sc)
+			}
+		}
+		scs = valid
+	}
+	for _, sc := range scs {
+		for _, q := range sc.Requires {
+			if name, ok := strings.CutPrefix(q, "vars."); ok {
+				cfg.Hints[q] = "--var " + name + "=VALUE"
+			}
+		}
 	}
 	if *list {
 		sel, err := scenarios.Select(cfg, scs)
@@ -144,8 +168,11 @@ func runRun(ctx context.Context, args []string, env *environ) (err error) {
 	if err != nil {
 		return usageErr("%v", err)
 	}
+	if len(sel) == 0 && loadErr != nil {
+		return usageErr("%d problem(s) in scenario files", len(loadErr.Errors))
+	}
 	if len(sel) == 0 {
-		return usageErr("no scenario selected (%d loaded; check -run and --shard)", len(scs))
+		return usageErr("no scenario selected (%d loaded; check --run and --shard)", len(scs))
 	}
 	if *journal != "" {
 		if err := os.MkdirAll(*journal, 0o755); err != nil {
@@ -174,6 +201,9 @@ func runRun(ctx context.Context, args []string, env *environ) (err error) {
 	if len(rep.Runs) == 1 {
 		rep.Runs[0].Rerun = red.String(runRerun(cfg, fs.Args())) // its flags hold probe URLs and vars
 	}
+	if loadErr != nil {
+		addLoadErrors(&rep, loadErr)
+	}
 
 	out := env.stdout
 	if *outPath != "" {
@@ -184,10 +214,11 @@ func runRun(ctx context.Context, args []string, env *environ) (err error) {
 		defer f.Close()
 		out = f
 	}
+	out = reportWriter(out, env, *format, *outPath)
 	if err := report.Write(out, rep, *format, report.Options{Verbose: *verbose, Title: "hookdrill run"}); err != nil {
 		return fmt.Errorf("run: %w", err)
 	}
-	if *outPath != "" && *format != "text" {
+	if *outPath != "" && *format != "text" && !env.quiet {
 		// Keep the terminal informed when the report goes to a file.
 		_ = assert.WriteText(env.stderr, assert.Report{Summary: rep.Summary, Duration: rep.Duration}, assert.TextOptions{})
 	}
@@ -196,12 +227,37 @@ func runRun(ctx context.Context, args []string, env *environ) (err error) {
 	}
 	s := rep.Summary
 	switch {
+	case loadErr != nil:
+		return usageErr("%d problem(s) in scenario files; %d of %d scenario(s) failed, %d could not run", len(loadErr.Errors), s.Failed, s.Total, s.Errors)
 	case s.Errors > 0:
-		return &exitError{code: exitUsage, err: fmt.Errorf("%d scenario(s) could not run, %d failed", s.Errors, s.Failed)}
+		return &exitError{code: exitProblem, err: fmt.Errorf("%d scenario(s) could not run, %d failed", s.Errors, s.Failed)}
 	case s.Failed > 0:
 		return failed("%d of %d scenario(s) failed", s.Failed, s.Total)
 	}
 	return nil
+}
+
+// addLoadErrors adds one error entry per invalid scenario file to rep, so
+// that the report lists it with the scenarios that ran.
+func addLoadErrors(rep *assert.Report, le *scenarios.LoadError) {
+	var files []string
+	msgs := map[string][]string{}
+	lines := map[string]int{}
+	for _, fe := range le.Errors {
+		if _, ok := msgs[fe.File]; !ok {
+			files = append(files, fe.File)
+			lines[fe.File] = fe.Line
+		}
+		msgs[fe.File] = append(msgs[fe.File], fe.Error())
+	}
+	now := rep.Started
+	for _, f := range files {
+		rep.Scenarios = append(rep.Scenarios, assert.ScenarioResult{
+			Name: f, File: f, Line: lines[f], Platform: "", Verdict: assert.Error, Started: now,
+			Reason: "invalid scenario file: " + strings.Join(msgs[f], "; "),
+		})
+	}
+	rep.Tally()
 }
 
 // runRerun is the command line that reruns the whole run: the flags that
@@ -215,7 +271,7 @@ func runRerun(cfg scenarios.RunConfig, paths []string) string {
 		parts = append(parts, "--seed", strconv.FormatUint(cfg.Seed, 10))
 	}
 	if cfg.Run != "" {
-		parts = append(parts, "-run", shellQuote(cfg.Run))
+		parts = append(parts, "--run", shellQuote(cfg.Run))
 	}
 	if cfg.Shard.Count > 0 {
 		parts = append(parts, "--shard", cfg.Shard.String())
@@ -237,13 +293,17 @@ func shellQuote(s string) string {
 }
 
 // rerunArgs repeats the flags that change what a scenario does, for the
-// rerun command of each failure. The secret is left out and variables
-// named like secrets are redacted (they are never printed); --seed and
-// -run are added per scenario.
+// rerun command of each failure. The secret is "$HOOKDRILL_SECRET" and
+// variables named like secrets are redacted (they are never printed); --seed and
+// --run are added per scenario.
 func rerunArgs(fs *flag.FlagSet) []string {
 	var out []string
 	fs.Visit(func(f *flag.Flag) {
 		switch f.Name {
+		case "secret":
+			if f.Value.String() != "" {
+				out = append(out, "--secret", scenarios.SecretRef) // never the secret itself
+			}
 		case "target", "probe-applied", "probe-status", "timeout", "insecure":
 			if f.Name == "insecure" {
 				out = append(out, "--insecure")

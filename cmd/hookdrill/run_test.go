@@ -103,7 +103,7 @@ func TestRunCommandFailsWithRerun(t *testing.T) {
 	tassert.Contains(t, out, "expect status: want 2xx, got 401")
 	tassert.Contains(t, out, ": POST "+srv.URL+"/hook → 401 Unauthorized")
 	tassert.Contains(t, out, "seed: 5")
-	tassert.Contains(t, out, "rerun: hookdrill run --target "+srv.URL+"/hook --var api_key=REDACTED --var x=1 --seed 5 -run '^cli/ok$' "+file)
+	tassert.Contains(t, out, "rerun: hookdrill run --target "+srv.URL+"/hook --var api_key=REDACTED --var x=1 --seed 5 --run '^cli/ok$' "+file)
 }
 
 func TestRunCommandFormats(t *testing.T) {
@@ -189,14 +189,14 @@ func TestRunCommandUsageAndLoadErrors(t *testing.T) {
 	}
 	_, errOut, _ := runRunCLI(t, nil, bad)
 	tassert.Contains(t, errOut, "bad.yaml:3:11: platform: unknown platform \"prolifc\"")
-	tassert.Contains(t, errOut, "bad.yaml:5:14: steps[0].advance: bad duration \"1x\"")
+	tassert.Contains(t, errOut, "bad.yaml:5:14: step 1: steps[0].advance: bad duration \"1x\"")
 }
 
 func TestRunCommandScenarioError(t *testing.T) {
 	dir := t.TempDir()
 	file := writeScenario(t, dir, "env.yaml", scenarioOK)
 	out, errOut, code := runRunCLI(t, nil, file) // ${TARGET} is not set
-	tassert.Equal(t, exitUsage, code)
+	tassert.Equal(t, exitProblem, code, "a scenario that could not run: exit 3")
 	tassert.Contains(t, out, "ERROR cli/ok: target: bad reference ${TARGET}: environment variable TARGET is not set")
 	_ = errOut
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -181,23 +182,86 @@ func runSend(ctx context.Context, args []string, env *environ) (err error) {
 		}
 	}
 	if *format == "json" {
-		enc := json.NewEncoder(out)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(struct {
+		doc, err := secondsJSON(struct {
 			Seed   uint64                `json:"seed"`
 			Policy hookdrill.RetryPolicy `json:"policy"`
 			Event  hookdrill.Event       `json:"event"`
 			sender.Result
-		}{*seed, pol, ev, res}); err != nil {
+		}{*seed, pol, ev, res})
+		if err != nil {
+			return err
+		}
+		enc := json.NewEncoder(out)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(doc); err != nil {
 			return err
 		}
 	} else {
 		printResult(out, res, origin)
 	}
 	if !res.Delivered() {
+		if unreachable(res.Attempts) {
+			return &exitError{code: exitProblem, err: fmt.Errorf("could not reach %s: %s on every attempt (is the receiver running?)",
+				hookdrill.RedactURL(tgt.URL), res.Outcome)}
+		}
 		return failed("delivery %s: %s", res.Status, orDefault(res.Reason, string(res.Outcome)))
 	}
 	return nil
+}
+
+// unreachable: every attempt found nothing to talk to (nothing listening,
+// no such host), so the receiver was not tested at all.
+func unreachable(attempts []hookdrill.Attempt) bool {
+	for _, a := range attempts {
+		if a.Outcome != hookdrill.OutcomeRefused && a.Outcome != hookdrill.OutcomeNetwork {
+			return false
+		}
+	}
+	return len(attempts) > 0
+}
+
+// durationFields are the policy's durations, which encode as nanoseconds.
+var durationFields = map[string]bool{"base_delay": true, "max_delay": true, "cutoff": true, "timeout": true}
+
+// secondsJSON re-encodes v with every duration in seconds, as the reports
+// write them: NAME_ns fields become NAME_s, and the policy's base_delay,
+// max_delay, cutoff and timeout become base_delay_s and so on.
+func secondsJSON(v any) (any, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var doc any
+	if err := dec.Decode(&doc); err != nil {
+		return nil, err
+	}
+	var walk func(v any, policy bool) any
+	walk = func(v any, policy bool) any {
+		switch x := v.(type) {
+		case map[string]any:
+			out := make(map[string]any, len(x))
+			for k, val := range x {
+				if n, ok := val.(json.Number); ok && (strings.HasSuffix(k, "_ns") || (policy && durationFields[k])) {
+					ns, err := n.Int64()
+					if err == nil {
+						out[strings.TrimSuffix(k, "_ns")+"_s"] = float64(ns) / 1e9
+						continue
+					}
+				}
+				out[k] = walk(val, k == "policy")
+			}
+			return out
+		case []any:
+			for i := range x {
+				x[i] = walk(x[i], false)
+			}
+			return x
+		}
+		return v
+	}
+	return walk(doc, false), nil
 }
 
 func describePolicy(p hookdrill.RetryPolicy) string {
@@ -306,12 +370,18 @@ func writeJournal(path string, j *hookdrill.Journal) error {
 // what it does, a blank line, then its flags, all written to w.
 func commandUsage(fs *flag.FlagSet, w io.Writer, synopsis, about string) func() {
 	return func() {
-		fmt.Fprintf(w, "%s\n\n%s\n\n", synopsis, about)
-		fs.PrintDefaults()
+		// Help is cobra's (newRoot); the flag set only hands over its text.
+		if sink, ok := w.(*usageSink); ok {
+			sink.synopsis, sink.about = synopsis, about
+		}
 	}
 }
 
 func parseCommand(fs *flag.FlagSet, args []string) (help bool, err error) {
+	if len(args) == 1 && args[0] == captureArg {
+		fs.Usage()
+		return true, &capturedFlags{fs: fs}
+	}
 	if err := parseArgs(fs, args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return true, nil

@@ -24,7 +24,7 @@ func runCLI(t *testing.T, env map[string]string, args ...string) (string, string
 	var out, errb bytes.Buffer
 	err := run(context.Background(), args, strings.NewReader(""), &out, &errb, func(k string) string { return env[k] })
 	if err != nil {
-		errb.WriteString("hookdrill: " + err.Error() + "\n")
+		errb.WriteString(errorText(err))
 	}
 	return out.String(), errb.String(), exitCode(err)
 }
@@ -157,9 +157,9 @@ func TestUsage(t *testing.T) {
 	_, errOut, code := runCLI(t, nil, "frobnicate")
 	tassert.Equal(t, 2, code)
 	tassert.Contains(t, errOut, `unknown command "frobnicate"`)
-	_, errOut, code = runCLI(t, nil, "send", "-h")
+	out, _, code = runCLI(t, nil, "send", "-h")
 	tassert.Equal(t, 0, code)
-	tassert.Contains(t, errOut, "--platform")
+	tassert.Contains(t, out, "--platform")
 }
 
 // Two sends about the same submission (different seeds, statuses) name the

@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"strings"
 	"time"
@@ -14,14 +15,15 @@ import (
 	"github.com/hookdrill/hookdrill"
 	"github.com/hookdrill/hookdrill/assert"
 	"github.com/hookdrill/hookdrill/mockserver"
+	"github.com/hookdrill/hookdrill/platform"
 )
 
 func runTrigger(ctx context.Context, args []string, env *environ) error {
 	fs := flag.NewFlagSet("trigger", flag.ContinueOnError)
 	fs.SetOutput(env.stderr)
 	var (
-		server    = fs.String("server", "", "mock server base URL (default: $HOOKDRILL_SERVER or http://"+DefaultServeAddr+")")
-		plat      = fs.String("platform", "", "platform: prolific (default) or respondent")
+		server    = fs.String("server", "", "mock server base URL (default: $HOOKDRILL_SERVER, else http://"+DefaultServeAddr+")")
+		plat      = fs.String("platform", "", "platform: prolific or respondent (default: the one whose event type EVENT_TYPE is; prolific with --payload)")
 		status    = fs.String("status", "", "status the event announces (default: a typical one for the event type)")
 		resource  = fs.String("resource-id", "", "resource id (default: a seeded fake id)")
 		workspace = fs.String("workspace", "", "Prolific workspace whose subscriptions get the event (default: every workspace)")
@@ -65,6 +67,9 @@ func runTrigger(ctx context.Context, args []string, env *environ) error {
 		*token = env.getenv("HOOKDRILL_TOKEN")
 	}
 	client.SetToken(*token)
+	if *plat == "" && fs.NArg() == 1 {
+		*plat, _ = platform.ForEventType(fs.Arg(0)) // unknown: the server answers with the valid types
+	}
 	req := mockserver.TriggerRequest{Platform: *plat, EventType: fs.Arg(0), Status: *status, ResourceID: *resource,
 		WorkspaceID: *workspace, StudyID: *study, EventID: *eventID}
 	for _, kv := range extras {
@@ -92,6 +97,10 @@ func runTrigger(ctx context.Context, args []string, env *environ) error {
 		var ce *mockserver.ControlError
 		if errors.As(err, &ce) && ce.Status == 400 {
 			return usageErr("%v", ce.Message)
+		}
+		var op *net.OpError
+		if errors.As(err, &op) && op.Op == "dial" {
+			return &exitError{code: exitProblem, err: fmt.Errorf("no hookdrill server at %s: start one with `hookdrill serve`", hookdrill.RedactURL(base))}
 		}
 		return fmt.Errorf("trigger: %w", err)
 	}

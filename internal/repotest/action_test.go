@@ -143,6 +143,10 @@ steps:
 	tassert.Equal(t, 1, j.Tests)
 	tassert.Zero(t, j.Failures+j.Errors+j.Skipped)
 	tassert.Contains(t, r.stdout, "1 checks, 0 failed")
+	// run reads $HOOKDRILL_SECRET itself: the script never puts it in argv.
+	script, err := os.ReadFile(filepath.Join(root, "scripts", "action.sh"))
+	require.NoError(t, err)
+	tassert.NotContains(t, string(script), "--secret")
 }
 
 // TestActionInputsAreNotCode: hostile inputs are data. Nothing they spell

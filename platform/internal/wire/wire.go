@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/hookdrill/hookdrill/internal/suggest"
 	"math/rand/v2"
 	"net/http"
 	"slices"
@@ -139,7 +140,7 @@ func OneOf(sentinel error, what, v string, valid []string) error {
 	if slices.Contains(valid, v) {
 		return nil
 	}
-	return fmt.Errorf("%w %q for %s (valid: %s)", sentinel, v, what, Quoted(valid))
+	return fmt.Errorf("%w %q for %s%s (valid: %s)", sentinel, v, what, suggest.Phrase(v, valid), Quoted(valid))
 }
 
 // Quoted joins values as a quoted, comma-separated list, because several

@@ -95,7 +95,7 @@ func TestCheckExtraAndOneOf(t *testing.T) {
 	tassert.NoError(t, wire.OneOf(sentinel, "w", "A B", []string{"A B"}))
 	err = wire.OneOf(sentinel, "w", "A_B", []string{"A B", "C"})
 	require.ErrorIs(t, err, sentinel)
-	tassert.Contains(t, err.Error(), `"A_B" for w (valid: "A B", "C")`)
+	tassert.Contains(t, err.Error(), `"A_B" for w (did you mean "A B"?) (valid: "A B", "C")`)
 }
 
 func TestClip(t *testing.T) {
