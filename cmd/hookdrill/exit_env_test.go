@@ -83,6 +83,15 @@ func TestExitCouldNotRun(t *testing.T) {
 	out, _, code := runCLI(t, nil, "run", file) // no secret anywhere: the scenario cannot run
 	tassert.Equal(t, exitProblem, code, out)
 	tassert.Contains(t, out, "ERROR x: target: secret is empty")
+
+	// A report file that cannot be read is an I/O problem (3); one that is
+	// not a report is invalid input (2).
+	_, errOut, code = runCLI(t, nil, "report", filepath.Join(t.TempDir(), "missing.json"))
+	tassert.Equal(t, exitProblem, code, errOut)
+	bad := filepath.Join(t.TempDir(), "bad.json")
+	require.NoError(t, os.WriteFile(bad, []byte("not json"), 0o644))
+	_, errOut, code = runCLI(t, nil, "report", bad)
+	tassert.Equal(t, exitUsage, code, errOut)
 }
 
 // trigger infers the platform from the event type.

@@ -46,8 +46,8 @@ func runReport(_ context.Context, args []string, env *environ) error {
 		} else {
 			data, err = os.ReadFile(path)
 		}
-		if err != nil {
-			return usageErr("report: %v", err)
+		if err != nil { // a file that cannot be read: hookdrill could not run
+			return &exitError{code: exitProblem, err: fmt.Errorf("report: %w", err)}
 		}
 		ds, err := report.Decode(bytes.NewReader(data), path)
 		if err != nil {

@@ -83,7 +83,7 @@ func TestReportUsageAndFailures(t *testing.T) {
 	}{
 		{nil, 2, "at least one JSON report"},
 		{[]string{"--format", "pdf", failing}, 2, "--format must be"},
-		{[]string{filepath.Join(dir, "missing.json")}, 2, "no such file"},
+		{[]string{filepath.Join(dir, "missing.json")}, 3, "no such file"}, // an I/O problem, not usage,
 		{[]string{bad}, 2, `unknown document kind "nonsense"`},
 		{[]string{failing}, 1, ""},
 	} {
