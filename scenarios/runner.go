@@ -383,6 +383,9 @@ func (r *run) setup(ctx context.Context) error {
 		r.clockStart = r.cfg.WallNow()
 	} else {
 		start := r.cfg.SimStart
+		if start.IsZero() && r.sc.SimStart != "" {
+			start, _ = time.Parse(time.RFC3339, r.sc.SimStart) // validated at load
+		}
 		if start.IsZero() {
 			start = r.cfg.WallNow().UTC().Truncate(time.Second)
 		}

@@ -39,6 +39,13 @@ type Scenario struct {
 	Seed uint64 `yaml:"seed"`
 	// Clock is sim (default) or real.
 	Clock ClockMode `yaml:"clock"`
+	// SimStart fixes the instant the simulated clock starts at (RFC 3339,
+	// e.g. 2026-01-05T00:00:00Z), for scenarios whose outcome depends on
+	// calendar days: Prolific's day-3 notice and day-5 disable count UTC
+	// days, so the same retries span more days when a run starts late in
+	// the day. Signatures still carry wall-clock timestamps.
+	// RunConfig.SimStart overrides it; default: the wall clock's now.
+	SimStart string `yaml:"sim_start"`
 	// Vars are the scenario's parameters, in file order; RunConfig.Vars
 	// overrides declared ones. A value may refer to ${ENV}, ${fake.*} and
 	// earlier vars.

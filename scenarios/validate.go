@@ -221,6 +221,13 @@ func (v *validator) validate(root *yaml.Node) {
 	default:
 		v.errorf("clock", "unknown clock %q (valid: sim, real)", s.Clock)
 	}
+	if s.SimStart != "" {
+		if _, err := time.Parse(time.RFC3339, s.SimStart); err != nil {
+			v.errorf("sim_start", "want an RFC 3339 instant such as 2026-01-05T00:00:00Z, got %q", s.SimStart)
+		} else if s.Clock == ClockReal {
+			v.errorf("sim_start", "only a simulated clock can start at a fixed instant (clock: real)")
+		}
+	}
 	var varNames []string
 	for _, x := range s.Vars {
 		if !reVarName.MatchString(x.Name) {
