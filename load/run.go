@@ -31,7 +31,8 @@ type Progress struct {
 	InFlight int64  // deliveries handed to the sender and not ended
 	// Rate is first attempts per second over the last interval; P99 the
 	// 99th percentile latency of the first attempts due in the last full
-	// second.
+	// second (in the series point holding it, once a long run's series has
+	// been folded to seconds_step > 1).
 	Rate float64
 	P99  time.Duration
 }
