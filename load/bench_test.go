@@ -2,6 +2,7 @@ package load_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"math/rand/v2"
 	"net/http"
@@ -10,6 +11,7 @@ import (
 	"runtime"
 	"slices"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 
@@ -175,7 +177,11 @@ func BenchmarkLoadMaxRateVsVegeta(b *testing.B) {
 // receiver dominates and both tools must report the same latency if they
 // measure it right; and a trivial one, where latency is mostly each
 // client's own HTTP stack and scheduling (hookdrill's lean client is not
-// vegeta's net/http), shown for reference.
+// vegeta's net/http), shown for reference. With the 2ms receiver the
+// tools also run together ("-together"): each at half the rate, at the
+// same time, so that a stall of the machine hits both tools' requests
+// alike; taking turns, a stall hits one tool's round only, and decides
+// that round's p99.
 func BenchmarkLoadLatencyVsVegeta(b *testing.B) {
 	rate := load.Rate{Freq: 1000, Per: time.Second}
 	if s := os.Getenv("HOOKDRILL_BENCH_RATE"); s != "" {
@@ -191,9 +197,10 @@ func BenchmarkLoadLatencyVsVegeta(b *testing.B) {
 		require.Positive(b, rounds)
 	}
 	for _, tc := range []struct {
-		name  string
-		delay time.Duration
-	}{{"service-2ms", 2 * time.Millisecond}, {"trivial", 0}} {
+		name     string
+		delay    time.Duration
+		together bool
+	}{{"service-2ms", 2 * time.Millisecond, false}, {"service-2ms-together", 2 * time.Millisecond, true}, {"trivial", 0, false}} {
 		b.Run(tc.name, func(b *testing.B) {
 			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				io.Copy(io.Discard, r.Body)
@@ -203,44 +210,68 @@ func BenchmarkLoadLatencyVsVegeta(b *testing.B) {
 				w.WriteHeader(http.StatusOK)
 			}))
 			b.Cleanup(srv.Close)
-			latencyVsVegeta(b, srv.URL+"/hook", rate, rounds)
+			latencyVsVegeta(b, srv.URL+"/hook", rate, rounds, tc.together)
 		})
 	}
 }
 
 const latencyPhase = time.Second
 
-func latencyVsVegeta(b *testing.B, url string, rate load.Rate, rounds int) {
+func latencyVsVegeta(b *testing.B, url string, rate load.Rate, rounds int, together bool) {
 	tr := vegetaTarget(b, url)
 	ms := func(d time.Duration) float64 { return float64(d) / 1e6 }
+	if together { // half the rate each, at the same time
+		rate.Freq = max(rate.Freq/2, 1)
+	}
 	var v50, v99, vd50, vd99, h50, h99, d50, d99 []float64
-	vegetaRound := func(keep bool) {
+	vegetaRound := func(keep bool) error {
 		_, h, due, bad := runVegeta(b, tr, vegeta.Rate{Freq: int(rate.Freq), Per: rate.Per}, latencyPhase)
-		require.Zero(b, bad)
+		if bad != 0 {
+			return fmt.Errorf("vegeta: %d requests failed", bad)
+		}
 		if keep {
 			v50, v99 = append(v50, ms(h.Quantile(0.5))), append(v99, ms(h.Quantile(0.99)))
 			vd50, vd99 = append(vd50, ms(due.Quantile(0.5))), append(vd99, ms(due.Quantile(0.99)))
 		}
+		return nil
 	}
-	hookdrillRound := func(keep bool) {
+	hookdrillRound := func(keep bool) error {
 		res, err := load.Run(context.Background(), loadConfig(url, rate, latencyPhase))
-		require.NoError(b, err)
-		require.Zero(b, res.Deliveries.Failed)
+		if err != nil {
+			return err
+		}
+		if res.Deliveries.Failed != 0 {
+			return fmt.Errorf("hookdrill: %d deliveries failed", res.Deliveries.Failed)
+		}
 		if keep {
 			h50, h99 = append(h50, ms(res.First.Service.Quantile(0.5))), append(h99, ms(res.First.Service.Quantile(0.99)))
 			d50, d99 = append(d50, ms(res.First.Latency.Quantile(0.5))), append(d99, ms(res.First.Latency.Quantile(0.99)))
 		}
+		return nil
 	}
-	vegetaRound(false) // warm-up: first connections, first GC
-	hookdrillRound(false)
-	for i := range rounds {
-		if i%2 == 0 {
-			vegetaRound(true)
-			hookdrillRound(true)
-		} else {
-			hookdrillRound(true)
-			vegetaRound(true)
+	round := func(i int, keep bool) {
+		if together {
+			var wg sync.WaitGroup
+			var verr, herr error
+			wg.Add(2)
+			go func() { defer wg.Done(); verr = vegetaRound(keep) }()
+			go func() { defer wg.Done(); herr = hookdrillRound(keep) }()
+			wg.Wait()
+			require.NoError(b, verr)
+			require.NoError(b, herr)
+			return
 		}
+		if i%2 == 0 {
+			require.NoError(b, vegetaRound(keep))
+			require.NoError(b, hookdrillRound(keep))
+		} else {
+			require.NoError(b, hookdrillRound(keep))
+			require.NoError(b, vegetaRound(keep))
+		}
+	}
+	round(0, false) // warm-up: first connections, first GC
+	for i := range rounds {
+		round(i, true)
 	}
 	med := func(xs []float64) float64 {
 		s := slices.Clone(xs)
@@ -273,8 +304,9 @@ func latencyVsVegeta(b *testing.B, url string, rate load.Rate, rounds int) {
 // measuring the live heap after a GC every second, and reports the
 // least-squares slope of heap against deliveries sent from the second
 // second on: the bytes each delivery leaves behind (near zero: the journal
-// is drained as the run goes; only the per-second histograms grow, with
-// time rather than deliveries), and the peak heap.
+// is drained as the run goes; the over-time series grows by a sparse
+// histogram a second up to MaxPoints points, then stays at that size: see
+// BenchmarkSeriesMemory for a simulated 24-hour run), and the peak heap.
 func BenchmarkLoadMemory(b *testing.B) {
 	srv := trivialReceiver(b)
 	rate := load.Rate{Freq: 2000, Per: time.Second}
