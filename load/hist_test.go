@@ -147,3 +147,21 @@ func FuzzHistogramJSON(f *testing.F) {
 		require.Equal(t, h.Count(), again.Count())
 	})
 }
+
+// BenchmarkHistogramRecord records log-normal latencies around 5ms (the
+// sparse buckets are searched; a new bucket is inserted):
+//
+//	go test -run '^$' -bench HistogramRecord ./load/
+func BenchmarkHistogramRecord(b *testing.B) {
+	r := rand.New(rand.NewPCG(1, 1))
+	vals := make([]time.Duration, 4096)
+	for i := range vals {
+		vals[i] = time.Duration(5e6 * math.Exp(r.NormFloat64()))
+	}
+	var h Histogram
+	b.ReportAllocs()
+	for i := range b.N {
+		h.Record(vals[i&4095])
+	}
+	b.ReportMetric(float64(h.Buckets()), "buckets")
+}
