@@ -292,6 +292,7 @@ func latencyVsVegeta(b *testing.B, url string, rate load.Rate, rounds int, toget
 		return nil
 	}
 	round := func(i int, keep bool) {
+		runtime.GC() // each round starts without the garbage of the last one
 		if together {
 			var wg sync.WaitGroup
 			var verr, herr error
@@ -305,9 +306,11 @@ func latencyVsVegeta(b *testing.B, url string, rate load.Rate, rounds int, toget
 		}
 		if i%2 == 0 {
 			require.NoError(b, vegetaRound(keep))
+			runtime.GC()
 			require.NoError(b, hookdrillRound(keep))
 		} else {
 			require.NoError(b, hookdrillRound(keep))
+			runtime.GC()
 			require.NoError(b, vegetaRound(keep))
 		}
 	}
