@@ -390,4 +390,5 @@ func BenchmarkLoadMemory(b *testing.B) {
 	b.ReportMetric(peak/1e6, "heap_peak_MB")
 	b.ReportMetric(res.SentRate, "sent/s")
 	b.ReportMetric(float64(res.First.Count), "deliveries")
+	b.ReportMetric(float64(res.SeriesBytes())/float64(len(res.Seconds)), "series_B/point")
 }

@@ -98,6 +98,18 @@ func (h *Histogram) add(i uint16, n uint64) {
 	h.cnt = slices.Insert(h.cnt, pos, n)
 }
 
+// compact gives h storage of its exact size (inserting new buckets leaves
+// spare capacity: up to twice what is used).
+func (h *Histogram) compact() {
+	if cap(h.idx) == len(h.idx) && cap(h.cnt) == len(h.cnt) {
+		return
+	}
+	idx, cnt := make([]uint16, len(h.idx)), make([]uint64, len(h.cnt))
+	copy(idx, h.idx)
+	copy(cnt, h.cnt)
+	h.idx, h.cnt = idx, cnt
+}
+
 // Count returns how many values were recorded.
 func (h *Histogram) Count() uint64 { return h.n }
 

@@ -165,3 +165,23 @@ func BenchmarkHistogramRecord(b *testing.B) {
 	}
 	b.ReportMetric(float64(h.Buckets()), "buckets")
 }
+
+func TestCompactKeepsEveryCount(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 3))
+	var h Histogram
+	for range 5000 {
+		h.Record(time.Duration(5e6 * math.Exp(r.NormFloat64())))
+	}
+	want := h.Clone()
+	require.Greater(t, cap(h.idx), len(h.idx), "inserting leaves spare capacity")
+	before := h.Bytes()
+	h.compact()
+	require.Equal(t, len(h.idx), cap(h.idx))
+	require.Equal(t, len(h.cnt), cap(h.cnt))
+	require.Less(t, h.Bytes(), before)
+	for _, q := range []float64{0, 0.1, 0.5, 0.9, 0.99, 0.999, 1} {
+		require.Equal(t, want.Quantile(q), h.Quantile(q))
+	}
+	h.Record(time.Nanosecond) // still usable
+	require.Equal(t, want.Count()+1, h.Count())
+}

@@ -183,6 +183,11 @@ func (r *Result) point(sec int) *Second {
 	}
 	i := sec / r.step()
 	for len(r.Seconds) <= i {
+		// Points two behind the newest get few more values (late answers):
+		// their spare capacity is given back.
+		if k := len(r.Seconds) - 2; k >= 0 {
+			r.Seconds[k].Latency.compact()
+		}
 		r.Seconds = append(r.Seconds, Second{Second: len(r.Seconds) * r.step()})
 	}
 	return &r.Seconds[i]
