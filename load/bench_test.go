@@ -367,9 +367,13 @@ func BenchmarkLoadMemory(b *testing.B) {
 	}
 	cfg := loadConfig(srv.URL+"/hook", rate, soak)
 	var xs, ys []float64
+	verbose := os.Getenv("HOOKDRILL_BENCH_VERBOSE") != ""
 	cfg.Progress = func(p load.Progress) {
 		if p.Elapsed >= 2*time.Second {
 			xs, ys = append(xs, float64(p.Sent)), append(ys, heap())
+			if verbose && len(xs)%60 == 0 {
+				b.Logf("%v: %d sent, heap %.2f MB", p.Elapsed.Round(time.Second), p.Sent, ys[len(ys)-1]/1e6)
+			}
 		}
 	}
 	res, err := load.Run(context.Background(), cfg)
