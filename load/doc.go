@@ -14,9 +14,13 @@
 // platform does; the report keeps first attempts and retries apart.
 //
 // The Result holds log-linear latency histograms (relative error below
-// RelativeError) overall, per event type and per second, status and
+// RelativeError) overall, per event type and over time, status and
 // outcome counts, and why the schedule could not be kept when it was not
 // (this machine lagging, or every MaxInFlight slot held by the receiver).
+// Its memory does not grow with the length of the run: histograms keep
+// only non-empty buckets, and the over-time series keeps at most MaxPoints
+// points, one a second, or one per SecondsStep seconds (merged exactly)
+// once the run outgrows it.
 // Results of the shards of one run (Config.Shard) merge exactly (Merge,
 // ReadResults); their JSON carries Kind and Version.
 //

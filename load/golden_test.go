@@ -92,6 +92,11 @@ func FuzzDecodeResult(f *testing.F) {
 	f.Add(js)
 	f.Add([]byte(`{"kind":"hookdrill.load","version":1,"shards":[{"index":1,"count":1}],"seconds":[{"second":-1}]}`))
 	f.Add([]byte(`{"kind":"hookdrill.load","version":1,"shards":[{"index":1,"count":1}],"by_event":{"x":null}}`))
+	v1, err := os.ReadFile("testdata/report-v1.json")
+	require.NoError(f, err)
+	f.Add(v1)
+	f.Add([]byte(`{"kind":"hookdrill.load","version":2,"seconds_step":4,"shards":[{"index":1,"count":1}],"seconds":[{"second":0,"asked":3},{"second":4}]}`))
+	f.Add([]byte(`{"kind":"hookdrill.load","version":2,"seconds_step":6,"shards":[{"index":1,"count":1}],"seconds":[{"second":0},{"second":6}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		res, err := DecodeResult(data)
 		if err != nil {
@@ -102,6 +107,19 @@ func FuzzDecodeResult(f *testing.F) {
 		m, err := Merge(res, other)
 		if err != nil {
 			return
+		}
+		require.LessOrEqual(t, len(res.Seconds), MaxPoints)
+		require.LessOrEqual(t, len(m.Seconds), MaxPoints)
+		var n, mn, asked, masked uint64
+		for _, s := range res.Seconds {
+			n, asked = n+s.Latency.Count(), asked+s.Asked
+		}
+		for _, s := range m.Seconds {
+			mn, masked = mn+s.Latency.Count(), masked+s.Asked
+		}
+		if n < 1<<62 && asked < 1<<62 {
+			require.Equal(t, 2*n, mn, "merging loses no value of the series")
+			require.Equal(t, 2*asked, masked)
 		}
 		var b bytes.Buffer
 		require.NoError(t, m.WriteText(&b))

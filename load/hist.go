@@ -8,6 +8,7 @@ import (
 	"math/bits"
 	"slices"
 	"time"
+	"unsafe"
 )
 
 // Histogram precision. Values below 2^SubBucketBits nanoseconds (128 ns)
@@ -23,19 +24,20 @@ const (
 
 const subBuckets = 1 << SubBucketBits
 
-// Histogram counts latencies in log-linear buckets. Counts live in a dense
-// slice over the range of buckets used so far (a run's latencies span a
-// few thousand buckets at most), and the JSON form lists only non-empty
-// buckets. Two histograms merge exactly: bucket counts add, minimum and
-// maximum are exact. The zero value is empty and ready to use; it is not
-// safe for concurrent use.
+// Histogram counts latencies in log-linear buckets. Only non-empty
+// buckets are stored (sorted bucket indexes and their counts, 10 bytes a
+// bucket), so a histogram of few values is small whatever their spread:
+// a run keeps one per point of its over-time series. The JSON form lists
+// the same non-empty buckets. Two histograms merge exactly: bucket counts
+// add, minimum and maximum are exact. The zero value is empty and ready to
+// use; it is not safe for concurrent use.
 type Histogram struct {
-	base   int      // bucket index of counts[0]
-	counts []uint64 // counts[i] is bucket base+i
-	n      uint64
-	min    int64
-	max    int64
-	sum    float64 // nanoseconds, for the mean
+	idx []uint16 // bucket indexes of the non-empty buckets, increasing
+	cnt []uint64 // cnt[i] counts bucket idx[i]
+	n   uint64
+	min int64
+	max int64
+	sum float64 // nanoseconds, for the mean
 }
 
 // bucketOf returns the bucket index of v >= 0.
@@ -61,7 +63,8 @@ func bucketHigh(i int) int64 {
 	return hi
 }
 
-// maxBucket is the index of the bucket holding math.MaxInt64.
+// maxBucket is the index of the bucket holding math.MaxInt64 (it fits in
+// the uint16 indexes).
 var maxBucket = bucketOf(math.MaxInt64)
 
 // Record counts one value; negative values count as 0.
@@ -73,9 +76,7 @@ func (h *Histogram) RecordN(d time.Duration, n uint64) {
 		return
 	}
 	v := max(int64(d), 0)
-	i := bucketOf(v)
-	h.grow(i)
-	h.counts[i-h.base] += n
+	h.add(uint16(bucketOf(v)), n)
 	if h.n == 0 || v < h.min {
 		h.min = v
 	}
@@ -86,23 +87,39 @@ func (h *Histogram) RecordN(d time.Duration, n uint64) {
 	h.sum += float64(v) * float64(n)
 }
 
-// grow makes counts cover bucket i.
-func (h *Histogram) grow(i int) {
-	switch {
-	case h.counts == nil:
-		h.base = i
-		h.counts = make([]uint64, 1, 64)
-	case i < h.base:
-		nc := make([]uint64, len(h.counts)+h.base-i, cap(h.counts)+h.base-i)
-		copy(nc[h.base-i:], h.counts)
-		h.counts, h.base = nc, i
-	case i >= h.base+len(h.counts):
-		h.counts = append(h.counts, make([]uint64, i-h.base-len(h.counts)+1)...)
+// add adds n to bucket i's count.
+func (h *Histogram) add(i uint16, n uint64) {
+	pos, found := slices.BinarySearch(h.idx, i)
+	if found {
+		h.cnt[pos] += n
+		return
 	}
+	h.idx = slices.Insert(h.idx, pos, i)
+	h.cnt = slices.Insert(h.cnt, pos, n)
+}
+
+// compact gives h storage of its exact size (inserting new buckets leaves
+// spare capacity: up to twice what is used).
+func (h *Histogram) compact() {
+	if cap(h.idx) == len(h.idx) && cap(h.cnt) == len(h.cnt) {
+		return
+	}
+	idx, cnt := make([]uint16, len(h.idx)), make([]uint64, len(h.cnt))
+	copy(idx, h.idx)
+	copy(cnt, h.cnt)
+	h.idx, h.cnt = idx, cnt
 }
 
 // Count returns how many values were recorded.
 func (h *Histogram) Count() uint64 { return h.n }
+
+// Buckets returns how many buckets are non-empty.
+func (h *Histogram) Buckets() int { return len(h.idx) }
+
+// Bytes returns the memory h holds: its own size and its bucket storage.
+func (h *Histogram) Bytes() int {
+	return int(unsafe.Sizeof(*h)) + 2*cap(h.idx) + 8*cap(h.cnt)
+}
 
 // Min returns the smallest value recorded (exact), 0 when empty.
 func (h *Histogram) Min() time.Duration { return time.Duration(h.min) }
@@ -132,10 +149,10 @@ func (h *Histogram) Quantile(q float64) time.Duration {
 	rank := uint64(math.Ceil(q * float64(h.n)))
 	rank = min(max(rank, 1), h.n)
 	var seen uint64
-	for i, c := range h.counts {
+	for i, c := range h.cnt {
 		seen += c
 		if seen >= rank {
-			return time.Duration(min(max(bucketHigh(h.base+i), h.min), h.max))
+			return time.Duration(min(max(bucketHigh(int(h.idx[i])), h.min), h.max))
 		}
 	}
 	return time.Duration(h.max)
@@ -148,8 +165,8 @@ func (h *Histogram) FractionAtOrBelow(d time.Duration) float64 {
 		return 0
 	}
 	var c uint64
-	for i, n := range h.counts {
-		if bucketHigh(h.base+i) > int64(d) {
+	for i, n := range h.cnt {
+		if bucketHigh(int(h.idx[i])) > int64(d) {
 			break
 		}
 		c += n
@@ -162,12 +179,44 @@ func (h *Histogram) Merge(o *Histogram) {
 	if o == nil || o.n == 0 {
 		return
 	}
-	h.grow(o.base)
-	h.grow(o.base + len(o.counts) - 1)
-	for i, c := range o.counts {
-		h.counts[o.base+i-h.base] += c
+	if h.n == 0 {
+		*h = *o.Clone()
+		return
 	}
-	if h.n == 0 || o.min < h.min {
+	// Merge the two sorted bucket lists into storage of the exact size.
+	n, i, j := 0, 0, 0
+	for i < len(h.idx) && j < len(o.idx) {
+		switch {
+		case h.idx[i] < o.idx[j]:
+			i++
+		case o.idx[j] < h.idx[i]:
+			j++
+		default:
+			i++
+			j++
+		}
+		n++
+	}
+	n += len(h.idx) - i + len(o.idx) - j
+	idx := make([]uint16, 0, n)
+	cnt := make([]uint64, 0, n)
+	i, j = 0, 0
+	for i < len(h.idx) || j < len(o.idx) {
+		switch {
+		case j == len(o.idx) || (i < len(h.idx) && h.idx[i] < o.idx[j]):
+			idx, cnt = append(idx, h.idx[i]), append(cnt, h.cnt[i])
+			i++
+		case i == len(h.idx) || o.idx[j] < h.idx[i]:
+			idx, cnt = append(idx, o.idx[j]), append(cnt, o.cnt[j])
+			j++
+		default:
+			idx, cnt = append(idx, h.idx[i]), append(cnt, h.cnt[i]+o.cnt[j])
+			i++
+			j++
+		}
+	}
+	h.idx, h.cnt = idx, cnt
+	if o.min < h.min {
 		h.min = o.min
 	}
 	h.max = max(h.max, o.max)
@@ -175,10 +224,11 @@ func (h *Histogram) Merge(o *Histogram) {
 	h.sum += o.sum
 }
 
-// Clone returns a deep copy.
+// Clone returns a deep copy (its storage no larger than its buckets).
 func (h *Histogram) Clone() *Histogram {
 	c := *h
-	c.counts = slices.Clone(h.counts)
+	c.idx = slices.Clip(slices.Clone(h.idx))
+	c.cnt = slices.Clip(slices.Clone(h.cnt))
 	return &c
 }
 
@@ -195,10 +245,8 @@ type histJSON struct {
 // MarshalJSON writes the non-empty buckets.
 func (h Histogram) MarshalJSON() ([]byte, error) {
 	w := histJSON{SubBucketBits: SubBucketBits, Count: h.n, MinNS: h.min, MaxNS: h.max, SumNS: h.sum, Buckets: [][2]uint64{}}
-	for i, c := range h.counts {
-		if c != 0 {
-			w.Buckets = append(w.Buckets, [2]uint64{uint64(h.base + i), c})
-		}
+	for i, c := range h.cnt {
+		w.Buckets = append(w.Buckets, [2]uint64{uint64(h.idx[i]), c})
 	}
 	return json.Marshal(w)
 }
@@ -228,8 +276,7 @@ func (h *Histogram) UnmarshalJSON(b []byte) error {
 			continue
 		}
 		prev = int(p[0])
-		out.grow(prev)
-		out.counts[prev-out.base] = p[1]
+		out.idx, out.cnt = append(out.idx, uint16(prev)), append(out.cnt, p[1])
 		if total+p[1] < total {
 			return fmt.Errorf("%w: counts overflow", ErrBadHistogram)
 		}
@@ -239,7 +286,7 @@ func (h *Histogram) UnmarshalJSON(b []byte) error {
 		return fmt.Errorf("%w: buckets add up to %d, count says %d", ErrBadHistogram, total, w.Count)
 	}
 	if total > 0 {
-		if w.MinNS < 0 || w.MaxNS < w.MinNS || bucketOf(w.MinNS) != out.base || bucketOf(w.MaxNS) != out.base+len(out.counts)-1 {
+		if w.MinNS < 0 || w.MaxNS < w.MinNS || bucketOf(w.MinNS) != int(out.idx[0]) || bucketOf(w.MaxNS) != int(out.idx[len(out.idx)-1]) {
 			return fmt.Errorf("%w: min %d / max %d do not match the buckets", ErrBadHistogram, w.MinNS, w.MaxNS)
 		}
 		out.min, out.max = w.MinNS, w.MaxNS

@@ -147,3 +147,41 @@ func FuzzHistogramJSON(f *testing.F) {
 		require.Equal(t, h.Count(), again.Count())
 	})
 }
+
+// BenchmarkHistogramRecord records log-normal latencies around 5ms (the
+// sparse buckets are searched; a new bucket is inserted):
+//
+//	go test -run '^$' -bench HistogramRecord ./load/
+func BenchmarkHistogramRecord(b *testing.B) {
+	r := rand.New(rand.NewPCG(1, 1))
+	vals := make([]time.Duration, 4096)
+	for i := range vals {
+		vals[i] = time.Duration(5e6 * math.Exp(r.NormFloat64()))
+	}
+	var h Histogram
+	b.ReportAllocs()
+	for i := range b.N {
+		h.Record(vals[i&4095])
+	}
+	b.ReportMetric(float64(h.Buckets()), "buckets")
+}
+
+func TestCompactKeepsEveryCount(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 3))
+	var h Histogram
+	for range 5000 {
+		h.Record(time.Duration(5e6 * math.Exp(r.NormFloat64())))
+	}
+	want := h.Clone()
+	require.Greater(t, cap(h.idx), len(h.idx), "inserting leaves spare capacity")
+	before := h.Bytes()
+	h.compact()
+	require.Equal(t, len(h.idx), cap(h.idx))
+	require.Equal(t, len(h.cnt), cap(h.cnt))
+	require.Less(t, h.Bytes(), before)
+	for _, q := range []float64{0, 0.1, 0.5, 0.9, 0.99, 0.999, 1} {
+		require.Equal(t, want.Quantile(q), h.Quantile(q))
+	}
+	h.Record(time.Nanosecond) // still usable
+	require.Equal(t, want.Count()+1, h.Count())
+}

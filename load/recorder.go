@@ -26,21 +26,18 @@ type recorder struct {
 
 func newRecorder(start time.Time, threshold time.Duration) *recorder {
 	rec := &recorder{start: start, probeMax: DefaultProbeMax}
-	rec.res = Result{Kind: Kind, Version: Version, Started: start, ByEvent: map[string]*AttemptStats{}}
+	rec.res = Result{Kind: Kind, Version: Version, Started: start, SecondsStep: 1, ByEvent: map[string]*AttemptStats{}}
 	rec.res.Lateness.Threshold = threshold
 	rec.res.First = AttemptStats{Outcomes: map[hookdrill.Outcome]uint64{}, Statuses: map[int]uint64{}}
 	rec.res.Retry = AttemptStats{Outcomes: map[hookdrill.Outcome]uint64{}, Statuses: map[int]uint64{}}
 	return rec
 }
 
-// second returns the record of the second at offset d (never negative).
+// second returns the point of the over-time series holding the second at
+// offset d (never negative), folding the series when d is beyond it.
 // Called with mu held.
 func (rec *recorder) second(d time.Duration) *Second {
-	i := int(max(d, 0) / time.Second)
-	for len(rec.res.Seconds) <= i {
-		rec.res.Seconds = append(rec.res.Seconds, Second{Second: len(rec.res.Seconds)})
-	}
-	return &rec.res.Seconds[i]
+	return rec.res.point(int(max(d, 0) / time.Second))
 }
 
 // localError counts a delivery due at offset at that could not be built
@@ -186,8 +183,10 @@ func (rec *recorder) progress(now time.Time) Progress {
 	rec.mu.Lock()
 	defer rec.mu.Unlock()
 	p := Progress{Elapsed: now.Sub(rec.start), Asked: rec.res.Asked, Sent: rec.sent, Retries: rec.retries, OK: rec.ok, Failed: rec.failed}
-	if i := int(p.Elapsed/time.Second) - 1; i >= 0 && i < len(rec.res.Seconds) {
-		p.P99 = rec.res.Seconds[i].Latency.Quantile(0.99)
+	if sec := int(p.Elapsed/time.Second) - 1; sec >= 0 {
+		if i := sec / rec.res.step(); i < len(rec.res.Seconds) {
+			p.P99 = rec.res.Seconds[i].Latency.Quantile(0.99)
+		}
 	}
 	return p
 }

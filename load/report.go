@@ -54,7 +54,7 @@ func (r Result) WriteText(w io.Writer) error {
 		"first byte, as closed-loop tools measure; it hides the wait before it)\n\n", RelativeError*100)
 
 	if len(r.Seconds) > 0 {
-		writeSeconds(&b, r.Seconds)
+		writeSeconds(&b, r.Seconds, r.step())
 	}
 	fmt.Fprintf(&b, "Outcomes  first attempts: %s\n", counts(r.First))
 	fmt.Fprintf(&b, "          retries:        %s\n", counts(r.Retry))
@@ -169,8 +169,9 @@ func (r Result) WriteHTML(w io.Writer) error {
 		return pad + (W-2*pad)*float64(i)/float64(n-1)
 	}
 	var maxRate, maxLat float64
+	step := float64(r.step()) // rates are per second
 	for _, s := range r.Seconds {
-		maxRate = math.Max(maxRate, math.Max(float64(s.Asked), float64(s.Sent+s.Retries)))
+		maxRate = math.Max(maxRate, math.Max(float64(s.Asked), float64(s.Sent+s.Retries))/step)
 		maxLat = math.Max(maxLat, float64(s.Latency.Quantile(0.99))/1e6)
 	}
 	maxRate, maxLat = niceCeil(maxRate), niceCeil(maxLat)
@@ -186,13 +187,13 @@ func (r Result) WriteHTML(w io.Writer) error {
 		Title, Text                          string
 		W, H, Pad, MaxRate, MaxLat           float64
 		Asked, Sent, Retries, P50, P99, P999 template.HTMLAttr
-		Seconds                              int
+		Seconds, Step                        int
 	}{
 		Title: fmt.Sprintf("hookdrill load: %s, %s", r.Platform, r.Schedule), Text: text.String(),
-		W: W, H: H, Pad: pad, MaxRate: maxRate, MaxLat: maxLat, Seconds: n,
-		Asked:   points(line(func(s Second) float64 { return float64(s.Asked) }, maxRate)),
-		Sent:    points(line(func(s Second) float64 { return float64(s.Sent) }, maxRate)),
-		Retries: points(line(func(s Second) float64 { return float64(s.Retries) }, maxRate)),
+		W: W, H: H, Pad: pad, MaxRate: maxRate, MaxLat: maxLat, Seconds: n * r.step(), Step: r.step(),
+		Asked:   points(line(func(s Second) float64 { return float64(s.Asked) / step }, maxRate)),
+		Sent:    points(line(func(s Second) float64 { return float64(s.Sent) / step }, maxRate)),
+		Retries: points(line(func(s Second) float64 { return float64(s.Retries) / step }, maxRate)),
 		P50:     points(line(func(s Second) float64 { return float64(s.Latency.Quantile(0.5)) / 1e6 }, maxLat)),
 		P99:     points(line(func(s Second) float64 { return float64(s.Latency.Quantile(0.99)) / 1e6 }, maxLat)),
 		P999:    points(line(func(s Second) float64 { return float64(s.Latency.Quantile(0.999)) / 1e6 }, maxLat)),
@@ -223,7 +224,7 @@ var htmlPage = template.Must(template.New("load").Parse(`<!DOCTYPE html>
 <style>body{font-family:system-ui,sans-serif;margin:2em;color:#222}svg{background:#fafafa;border:1px solid #ddd}
 pre{background:#f4f4f4;padding:1em;overflow:auto}.l{font-size:12px}</style></head><body>
 <h1>{{.Title}}</h1>
-<h2>Rate (deliveries per second)</h2>
+<h2>Rate (deliveries per second{{if gt .Step 1}}, one point per {{.Step}} s{{end}})</h2>
 <svg width="{{.W}}" height="{{.H}}" viewBox="0 0 {{.W}} {{.H}}" role="img" aria-label="rate over time">
 <text x="5" y="{{.Pad}}" class="l">{{.MaxRate}}/s</text><text x="5" y="{{.H}}" dy="-{{.Pad}}" class="l">0</text>
 <text x="{{.Pad}}" y="{{.H}}" dy="-10" class="l">0 s</text><text x="{{.W}}" dx="-90" y="{{.H}}" dy="-10" class="l">{{.Seconds}} s</text>
@@ -232,7 +233,7 @@ pre{background:#f4f4f4;padding:1em;overflow:auto}.l{font-size:12px}</style></hea
 <polyline fill="none" stroke="#d62728" stroke-width="2" {{.Retries}}/>
 <text x="{{.Pad}}" y="20" class="l" fill="#999">asked</text><text x="{{.Pad}}" dx="60" y="20" class="l" fill="#1f77b4">sent (first attempts)</text><text x="{{.Pad}}" dx="220" y="20" class="l" fill="#d62728">retries</text>
 </svg>
-<h2>Latency of first attempts, by second due (ms, from when due)</h2>
+<h2>Latency of first attempts, by {{if gt .Step 1}}{{.Step}} s{{else}}second{{end}} due (ms, from when due)</h2>
 <svg width="{{.W}}" height="{{.H}}" viewBox="0 0 {{.W}} {{.H}}" role="img" aria-label="latency over time">
 <text x="5" y="{{.Pad}}" class="l">{{.MaxLat}} ms</text><text x="5" y="{{.H}}" dy="-{{.Pad}}" class="l">0</text>
 <text x="{{.Pad}}" y="{{.H}}" dy="-10" class="l">0 s</text><text x="{{.W}}" dx="-90" y="{{.H}}" dy="-10" class="l">{{.Seconds}} s</text>
@@ -250,26 +251,21 @@ pre{background:#f4f4f4;padding:1em;overflow:auto}.l{font-size:12px}</style></hea
 // are shown in steps of several seconds, their histograms merged.
 const maxTextRows = 30
 
-func writeSeconds(b *strings.Builder, secs []Second) {
-	step := (len(secs) + maxTextRows - 1) / maxTextRows
+func writeSeconds(b *strings.Builder, secs []Second, step int) {
+	group := (len(secs) + maxTextRows - 1) / maxTextRows
 	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintf(tw, "Over time (s)\tasked/s\tsent/s\tretries/s\tok/s\tfailed/s\tp50 ms\tp99 ms\tmax ms\t\n")
-	for i := 0; i < len(secs); i += step {
+	for i := 0; i < len(secs); i += group {
 		var agg Second
 		n := 0
-		for _, s := range secs[i:min(i+step, len(secs))] {
-			agg.Asked += s.Asked
-			agg.Sent += s.Sent
-			agg.Retries += s.Retries
-			agg.OK += s.OK
-			agg.Failed += s.Failed
-			agg.Latency.Merge(&s.Latency)
-			n++
+		for _, s := range secs[i:min(i+group, len(secs))] {
+			agg.add(&s)
+			n += step
 		}
 		per := func(v uint64) string { return strconv.FormatFloat(float64(v)/float64(n), 'f', 0, 64) }
-		label := strconv.Itoa(i)
+		label := strconv.Itoa(secs[i].Second)
 		if n > 1 {
-			label += "-" + strconv.Itoa(i+n)
+			label += "-" + strconv.Itoa(secs[i].Second+n)
 		}
 		p := PercentilesOf(&agg.Latency)
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%.2f\t%.2f\t%.2f\t\n", label, per(agg.Asked), per(agg.Sent), per(agg.Retries),

@@ -9,16 +9,30 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/hookdrill/hookdrill"
 )
 
 // Kind and Version identify a load report's JSON, so that a reader of
-// several report kinds (hookdrill report) can dispatch on them.
+// several report kinds (hookdrill report) can dispatch on them. Version 2
+// added seconds_step (a folded over-time series); version 1 reports (one
+// entry a second) are still read, as version 2 with seconds_step 1.
 const (
 	Kind    = "hookdrill.load"
-	Version = 1
+	Version = 2
 )
+
+// MaxPoints bounds the over-time series (Result.Seconds): a run longer
+// than MaxPoints seconds keeps one point per SecondsStep seconds, the step
+// doubling (adjacent points merged exactly) each time the run outgrows
+// the series. A 15-minute run keeps every second; a 24-hour run one point
+// every 128 s (675 points). The memory a run holds is so bounded by
+// MaxPoints sparse histograms, whatever its length.
+const MaxPoints = 900
+
+// maxStep bounds SecondsStep in a report read back.
+const maxStep = 1 << 20
 
 // Why a run stopped.
 const (
@@ -79,8 +93,13 @@ type Result struct {
 	Retry AttemptStats `json:"retries"`
 	// ByEvent holds first attempts by event type.
 	ByEvent map[string]*AttemptStats `json:"by_event"`
-	// Seconds is the run second by second (from the start of the run).
+	// Seconds is the run over time, from its start: entry i covers the
+	// seconds [i*SecondsStep, (i+1)*SecondsStep), at most MaxPoints
+	// entries.
 	Seconds []Second `json:"seconds"`
+	// SecondsStep is how many seconds each entry of Seconds covers: 1, or a
+	// power of two for a run longer than MaxPoints seconds.
+	SecondsStep int `json:"seconds_step"`
 
 	Deliveries DeliveryCounts `json:"deliveries"`
 	Lateness   Lateness       `json:"lateness"`
@@ -126,20 +145,86 @@ func (a *AttemptStats) add(o *AttemptStats) {
 	}
 }
 
-// Second is one second of the run.
+// Second is one point of the over-time series: one second of the run, or
+// Result.SecondsStep seconds of a long run.
 type Second struct {
-	// Second counts from 0 at the start of the run.
+	// Second is the point's first second, counting from 0 at the start of
+	// the run (a multiple of SecondsStep).
 	Second int `json:"second"`
-	// Asked counts deliveries due in the second; Sent first attempts that
-	// started in it; Retries later attempts that started in it; OK and
-	// Failed attempts (first and later) that ended in it.
+	// Asked counts deliveries due in the point's seconds; Sent first
+	// attempts that started in them; Retries later attempts that started in
+	// them; OK and Failed attempts (first and later) that ended in them.
 	Asked   uint64 `json:"asked"`
 	Sent    uint64 `json:"sent"`
 	Retries uint64 `json:"retries"`
 	OK      uint64 `json:"ok"`
 	Failed  uint64 `json:"failed"`
-	// Latency of the first attempts due in the second.
+	// Latency of the first attempts due in the point's seconds.
 	Latency Histogram `json:"latency"`
+}
+
+func (s *Second) add(o *Second) {
+	s.Asked += o.Asked
+	s.Sent += o.Sent
+	s.Retries += o.Retries
+	s.OK += o.OK
+	s.Failed += o.Failed
+	s.Latency.Merge(&o.Latency)
+}
+
+// step returns SecondsStep, 1 when unset.
+func (r *Result) step() int { return max(r.SecondsStep, 1) }
+
+// point returns the series entry holding second sec, folding the series
+// until it fits in MaxPoints entries.
+func (r *Result) point(sec int) *Second {
+	for sec/r.step() >= MaxPoints {
+		r.fold()
+	}
+	i := sec / r.step()
+	for len(r.Seconds) <= i {
+		// Points two behind the newest get few more values (late answers):
+		// their spare capacity is given back.
+		if k := len(r.Seconds) - 2; k >= 0 {
+			r.Seconds[k].Latency.compact()
+		}
+		r.Seconds = append(r.Seconds, Second{Second: len(r.Seconds) * r.step()})
+	}
+	return &r.Seconds[i]
+}
+
+// fold doubles SecondsStep, merging adjacent entries exactly.
+func (r *Result) fold() {
+	step := 2 * r.step()
+	out := make([]Second, 0, MaxPoints)
+	for i := 0; i < len(r.Seconds); i += 2 {
+		s := Second{Second: len(out) * step}
+		s.add(&r.Seconds[i])
+		if i+1 < len(r.Seconds) {
+			s.add(&r.Seconds[i+1])
+		}
+		out = append(out, s)
+	}
+	r.Seconds, r.SecondsStep = out, step
+}
+
+// SeriesBytes returns the memory the over-time series holds: its entries
+// and their histograms' buckets. It is at most MaxPoints entries, however
+// long the run.
+func (r *Result) SeriesBytes() int {
+	n := int(unsafe.Sizeof(Second{})) * (cap(r.Seconds) - len(r.Seconds))
+	for i := range r.Seconds {
+		n += int(unsafe.Sizeof(Second{})) - int(unsafe.Sizeof(Histogram{})) + r.Seconds[i].Latency.Bytes()
+	}
+	return n
+}
+
+// refold makes the series' step at least step (a power of two at least
+// as large as the current one), folding as needed.
+func (r *Result) refold(step int) {
+	for r.step() < step {
+		r.fold()
+	}
 }
 
 // DeliveryCounts counts how deliveries ended.
@@ -236,33 +321,44 @@ func DecodeResult(data []byte) (Result, error) {
 	if head.Kind != Kind {
 		return Result{}, fmt.Errorf("%w: kind %q, want %q", ErrNotLoad, head.Kind, Kind)
 	}
-	if head.Version != Version {
-		return Result{}, fmt.Errorf("load report version %d: this build reads version %d", head.Version, Version)
+	if head.Version != Version && head.Version != 1 {
+		return Result{}, fmt.Errorf("load report version %d: this build reads versions 1 and %d", head.Version, Version)
 	}
 	var res Result
 	if err := json.Unmarshal(data, &res); err != nil {
 		return Result{}, fmt.Errorf("load report: %w", err)
 	}
+	if head.Version == 1 { // one entry a second, no seconds_step
+		res.Version, res.SecondsStep = Version, 1
+	}
 	if err := res.check(); err != nil {
 		return Result{}, fmt.Errorf("load report: %w", err)
+	}
+	for len(res.Seconds) > MaxPoints { // a long version 1 report
+		res.fold()
 	}
 	res.finish()
 	return res, nil
 }
 
-// maxSeconds bounds the per-second series a report may hold (more than
-// MaxDuration plus the longest drain).
+// maxSeconds bounds the per-second series a version 1 report may hold
+// (more than MaxDuration plus the longest drain).
 const maxSeconds = 2 * 86400
 
 // check rejects what the JSON decoder accepts but Merge and the writers
-// cannot use: seconds out of order, null entries, bad shards.
+// cannot use: seconds out of order, a step that is not a power of two,
+// null entries, bad shards.
 func (r *Result) check() error {
-	if len(r.Seconds) > maxSeconds {
-		return fmt.Errorf("%d seconds, at most %d", len(r.Seconds), maxSeconds)
+	step := r.SecondsStep
+	if step < 1 || step > maxStep || step&(step-1) != 0 {
+		return fmt.Errorf("seconds_step %d: want a power of two from 1 to %d", step, maxStep)
+	}
+	if limit := max(MaxPoints, maxSeconds/step); len(r.Seconds) > limit {
+		return fmt.Errorf("%d seconds entries, at most %d", len(r.Seconds), limit)
 	}
 	for i, s := range r.Seconds {
-		if s.Second != i {
-			return fmt.Errorf("seconds[%d] is second %d: want the seconds in order from 0", i, s.Second)
+		if s.Second != i*step {
+			return fmt.Errorf("seconds[%d] is second %d: want the entries in order from 0, %d seconds apart", i, s.Second, step)
 		}
 	}
 	for k, v := range r.ByEvent {
@@ -298,7 +394,12 @@ func Merge(results ...Result) (Result, error) {
 	if len(results) == 0 {
 		return Result{}, errors.New("merge: no results")
 	}
-	out := Result{Kind: Kind, Version: Version, ByEvent: map[string]*AttemptStats{}}
+	out := Result{Kind: Kind, Version: Version, ByEvent: map[string]*AttemptStats{}, SecondsStep: 1}
+	for _, r := range results {
+		if st := r.step(); st&(st-1) == 0 && st <= maxStep {
+			out.refold(st)
+		}
+	}
 	seen := map[Shard]bool{}
 	reasons := map[string]bool{}
 	var details []string
@@ -310,6 +411,9 @@ func Merge(results ...Result) (Result, error) {
 			out.Platform, out.Target, out.Schedule, out.Profile, out.Seed = r.Platform, r.Target, r.Schedule, r.Profile, r.Seed
 			out.Retries, out.RetrySpeedup, out.MaxInFlight, out.Started = r.Retries, r.RetrySpeedup, r.MaxInFlight, r.Started
 			out.Lateness.Threshold = r.Lateness.Threshold
+		}
+		if st := r.step(); st&(st-1) != 0 || st > maxStep {
+			return Result{}, fmt.Errorf("merge: result %d has seconds_step %d, want a power of two", i+1, st)
 		}
 		if r.Platform != out.Platform {
 			return Result{}, fmt.Errorf("merge: result %d is for %s, result 1 for %s", i+1, r.Platform, out.Platform)
@@ -351,16 +455,9 @@ func Merge(results ...Result) (Result, error) {
 			out.ByEvent[k].add(v)
 		}
 		for _, s := range r.Seconds {
-			for len(out.Seconds) <= s.Second {
-				out.Seconds = append(out.Seconds, Second{Second: len(out.Seconds)})
-			}
-			o := &out.Seconds[s.Second]
-			o.Asked += s.Asked
-			o.Sent += s.Sent
-			o.Retries += s.Retries
-			o.OK += s.OK
-			o.Failed += s.Failed
-			o.Latency.Merge(&s.Latency)
+			// Steps are powers of two: s's seconds all fall in one point
+			// of out, whose step is at least r's.
+			out.point(s.Second).add(&s)
 		}
 		d := &out.Deliveries
 		d.Succeeded += r.Deliveries.Succeeded

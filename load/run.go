@@ -31,7 +31,8 @@ type Progress struct {
 	InFlight int64  // deliveries handed to the sender and not ended
 	// Rate is first attempts per second over the last interval; P99 the
 	// 99th percentile latency of the first attempts due in the last full
-	// second.
+	// second (in the series point holding it, once a long run's series has
+	// been folded to seconds_step > 1).
 	Rate float64
 	P99  time.Duration
 }
@@ -332,6 +333,12 @@ func (r *runner) dispatch(ctx context.Context) (reason, detail string) {
 			continue
 		}
 		due := r.start.Add(it.At)
+		var ev hookdrill.Event
+		var evErr error
+		build := func() {
+			pcg.Seed(r.cfg.Seed, it.Seq)
+			ev, evErr = r.prof.NewEvent(it.Spec, rnd, due)
+		}
 		if maxMode {
 			select {
 			case r.sem <- struct{}{}:
@@ -347,7 +354,12 @@ func (r *runner) dispatch(ctx context.Context) (reason, detail string) {
 				return StopCompleted, ""
 			}
 			it.At = due.Sub(r.start)
-		} else if wait := time.Until(due); wait > 0 {
+		} else {
+			// The event is built before it is due, so that its request
+			// starts on time: building it is not the receiver's latency.
+			build()
+		}
+		if wait := time.Until(due); !maxMode && wait > 0 {
 			timer.Reset(wait)
 			select {
 			case <-timer.C:
@@ -371,9 +383,10 @@ func (r *runner) dispatch(ctx context.Context) (reason, detail string) {
 			r.rec.drop(it.At)
 			continue
 		}
-		pcg.Seed(r.cfg.Seed, it.Seq)
-		ev, err := r.prof.NewEvent(it.Spec, rnd, due)
-		if err != nil { // checked before the run; a payload error is the platform's
+		if maxMode {
+			build()
+		}
+		if evErr != nil { // checked before the run; a payload error is the platform's
 			r.rec.localError(it.At, false)
 			continue
 		}
@@ -381,7 +394,7 @@ func (r *runner) dispatch(ctx context.Context) (reason, detail string) {
 		d.sample = r.probeCut != 0 && splitmix(r.cfg.Seed^it.Seq) < r.probeCut
 		r.rec.dispatched(it.At, now.Sub(due), inFlight >= int64(r.cfg.MaxInFlight), inFlight-int64(r.cfg.MaxInFlight))
 		r.inFlight.Add(1)
-		_, err = r.snd.Deliver(ctx, sender.Delivery{Event: ev, Target: r.cfg.Target,
+		_, err := r.snd.Deliver(ctx, sender.Delivery{Event: ev, Target: r.cfg.Target,
 			Hooks: sender.Hooks{OnAttempt: d.onAttempt, OnDone: d.onDone}})
 		if err != nil {
 			r.inFlight.Add(-1)

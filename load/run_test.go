@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/hookdrill/hookdrill"
 	"github.com/hookdrill/hookdrill/load"
+	"github.com/hookdrill/hookdrill/platform/prolific"
 	"github.com/hookdrill/hookdrill/receiver"
 )
 
@@ -367,3 +369,34 @@ func (s *syncBuffer) Write(p []byte) (int, error) {
 	return s.b.Write(p)
 }
 func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+
+// slowEvents builds every event slowly, like a profile whose payloads
+// take time to make.
+type slowEvents struct {
+	hookdrill.Profile
+	delay time.Duration
+}
+
+func (p slowEvents) NewEvent(spec hookdrill.EventSpec, rnd *rand.Rand, now time.Time) (hookdrill.Event, error) {
+	time.Sleep(p.delay)
+	return p.Profile.NewEvent(spec, rnd, now)
+}
+
+// TestRunBuildsEventsBeforeTheyAreDue: with events that take 40ms to
+// build, at 10/s, every delivery but the first still starts on time:
+// the event is built while waiting for its due time, not after it, so
+// building it is not counted as the receiver's latency (it was: every
+// start was 40ms late).
+func TestRunBuildsEventsBeforeTheyAreDue(t *testing.T) {
+	srv, n := okServer(t)
+	cfg := baseConfig(srv.URL)
+	cfg.Profile = slowEvents{Profile: prolific.New(prolific.Options{}), delay: 40 * time.Millisecond}
+	cfg.Rate = load.Rate{Freq: 10, Per: time.Second}
+	cfg.Duration = time.Second
+	res, err := load.Run(context.Background(), cfg)
+	require.NoError(t, err)
+	require.EqualValues(t, 10, n.Load())
+	sd := &res.Lateness.StartDelay
+	require.EqualValues(t, 10, sd.Count())
+	require.Less(t, sd.Quantile(0.5), 20*time.Millisecond, "start delay p50 %v: events built after they were due", sd.Quantile(0.5))
+}
