@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/hookdrill/hookdrill/assert"
+	"github.com/hookdrill/hookdrill/load"
 )
 
 // Document is one JSON document read by Decode.
@@ -108,9 +109,10 @@ type Kind interface {
 type Kinds map[string]Kind
 
 // DefaultKinds returns the kinds hookdrill knows: scenario and conformance
-// reports (assert.ReportKind). A new kind of result is added here.
+// reports (assert.ReportKind) and load results (load.Kind). A new kind of
+// result is added here.
 func DefaultKinds() Kinds {
-	return Kinds{assert.ReportKind: reportKind{}}
+	return Kinds{assert.ReportKind: reportKind{}, load.Kind: loadKind{}}
 }
 
 // Combine merges docs, which must all be of one kind that ks knows.

@@ -49,6 +49,23 @@ func TestLoadCommandWritesReports(t *testing.T) {
 	require.EqualValues(t, 30, merged.Probe.AppliedOnce)
 	require.NotContains(t, readFile(t, files[0]), cliSecret, "the secret never reaches a report")
 
+	// hookdrill report merges the shards the same way (exact histograms).
+	mergedOut := filepath.Join(dir, "merged.json")
+	_, stderr, code := runCLI(t, nil, "report", "--format", "json", "--out", mergedOut, files[0], files[1])
+	require.Equal(t, 0, code, stderr)
+	viaCLI, err := load.ReadResults(strings.NewReader(readFile(t, mergedOut)))
+	require.NoError(t, err)
+	require.Equal(t, merged.Asked, viaCLI.Asked)
+	require.Equal(t, merged.Deliveries, viaCLI.Deliveries)
+	require.Equal(t, merged.First.Latency.Count(), viaCLI.First.Latency.Count())
+	require.Equal(t, merged.First.Latency.Quantile(0.99), viaCLI.First.Latency.Quantile(0.99))
+	text, _, code := runCLI(t, nil, "report", files[0], files[1])
+	require.Equal(t, 0, code)
+	require.Contains(t, text, "Latency (ms, from when due)")
+	_, stderr, code = runCLI(t, nil, "report", "--format", "junit", files[0])
+	require.Equal(t, 2, code, "a load result has no JUnit form")
+	require.Contains(t, stderr, "text, json, html")
+
 	stdout, stderr, code := runCLI(t, nil, "load", "--platform", "prolific", "--target", srv.URL+"/hook", "--secret", cliSecret,
 		"--profile", "bulk-approve", "--participants", "20", "--duration", "100ms", "--format", "html")
 	require.Equal(t, 0, code, stderr)

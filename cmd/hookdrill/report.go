@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/hookdrill/hookdrill/report"
@@ -58,6 +59,9 @@ func runReport(_ context.Context, args []string, env *environ) error {
 	merged, err := report.DefaultKinds().Combine(docs)
 	if err != nil {
 		return usageErr("%v", err)
+	}
+	if !slices.Contains(merged.Formats(), *format) {
+		return usageErr("these documents can be written as %s, not %q", strings.Join(merged.Formats(), ", "), *format)
 	}
 	if r, ok := report.AsReport(merged); ok {
 		if miss := report.MissingShards(r); len(miss) > 0 {
