@@ -11,6 +11,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/hookdrill/hookdrill"
+	fuzzy "github.com/hookdrill/hookdrill/internal/suggest"
 )
 
 // maxNodes bounds the nodes one file may expand to (aliases included), so
@@ -411,7 +412,7 @@ func names(fs []fieldInfo) []string {
 func suggest(got string, valid []string) string {
 	best, bestD := "", 3
 	for _, v := range valid {
-		if dist := editDistance(strings.ToLower(got), strings.ToLower(v)); dist < bestD {
+		if dist := fuzzy.Distance(strings.ToLower(got), strings.ToLower(v)); dist < bestD {
 			best, bestD = v, dist
 		}
 	}
@@ -419,29 +420,6 @@ func suggest(got string, valid []string) string {
 		return ""
 	}
 	return fmt.Sprintf(" (did you mean %q?)", best)
-}
-
-func editDistance(a, b string) int {
-	if len(a) > 64 || len(b) > 64 {
-		return 99
-	}
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			c := 1
-			if a[i-1] == b[j-1] {
-				c = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+c)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // ---- custom shapes ----

@@ -19,7 +19,7 @@ func Closest(got string, valid []string) string {
 	}
 	best, bestD := "", 3
 	for _, v := range valid {
-		if d := distance(strings.ToLower(got), strings.ToLower(v)); d < bestD {
+		if d := Distance(strings.ToLower(got), strings.ToLower(v)); d < bestD {
 			best, bestD = v, d
 		}
 	}
@@ -51,8 +51,9 @@ func norm(s string) string {
 	}, strings.ToLower(s))
 }
 
-// distance is the Levenshtein distance (99 for long strings: never close).
-func distance(a, b string) int {
+// Distance is the Levenshtein distance between a and b (99 when either is
+// longer than 64 bytes: never a close match).
+func Distance(a, b string) int {
 	if len(a) > 64 || len(b) > 64 {
 		return 99
 	}
