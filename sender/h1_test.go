@@ -52,20 +52,10 @@ func TestResponseFraming(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			addr := rawServer(t, func(c net.Conn) {
-				br := bufio.NewReader(c)
-				for {
-					req, err := http.ReadRequest(br)
-					if err != nil {
-						return
-					}
-					io.Copy(io.Discard, req.Body)
-					io.WriteString(c, tt.answer)
-					if tt.name == "close-delimited" || tt.name == "HTTP/1.0" {
-						return
-					}
-				}
-			})
+			addr := rawServer(t, keepAlive(func(c net.Conn) bool {
+				io.WriteString(c, tt.answer)
+				return tt.name != "close-delimited" && tt.name != "HTTP/1.0"
+			}))
 			s := newSender(t, sender.Config{Profile: fakeProfile{policy: fastPolicy(1)}})
 			for i := 0; i < 3; i++ { // reuse (or not) the connection
 				res := deliver(t, s, sender.Delivery{Event: event(t), Target: hookdrill.Target{URL: addr, Secret: secret}})
@@ -134,20 +124,13 @@ func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { retu
 // is not reused, and the next delivery works.
 func TestTimeoutDoesNotPoisonTheNextDelivery(t *testing.T) {
 	var n atomic.Int32
-	addr := rawServer(t, func(c net.Conn) {
-		br := bufio.NewReader(c)
-		for {
-			req, err := http.ReadRequest(br)
-			if err != nil {
-				return
-			}
-			io.Copy(io.Discard, req.Body)
-			if n.Add(1) == 1 {
-				time.Sleep(400 * time.Millisecond)
-			}
-			io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+	addr := rawServer(t, keepAlive(func(c net.Conn) bool {
+		if n.Add(1) == 1 {
+			time.Sleep(400 * time.Millisecond)
 		}
-	})
+		io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+		return true
+	}))
 	pol := fastPolicy(1)
 	pol.Timeout = 100 * time.Millisecond
 	s := newSender(t, sender.Config{Profile: fakeProfile{policy: pol}})

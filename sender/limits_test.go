@@ -102,17 +102,10 @@ func TestOverlongResponseHeaderIsARecordedOutcome(t *testing.T) {
 // journal, marked recorded_header; a long body is marked recorded_body and,
 // past MaxResponseBytes, response_body.
 func TestLargeAnswersAreKeptClippedAndMarked(t *testing.T) {
-	addr := rawServer(t, func(c net.Conn) {
-		br := bufio.NewReader(c)
-		for {
-			req, err := http.ReadRequest(br)
-			if err != nil {
-				return
-			}
-			io.Copy(io.Discard, req.Body)
-			io.WriteString(c, "HTTP/1.1 200 OK\r\nX-Big: "+strings.Repeat("h", 200<<10)+"\r\nContent-Length: 5000\r\n\r\n"+strings.Repeat("b", 5000))
-		}
-	})
+	addr := rawServer(t, keepAlive(func(c net.Conn) bool {
+		io.WriteString(c, "HTTP/1.1 200 OK\r\nX-Big: "+strings.Repeat("h", 200<<10)+"\r\nContent-Length: 5000\r\n\r\n"+strings.Repeat("b", 5000))
+		return true
+	}))
 	for _, cl := range []struct {
 		name   string
 		client *http.Client

@@ -1,7 +1,6 @@
 package sender_test
 
 import (
-	"bufio"
 	"io"
 	"net"
 	"net/http"
@@ -44,25 +43,18 @@ func TestLeftoverBytesDoNotBreakTheNextDelivery(t *testing.T) {
 		for _, tt := range tests {
 			t.Run(cl.name+"/"+tt.name, func(t *testing.T) {
 				var n atomic.Int32
-				addr := rawServer(t, func(c net.Conn) {
-					br := bufio.NewReader(c)
-					for {
-						req, err := http.ReadRequest(br)
-						if err != nil {
-							return
+				addr := rawServer(t, keepAlive(func(c net.Conn) bool {
+					if n.Add(1) == 1 {
+						io.WriteString(c, tt.bad)
+						if tt.later != "" {
+							time.Sleep(30 * time.Millisecond)
+							io.WriteString(c, tt.later)
 						}
-						io.Copy(io.Discard, req.Body)
-						if n.Add(1) == 1 {
-							io.WriteString(c, tt.bad)
-							if tt.later != "" {
-								time.Sleep(30 * time.Millisecond)
-								io.WriteString(c, tt.later)
-							}
-							continue
-						}
-						io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+						return true
 					}
-				})
+					io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+					return true
+				}))
 				client := cl.client()
 				if client != nil {
 					t.Cleanup(client.CloseIdleConnections) // runs after the sender's Close

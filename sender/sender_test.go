@@ -164,6 +164,25 @@ func rawServer(t *testing.T, handle func(net.Conn)) string {
 	return "http://" + ln.Addr().String() + "/hook"
 }
 
+// keepAlive serves one connection until the client closes it: each
+// request's body is read and discarded, then answer writes the answer and
+// returns whether to keep the connection open.
+func keepAlive(answer func(c net.Conn) bool) func(net.Conn) {
+	return func(c net.Conn) {
+		br := bufio.NewReader(c)
+		for {
+			req, err := http.ReadRequest(br)
+			if err != nil {
+				return
+			}
+			io.Copy(io.Discard, req.Body)
+			if !answer(c) {
+				return
+			}
+		}
+	}
+}
+
 func readRequest(c net.Conn) {
 	req, err := http.ReadRequest(bufio.NewReader(c))
 	if err == nil {
