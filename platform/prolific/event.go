@@ -50,7 +50,7 @@ func (p *Profile) NewEvent(spec hookdrill.EventSpec, rnd *rand.Rand, now time.Ti
 		at = now
 	}
 	ev := hookdrill.Event{
-		Platform:  hookdrill.Prolific,
+		Platform:  Name,
 		ID:        or(spec.ID, genID),
 		CreatedAt: at.UTC().Truncate(p.opts.TimestampUnit),
 	}

@@ -29,7 +29,29 @@ func (p *Profile) Options() Options {
 }
 
 // Name returns "prolific".
-func (p *Profile) Name() string { return hookdrill.Prolific }
+func (p *Profile) Name() string { return Name }
 
 // EventTypes returns the documented catalogue (see the package function).
 func (p *Profile) EventTypes() []hookdrill.EventType { return EventTypes() }
+
+// Name is the platform's name in scenarios, flags, journals and reports.
+const Name = "prolific"
+
+// IdentityKey names the EventSpec.Extra key of the identity a
+// submission.status.change event carries for its submission
+// (participant_id), which stays the same across every event about it.
+func (p *Profile) IdentityKey(eventType string) (string, bool) {
+	if eventType == EventSubmissionStatusChange {
+		return ExtraParticipantID, true
+	}
+	return "", false
+}
+
+// Identity returns the participant id ev names, when its type has one.
+func (p *Profile) Identity(ev hookdrill.Event) (string, bool) {
+	if _, ok := p.IdentityKey(ev.Type); !ok {
+		return "", false
+	}
+	v := ev.Payload.GetString(KeyParticipantID)
+	return v, v != ""
+}

@@ -88,7 +88,7 @@ func (p *Profile) NewEvent(spec hookdrill.EventSpec, rnd *rand.Rand, now time.Ti
 		at = now
 	}
 	ev := hookdrill.Event{
-		Platform:  hookdrill.Respondent,
+		Platform:  Name,
 		ID:        or(spec.ID, g.uuid),
 		Type:      spec.Type,
 		CreatedAt: at.UTC().Truncate(time.Millisecond),

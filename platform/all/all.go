@@ -1,0 +1,25 @@
+// Package all is the registry of every platform hookdrill knows: the one
+// place that lists them. cmd/hookdrill imports it; the core packages never
+// do (they take what they need from it: a *platform.Registry of wire
+// profiles, mock APIs, reference receivers, conformance suites, load
+// profiles). Adding a platform is one folder under platform/ plus one line
+// here.
+//
+// It may import every platform package and the core packages; nothing but
+// cmd/hookdrill and tests may import it.
+package all
+
+import (
+	"github.com/hookdrill/hookdrill"
+	"github.com/hookdrill/hookdrill/platform"
+	"github.com/hookdrill/hookdrill/platform/prolific"
+	"github.com/hookdrill/hookdrill/platform/respondent"
+)
+
+// Registry returns the wire profiles of every platform.
+func Registry() *platform.Registry {
+	return platform.MustRegistry(
+		func() hookdrill.Profile { return prolific.New(prolific.Options{}) },
+		func() hookdrill.Profile { return respondent.New(respondent.Options{}) },
+	)
+}
