@@ -204,7 +204,7 @@ func (r *run) buildEvent(s *Send) (hookdrill.Event, error) {
 			return ev, fmt.Errorf("build event: %w", err)
 		}
 	}
-	if key, v, ok := platform.Identity(ev); ok {
+	if key, v, ok := r.identity(ev); ok {
 		r.idMu.Lock()
 		if r.identities == nil {
 			r.identities = map[string]string{}
@@ -215,13 +215,33 @@ func (r *run) buildEvent(s *Send) (hookdrill.Event, error) {
 	return ev, nil
 }
 
+// identity returns the identity ev names for its resource and its Extra
+// key, when the run's profile is a platform.Identifier.
+func (r *run) identity(ev hookdrill.Event) (key, value string, ok bool) {
+	id, isID := r.prof.(platform.Identifier)
+	if !isID || ev.ResourceID == "" {
+		return "", "", false
+	}
+	if key, ok = id.IdentityKey(ev.Type); !ok {
+		return "", "", false
+	}
+	if value, ok = id.Identity(ev); !ok {
+		return "", "", false
+	}
+	return key, value, true
+}
+
 // keepIdentity gives an event about a resource an earlier step named the
 // identity that step's event carried (a submission's participant, a
 // screener response's project), unless the step sets it itself: one
 // scenario step may set participant_id explicitly and the next ones
 // follow up on the same submission.
 func (r *run) keepIdentity(spec hookdrill.EventSpec) hookdrill.EventSpec {
-	key, ok := platform.IdentityKey(r.prof.Name(), spec.Type)
+	id, isID := r.prof.(platform.Identifier)
+	if !isID {
+		return spec
+	}
+	key, ok := id.IdentityKey(spec.Type)
 	if !ok || spec.Payload != nil || spec.ResourceID == "" || spec.Extra[key] != "" {
 		return spec
 	}

@@ -154,6 +154,7 @@ var (
 )
 
 type validator struct {
+	reg  *platform.Registry
 	file string
 	s    *Scenario
 	pos  positions
@@ -180,6 +181,16 @@ func (v *validator) errorf(path, format string, a ...any) {
 	*v.errs = append(*v.errs, &FieldError{File: v.file, Line: line, Col: col, Field: path, Msg: fmt.Sprintf(format, a...)})
 }
 
+// exampleCheckID is a check id for error messages: one of the scenario's
+// own platform when it names a known one.
+func (v *validator) exampleCheckID() string {
+	name := "myplatform"
+	if v.prof != nil {
+		name = v.prof.Name()
+	}
+	return name + ".signature.valid"
+}
+
 func (v *validator) has(path string) bool {
 	_, ok := v.pos[path]
 	return ok
@@ -203,10 +214,11 @@ func (v *validator) validate(root *yaml.Node) {
 	case strings.ContainsAny(s.Name, "\n\r\t"):
 		v.errorf("name", "must be one line")
 	}
+	names := v.reg.Names()
 	if s.Platform == "" {
-		v.errorf("platform", "missing (valid: %s)", strings.Join(platform.Names(), ", "))
-	} else if p, err := platform.Lookup(s.Platform); err != nil {
-		v.errorf("platform", "unknown platform %q%s (valid: %s)", s.Platform, suggest(s.Platform, platform.Names()), strings.Join(platform.Names(), ", "))
+		v.errorf("platform", "missing (valid: %s)", strings.Join(names, ", "))
+	} else if p, err := v.reg.Lookup(s.Platform); err != nil {
+		v.errorf("platform", "unknown platform %q%s (valid: %s)", s.Platform, suggest(s.Platform, names), strings.Join(names, ", "))
 	} else {
 		v.prof = p
 	}
@@ -249,9 +261,9 @@ func (v *validator) validate(root *yaml.Node) {
 	}
 	if c := s.Check; c != nil {
 		if c.ID == "" {
-			v.errorf("check", "missing id (e.g. prolific.signature.valid)")
+			v.errorf("check", "missing id (e.g. %s)", v.exampleCheckID())
 		} else if !reCheckID.MatchString(c.ID) {
-			v.errorf("check.id", "bad check id %q: want dotted lower-case words, e.g. prolific.signature.valid", c.ID)
+			v.errorf("check.id", "bad check id %q: want dotted lower-case words, e.g. %s", c.ID, v.exampleCheckID())
 		}
 		switch assert.Severity(c.Severity) {
 		case assert.Must, assert.Should:
