@@ -1,10 +1,6 @@
 package load
 
 import (
-	"testing"
-
-	"github.com/stretchr/testify/require"
-
 	"github.com/hookdrill/hookdrill"
 	"github.com/hookdrill/hookdrill/platform"
 	"github.com/hookdrill/hookdrill/platform/prolific"
@@ -24,11 +20,4 @@ var testMix = Mix{
 	{Event: prolific.EventSubmissionStatusChange, Status: prolific.StatusApproved, Weight: 8},
 	{Event: prolific.EventSubmissionStatusChange, Status: prolific.StatusReturned, Weight: 1},
 	{Event: prolific.EventStudyProgressChange, Weight: 2},
-}
-
-func mustProfile(t *testing.T, name string) hookdrill.Profile {
-	t.Helper()
-	p, err := testPlatforms.Lookup(name)
-	require.NoError(t, err)
-	return p
 }
