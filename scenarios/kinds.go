@@ -64,7 +64,7 @@ type stepKind struct {
 // deliveryExpect are the expect fields of a step that makes deliveries.
 var deliveryExpect = []string{"status", "not", "within", "attempt", "attempts", "delivered", "outcome"}
 
-// deliveryOutputs are the outputs of a step that makes one delivery.
+// eventOutputs are the outputs that describe the event a step built.
 var eventOutputs = []string{OutEventID, OutResourceID, OutEventType, OutEventStatus, OutXTimestamp, OutCreated}
 
 // stepKinds is the table, in documentation order. It is filled once by
