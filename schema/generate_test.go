@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"flag"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -34,7 +35,20 @@ func TestScenarioSchemaIsGenerated(t *testing.T) {
 		require.NoError(t, os.WriteFile("scenario-v1.schema.json", got, 0o644))
 		return
 	}
-	require.Equal(t, string(ScenarioV1()), string(got), "scenario-v1.schema.json is stale: run go test ./schema -update")
+	want := strings.Split(string(ScenarioV1()), "\n")
+	lines := strings.Split(string(got), "\n")
+	for i := range max(len(want), len(lines)) {
+		var w, g string
+		if i < len(want) {
+			w = want[i]
+		}
+		if i < len(lines) {
+			g = lines[i]
+		}
+		if w != g {
+			t.Fatalf("scenario-v1.schema.json is stale (run go test ./schema -update): line %d is\n\t%s\nwant (generated)\n\t%s", i+1, w, g)
+		}
+	}
 }
 
 type renamed struct {
