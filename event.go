@@ -7,12 +7,6 @@ import (
 	"time"
 )
 
-// Platform names.
-const (
-	Prolific   = "prolific"
-	Respondent = "respondent"
-)
-
 // Event is one logical event a platform delivers: the thing that stays the
 // same across every retry and duplicate of a delivery.
 type Event struct {

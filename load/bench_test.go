@@ -135,7 +135,7 @@ func runVegeta(tb testing.TB, tr vegeta.Targeter, rate vegeta.Rate, d time.Durat
 
 func loadConfig(url string, rate load.Rate, d time.Duration) load.Config {
 	return load.Config{
-		Platform: hookdrill.Prolific, Target: hookdrill.Target{URL: url, Secret: secret},
+		Platform: prolific.Name, Platforms: testPlatforms, Target: hookdrill.Target{URL: url, Secret: secret},
 		Rate: rate, Duration: d, Seed: 1, MaxInFlight: benchConns, Retries: load.RetriesNone,
 		Events:   load.Mix{{Event: prolific.EventSubmissionStatusChange, Status: prolific.StatusApproved}},
 		MaxQueue: 1 << 20, Drain: 10 * time.Second,

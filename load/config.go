@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/hookdrill/hookdrill"
+	"github.com/hookdrill/hookdrill/platform"
 )
 
 // Defaults for Config. Every zero optional field of a Config takes these.
@@ -60,9 +61,18 @@ const (
 // Config configures Run. The zero value of every optional field picks the
 // documented default; Validate reports what cannot work.
 type Config struct {
-	// Platform is "prolific" or "respondent"; Profile, when set, overrides it.
+	// Platform names the platform (a name of Platforms); Profile, when
+	// set, is used instead of looking it up.
 	Platform string
 	Profile  hookdrill.Profile
+	// Platforms resolves Platform to its wire profile; required unless
+	// Profile is set (cmd/hookdrill passes all.Registry()).
+	Platforms *platform.Registry
+	// Workloads hold each platform's default event mix and built-in
+	// profiles (cmd/hookdrill passes all.LoadWorkloads()). A constant-rate
+	// run without Events uses its platform's mix; without one it is an
+	// error.
+	Workloads Workloads
 	// Target is the receiver and the signing secret. Load runs only against
 	// loopback addresses unless AllowRemote is set.
 	Target      hookdrill.Target
@@ -73,9 +83,10 @@ type Config struct {
 	// For a built-in Scenario it is the span T the profile is played over.
 	Duration time.Duration
 	// Events is the mix of event types for a constant rate (default: the
-	// platform's DefaultMix).
+	// platform's Workload.Mix).
 	Events Mix
-	// Scenario is a built-in or custom profile (see Profiles, ParseScenario).
+	// Scenario is a built-in or custom profile (see Profile.Scenario,
+	// Workloads.LookupProfile, ParseScenario).
 	Scenario *Scenario
 	// Seed makes the schedule, the event mix, ids and retry jitter
 	// reproducible.
@@ -134,7 +145,11 @@ type Config struct {
 func (c Config) Validate() error {
 	var errs []error
 	if c.Platform == "" && c.Profile == nil {
-		errs = append(errs, errors.New("platform is required (prolific or respondent)"))
+		if names := c.Platforms.Names(); len(names) > 0 {
+			errs = append(errs, fmt.Errorf("platform is required (%s)", orList(names)))
+		} else {
+			errs = append(errs, errors.New("platform is required"))
+		}
 	}
 	if err := c.Target.Validate(); err != nil {
 		errs = append(errs, err)

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hookdrill/hookdrill"
+	"github.com/hookdrill/hookdrill/platform/prolific"
 )
 
 func TestParseRate(t *testing.T) {
@@ -92,14 +93,14 @@ func FuzzParseMix(f *testing.F) {
 }
 
 func TestConfigValidate(t *testing.T) {
-	ok := Config{Platform: hookdrill.Prolific, Target: hookdrill.Target{URL: "http://127.0.0.1:9/h", Secret: "s"}, Rate: Rate{Freq: 1, Per: time.Second}}
+	ok := Config{Platform: prolific.Name, Platforms: testPlatforms, Target: hookdrill.Target{URL: "http://127.0.0.1:9/h", Secret: "s"}, Rate: Rate{Freq: 1, Per: time.Second}}
 	require.NoError(t, ok.Validate())
 	for _, tc := range []struct {
 		name string
 		edit func(*Config)
 		err  string
 	}{
-		{"no platform", func(c *Config) { c.Platform = "" }, "platform is required"},
+		{"no platform", func(c *Config) { c.Platform = "" }, "platform is required (prolific or respondent)"},
 		{"no rate", func(c *Config) { c.Rate = Rate{} }, "a rate (e.g. 200/s) or a profile is required"},
 		{"zero rate", func(c *Config) { c.Rate = Rate{Freq: 0, Per: time.Second} }, "must be positive"},
 		{"negative rate", func(c *Config) { c.Rate = Rate{Freq: -3, Per: time.Second} }, "must be positive"},
@@ -140,7 +141,7 @@ func TestParseShard(t *testing.T) {
 
 func TestRateSourceIsExactAndSharded(t *testing.T) {
 	r := Rate{Freq: 3, Per: time.Second}
-	src := newRateSource(r, 2*time.Second, DefaultMix(hookdrill.Prolific), 9)
+	src := newRateSource(r, 2*time.Second, testMix, 9)
 	require.EqualValues(t, 6, src.total())
 	var it Item
 	var ats []time.Duration
@@ -164,10 +165,10 @@ func TestRateSourceIsExactAndSharded(t *testing.T) {
 
 	// The shards of a schedule partition it, and each shard sees the same
 	// items (and specs) as the whole.
-	whole := collect(newRateSource(Rate{Freq: 1000, Per: time.Second}, time.Second, DefaultMix(hookdrill.Prolific), 5), Shard{})
+	whole := collect(newRateSource(Rate{Freq: 1000, Per: time.Second}, time.Second, testMix, 5), Shard{})
 	var union []Item
 	for i := 1; i <= 3; i++ {
-		union = append(union, collect(newRateSource(Rate{Freq: 1000, Per: time.Second}, time.Second, DefaultMix(hookdrill.Prolific), 5), Shard{Index: i, Count: 3})...)
+		union = append(union, collect(newRateSource(Rate{Freq: 1000, Per: time.Second}, time.Second, testMix, 5), Shard{Index: i, Count: 3})...)
 	}
 	require.Len(t, union, len(whole))
 	bySeq := map[uint64]Item{}

@@ -6,9 +6,9 @@
 // slowness by slowing the load down (no coordinated omission).
 //
 // The schedule is a constant rate with a weighted event mix (Config.Rate,
-// Config.Events), a built-in profile that models a platform workload
-// (Profiles: study-fill, bulk-approve, respondent-project) or a custom
-// profile in YAML (ParseScenario). Everything is seeded. Deliveries go
+// Config.Events, default: the platform's Workload.Mix), a built-in profile
+// that models a platform workload (a Profile, contributed by the platform:
+// Workloads.LookupProfile) or a custom profile in YAML (ParseScenario). Everything is seeded. Deliveries go
 // through package sender, so they are signed, journaled and retried on the
 // platform's schedule (compressed by Config.RetrySpeedup) exactly as the
 // platform does; the report keeps first attempts and retries apart.
@@ -26,4 +26,13 @@
 //
 // Run only targets loopback addresses unless Config.AllowRemote is set;
 // every run is bounded by its schedule plus Config.Drain.
+//
+// The package owns the machinery only and names no platform: the wire
+// profiles come in Config.Platforms (or Config.Profile), each platform's
+// default mix and built-in profiles in Config.Workloads, from the
+// platform's platform/<name>/loadprofile package (platform/all lists
+// them). It may import the root package, clock, sender and platform (the
+// Registry type); it must not import platform/all, a platform's package
+// (platform/prolific, ...), scenarios, mockserver, conform, receiver or
+// the CLI.
 package load

@@ -10,6 +10,7 @@ import (
 
 	"github.com/hookdrill/hookdrill"
 	"github.com/hookdrill/hookdrill/load"
+	"github.com/hookdrill/hookdrill/platform/prolific"
 )
 
 // A load test from Go: 100 signed Prolific deliveries a second for half a
@@ -20,8 +21,10 @@ func ExampleRun() {
 	}))
 	defer srv.Close()
 
+	// A program passes every platform: Platforms: all.Registry(),
+	// Workloads: all.LoadWorkloads() (package platform/all).
 	res, err := load.Run(context.Background(), load.Config{
-		Platform: hookdrill.Prolific,
+		Platform: prolific.Name, Platforms: testPlatforms, Workloads: testWorkloads,
 		Target:   hookdrill.Target{URL: srv.URL + "/webhook", Secret: "example-secret-0123456789"},
 		Rate:     load.Rate{Freq: 100, Per: time.Second},
 		Duration: 500 * time.Millisecond,

@@ -12,12 +12,12 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/hookdrill/hookdrill"
-	"github.com/hookdrill/hookdrill/platform/prolific"
-	"github.com/hookdrill/hookdrill/platform/respondent"
+	"github.com/hookdrill/hookdrill/platform"
 )
 
-// Scenario is a load profile: a built-in model of a platform workload
-// (see Profiles) or a custom one read from YAML (ParseScenario).
+// Scenario is a load profile to play: a built-in model of a platform
+// workload (a Profile, see Profile.Scenario and Workloads.LookupProfile) or
+// a custom one read from YAML (ParseScenario).
 type Scenario struct {
 	// Name is the built-in's name or the file's name field.
 	Name string `json:"name" yaml:"name"`
@@ -57,64 +57,16 @@ const (
 	ArrivalRandom = "random" // uniformly at random over the phase (seeded): bursts and gaps
 )
 
-// Profile names.
-const (
-	ProfileStudyFill         = "study-fill"
-	ProfileBulkApprove       = "bulk-approve"
-	ProfileRespondentProject = "respondent-project"
-)
-
-// Profiles returns the built-in profiles with their default N and T.
-// Their assumptions:
-//
-// study-fill (Prolific): one study of N places fills over T. The study
-// goes PUBLISHING then ACTIVE at the start. Participant i reserves a place
-// at a uniform time in the first half of T (RESERVED), starts within 1 %
-// of T (ACTIVE), then 88 % submit 5-35 % of T later (AWAITING REVIEW), 6 %
-// return (RETURNED), 3 % time out (TIMED-OUT, 35 % of T later) and 3 % are
-// screened out (SCREENED OUT, within 2 % of T): the exits from ACTIVE of
-// the platform's submission lifecycle. Every submission that leaves ACTIVE
-// changes the study's counts, so a study.progress.change follows it. The
-// study goes AWAITING REVIEW at 88 % of T; the researcher then reviews in
-// bulk between 90 % and 98 % of T: 94 % APPROVED, 3 % PARTIALLY APPROVED,
-// 3 % REJECTED; the study is COMPLETED at 99 % of T. So N participants make
-// about 5.8 N deliveries, each submission in its real order.
-//
-// bulk-approve (Prolific): N submissions AWAITING REVIEW are approved at
-// once ("approve all"): N APPROVED events evenly over T, then the study
-// COMPLETED.
-//
-// respondent-project (Respondent): a project starts RECRUITING; N
-// screener responses arrive uniformly over the first 60 % of T
-// (SCREENER_RESPONSES.CREATED); 15 % of participants cancel (UPDATED to
-// CANCELLED) within 20 % of T of responding; 2 % are rejected for quality
-// (UPDATED rejected true); the project is RECRUITED at 60 % of T; 30 % of
-// the rest are paid between 70 % and 98 % of T (UPDATED ATTENDED to PAID);
-// 10 % send a message (MESSAGES.CREATED) some time after responding.
-func Profiles() []*Scenario {
-	return []*Scenario{
-		{Name: ProfileStudyFill, Platform: hookdrill.Prolific, Participants: DefaultParticipants, Span: 10 * time.Minute,
-			Description: "a study of N places fills, its submissions are reviewed and approved, over T", gen: studyFill},
-		{Name: ProfileBulkApprove, Platform: hookdrill.Prolific, Participants: DefaultParticipants, Span: 30 * time.Second,
-			Description: "N submissions awaiting review are approved at once over T", gen: bulkApprove},
-		{Name: ProfileRespondentProject, Platform: hookdrill.Respondent, Participants: DefaultParticipants, Span: 10 * time.Minute,
-			Description: "a project recruits N screener responses, then pays the attended participants, over T", gen: respondentProject},
-	}
-}
-
-// LookupProfile returns the built-in profile name with N participants
-// (0: the default).
-func LookupProfile(name string, participants int) (*Scenario, error) {
-	for _, p := range Profiles() {
+// LookupProfile returns the built-in profile name of ws with N
+// participants (0: the profile's default).
+func (ws Workloads) LookupProfile(name string, participants int) (*Scenario, error) {
+	for _, p := range ws.Profiles() {
 		if p.Name == name {
-			if participants != 0 {
-				p.Participants = participants
-			}
-			return p, p.Validate()
+			return p.Scenario(participants)
 		}
 	}
 	var names []string
-	for _, p := range Profiles() {
+	for _, p := range ws.Profiles() {
 		names = append(names, p.Name)
 	}
 	return nil, fmt.Errorf("unknown profile %q (built-in: %s; or a YAML file)", name, strings.Join(names, ", "))
@@ -132,6 +84,13 @@ func (s *Scenario) Validate() error {
 		return fmt.Errorf("profile %s: no phases", s.Name)
 	}
 	return nil
+}
+
+// Schedule builds the schedule a run of the profile plays on platform
+// with seed, sorted by due time and numbered (Item.Seq), and its span;
+// span, when not 0, overrides a built-in profile's.
+func (s *Scenario) Schedule(platform string, seed uint64, span time.Duration) ([]Item, time.Duration, error) {
+	return s.items(platform, seed, span)
 }
 
 // items builds the schedule.
@@ -175,8 +134,8 @@ func (s *Scenario) items(platform string, seed uint64, override time.Duration) (
 	return items, s.Span, nil
 }
 
-// objectID draws a 24-hex id.
-func objectID(r *rand.Rand) string {
+// ObjectID draws a 24-hex id from r, for profile generators.
+func ObjectID(r *rand.Rand) string {
 	const hex = "0123456789abcdef"
 	var b [24]byte
 	x, y := r.Uint64(), r.Uint64()
@@ -187,118 +146,13 @@ func objectID(r *rand.Rand) string {
 	return string(b[:])
 }
 
-// frac returns f of span.
-func frac(span time.Duration, f float64) time.Duration { return time.Duration(float64(span) * f) }
+// Frac returns f of span, for profile generators.
+func Frac(span time.Duration, f float64) time.Duration { return time.Duration(float64(span) * f) }
 
-// between draws a uniform time in [a, b) of span.
-func between(r *rand.Rand, span time.Duration, a, b float64) time.Duration {
-	return frac(span, a+(b-a)*r.Float64())
-}
-
-func studyFill(n int, span time.Duration, r *rand.Rand) []Item {
-	study := objectID(r)
-	items := make([]Item, 0, n*6+4)
-	studyEv := func(at time.Duration, typ, status string) {
-		items = append(items, Item{At: at, Spec: hookdrill.EventSpec{Type: typ, Status: status, ResourceID: study}})
-	}
-	studyEv(0, prolific.EventStudyStatusChange, prolific.StatusPublishing)
-	studyEv(frac(span, 0.001), prolific.EventStudyStatusChange, prolific.StatusActive)
-	for i := range n {
-		sub, part := objectID(r), objectID(r)
-		key := uint64(i + 1)
-		extra := map[string]string{prolific.ExtraParticipantID: part} // shared, read-only
-		ev := func(at time.Duration, status string) {
-			items = append(items, Item{At: at, Key: key, Spec: hookdrill.EventSpec{
-				Type: prolific.EventSubmissionStatusChange, Status: status, ResourceID: sub, Extra: extra}})
-		}
-		progress := func(at time.Duration) {
-			items = append(items, Item{At: at, Key: key, Spec: hookdrill.EventSpec{Type: prolific.EventStudyProgressChange, ResourceID: study}})
-		}
-		reserved := between(r, span, 0, 0.5)
-		active := reserved + between(r, span, 0, 0.01)
-		ev(reserved, prolific.StatusReserved)
-		ev(active, prolific.StatusActive)
-		x := r.Float64()
-		switch {
-		case x < 0.88:
-			done := active + between(r, span, 0.05, 0.35)
-			ev(done, prolific.StatusAwaitingReview)
-			progress(done)
-			decided := between(r, span, 0.90, 0.98)
-			y := r.Float64()
-			switch {
-			case y < 0.94:
-				ev(decided, prolific.StatusApproved)
-			case y < 0.97:
-				ev(decided, prolific.StatusPartiallyApproved)
-			default:
-				ev(decided, prolific.StatusRejected)
-			}
-		case x < 0.94:
-			t := active + between(r, span, 0.01, 0.3)
-			ev(t, prolific.StatusReturned)
-			progress(t)
-		case x < 0.97:
-			t := active + frac(span, 0.35)
-			ev(t, prolific.StatusTimedOut)
-			progress(t)
-		default:
-			t := active + between(r, span, 0, 0.02)
-			ev(t, prolific.StatusScreenedOut)
-			progress(t)
-		}
-	}
-	studyEv(frac(span, 0.88), prolific.EventStudyStatusChange, prolific.StatusAwaitingReview)
-	studyEv(frac(span, 0.99), prolific.EventStudyStatusChange, prolific.StatusCompleted)
-	return items
-}
-
-func bulkApprove(n int, span time.Duration, r *rand.Rand) []Item {
-	study := objectID(r)
-	items := make([]Item, 0, n+1)
-	for i := range n {
-		items = append(items, Item{At: frac(span, 0.99*float64(i)/float64(n)), Key: uint64(i + 1), Spec: hookdrill.EventSpec{
-			Type: prolific.EventSubmissionStatusChange, Status: prolific.StatusApproved, ResourceID: objectID(r),
-			Extra: map[string]string{prolific.ExtraParticipantID: objectID(r)}}})
-	}
-	items = append(items, Item{At: frac(span, 0.995), Spec: hookdrill.EventSpec{
-		Type: prolific.EventStudyStatusChange, Status: prolific.StatusCompleted, ResourceID: study}})
-	return items
-}
-
-func respondentProject(n int, span time.Duration, r *rand.Rand) []Item {
-	project := objectID(r)
-	items := make([]Item, 0, n*2+2)
-	items = append(items, Item{At: 0, Spec: hookdrill.EventSpec{Type: respondent.EventProjectsUpdated,
-		Status: respondent.RecruitingRecruiting, ResourceID: project}})
-	items = append(items, Item{At: frac(span, 0.6), Spec: hookdrill.EventSpec{Type: respondent.EventProjectsUpdated,
-		Status: respondent.RecruitingRecruited, ResourceID: project}})
-	pid := map[string]string{respondent.ExtraProjectID: project}
-	for i := range n {
-		resp := objectID(r)
-		key := uint64(i + 1)
-		ev := func(at time.Duration, typ string, extra map[string]string, status string) {
-			items = append(items, Item{At: at, Key: key, Spec: hookdrill.EventSpec{Type: typ, Status: status, ResourceID: resp, Extra: extra}})
-		}
-		created := between(r, span, 0, 0.6)
-		ev(created, respondent.EventScreenerResponsesCreated, pid, "")
-		x := r.Float64()
-		switch {
-		case x < 0.15:
-			ev(created+between(r, span, 0, 0.2), respondent.EventScreenerResponsesUpdated, pid, respondent.ResponseCancelled)
-		case x < 0.17:
-			ev(created+between(r, span, 0, 0.2), respondent.EventScreenerResponsesUpdated,
-				map[string]string{respondent.ExtraProjectID: project, respondent.ExtraScreenerResponseUpdatedType: respondent.VariantRejectedTrue}, "")
-		case x < 0.17+0.83*0.3:
-			ev(between(r, span, 0.7, 0.98), respondent.EventScreenerResponsesUpdated,
-				map[string]string{respondent.ExtraProjectID: project, respondent.ExtraOldValue: respondent.ResponseAttended}, respondent.ResponsePaid)
-		}
-		if r.Float64() < 0.10 {
-			at := created + time.Duration(r.Float64()*float64(frac(span, 0.99)-created))
-			items = append(items, Item{At: at, Key: key, Spec: hookdrill.EventSpec{Type: respondent.EventMessagesCreated}})
-		}
-	}
-	return items
+// Between draws a uniform time in [a, b) of span from r, for profile
+// generators.
+func Between(r *rand.Rand, span time.Duration, a, b float64) time.Duration {
+	return Frac(span, a+(b-a)*r.Float64())
 }
 
 // ScenarioVersion is the custom profile format version.
@@ -348,11 +202,15 @@ var ErrBadScenario = errors.New("bad load profile")
 //
 // send and mix entries take the scenario vocabulary (event, status,
 // extra). Decoding is strict: unknown fields and wrong types are errors;
-// every error names file:line. The platform's catalogue checks event types
-// and statuses when the run starts.
-func ParseScenario(file string, data []byte) (*Scenario, error) {
+// every error names file:line. platform must be a name of platforms; the
+// platform's catalogue checks event types and statuses when the run
+// starts.
+func ParseScenario(file string, data []byte, platforms *platform.Registry) (*Scenario, error) {
 	fail := func(line int, format string, a ...any) error {
 		return fmt.Errorf("%w: %s:%d: %s", ErrBadScenario, file, line, fmt.Sprintf(format, a...))
+	}
+	if platforms == nil {
+		return nil, fmt.Errorf("%w: %s: no platforms to check its platform against (platforms is nil)", ErrBadScenario, file)
 	}
 	if len(data) > 1<<20 {
 		return nil, fail(1, "larger than 1 MiB")
@@ -381,8 +239,8 @@ func ParseScenario(file string, data []byte) (*Scenario, error) {
 	if fs.Version != ScenarioVersion {
 		return nil, fail(pos("version"), "version: want %d, got %d", ScenarioVersion, fs.Version)
 	}
-	if fs.Platform != hookdrill.Prolific && fs.Platform != hookdrill.Respondent {
-		return nil, fail(pos("platform"), "platform: want prolific or respondent, got %q", fs.Platform)
+	if !platforms.Has(fs.Platform) {
+		return nil, fail(pos("platform"), "platform: want %s, got %q", orList(platforms.Names()), fs.Platform)
 	}
 	if len(fs.Phases) == 0 {
 		return nil, fail(pos("phases"), "phases: at least one phase is required")
@@ -530,4 +388,15 @@ func lineOf(root *yaml.Node, path ...any) int {
 		}
 	}
 	return line
+}
+
+// orList joins names as "a", "a or b", "a, b or c".
+func orList(names []string) string {
+	switch len(names) {
+	case 0:
+		return "a platform name"
+	case 1:
+		return names[0]
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
 }

@@ -8,88 +8,18 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/hookdrill/hookdrill"
 	"github.com/hookdrill/hookdrill/platform/prolific"
 )
-
-// next statuses a submission may take from each status (spec 3.5).
-var lifecycle = map[string][]string{
-	"":                            {prolific.StatusReserved},
-	prolific.StatusReserved:       {prolific.StatusActive},
-	prolific.StatusActive:         {prolific.StatusAwaitingReview, prolific.StatusReturned, prolific.StatusTimedOut, prolific.StatusScreenedOut},
-	prolific.StatusAwaitingReview: {prolific.StatusApproved, prolific.StatusRejected, prolific.StatusPartiallyApproved, prolific.StatusReturned},
-}
-
-func TestStudyFillFollowsTheSubmissionLifecycle(t *testing.T) {
-	p, err := LookupProfile(ProfileStudyFill, 500)
-	require.NoError(t, err)
-	items, span, err := p.items(hookdrill.Prolific, 11, time.Minute)
-	require.NoError(t, err)
-	require.Equal(t, time.Minute, span)
-	last := map[string]string{}
-	keyOf := map[string]uint64{}
-	approved := 0
-	for i, it := range items {
-		require.EqualValues(t, i, it.Seq)
-		require.Less(t, it.At, span)
-		if i > 0 {
-			require.GreaterOrEqual(t, it.At, items[i-1].At, "sorted by time")
-		}
-		if it.Spec.Type != prolific.EventSubmissionStatusChange {
-			continue
-		}
-		sub := it.Spec.ResourceID
-		require.Contains(t, lifecycle[last[sub]], it.Spec.Status, "submission %s: %q after %q", sub, it.Spec.Status, last[sub])
-		last[sub] = it.Spec.Status
-		if k, ok := keyOf[sub]; ok {
-			require.Equal(t, k, it.Key, "a submission's events share a shard key")
-		}
-		keyOf[sub] = it.Key
-		if it.Spec.Status == prolific.StatusApproved {
-			approved++
-		}
-	}
-	require.Len(t, last, 500)
-	require.InDelta(t, 500*0.88*0.94, approved, 40)
-	for _, s := range last {
-		require.NotContains(t, []string{prolific.StatusReserved, prolific.StatusActive, prolific.StatusAwaitingReview}, s, "every submission reaches an end")
-	}
-	again, _, err := p.items(hookdrill.Prolific, 11, time.Minute)
-	require.NoError(t, err)
-	require.Equal(t, items, again, "seeded")
-	other, _, _ := p.items(hookdrill.Prolific, 12, time.Minute)
-	require.NotEqual(t, items, other)
-	_, _, err = p.items(hookdrill.Respondent, 11, 0)
-	require.ErrorContains(t, err, "is for prolific")
-}
-
-func TestBuiltinProfilesBuildValidEvents(t *testing.T) {
-	for _, p := range Profiles() {
-		t.Run(p.Name, func(t *testing.T) {
-			p.Participants = 200
-			cfg := Config{Platform: p.Platform, Scenario: p, Seed: 3}
-			src, err := newSource(&cfg, p.Platform)
-			require.NoError(t, err)
-			prof := mustProfile(t, p.Platform)
-			require.NoError(t, checkEvents(prof, &cfg, src))
-			require.Greater(t, src.total(), uint64(200))
-		})
-	}
-	_, err := LookupProfile("nope", 0)
-	require.ErrorContains(t, err, "study-fill")
-	_, err = LookupProfile(ProfileStudyFill, -1)
-	require.ErrorContains(t, err, "participants")
-}
 
 func TestParseScenario(t *testing.T) {
 	data, err := os.ReadFile("testdata/custom.yaml")
 	require.NoError(t, err)
-	s, err := ParseScenario("custom.yaml", data)
+	s, err := ParseScenario("custom.yaml", data, testPlatforms)
 	require.NoError(t, err)
 	require.Equal(t, "nightly-approvals", s.Name)
 	require.Len(t, s.Phases, 2)
 	require.Equal(t, 600*time.Millisecond, s.Span)
-	items, _, err := s.items(hookdrill.Prolific, 1, 0)
+	items, _, err := s.items(prolific.Name, 1, 0)
 	require.NoError(t, err)
 	require.Len(t, items, 30)
 	for _, it := range items[:20] {
@@ -118,7 +48,7 @@ func TestParseScenarioErrorsNameFileAndLine(t *testing.T) {
 		{"short phase", "version: 1\nplatform: prolific\nphases:\n  - end: 10us\n    count: 1\n    send: {event: x}\n", "shorter than 1ms"},
 		{"not yaml", "version: [\n", "f.yaml:1:"},
 	} {
-		_, err := ParseScenario("f.yaml", []byte(tc.yaml))
+		_, err := ParseScenario("f.yaml", []byte(tc.yaml), testPlatforms)
 		require.ErrorIs(t, err, ErrBadScenario, tc.name)
 		require.ErrorContains(t, err, tc.want, tc.name)
 	}
@@ -129,7 +59,7 @@ func FuzzParseScenario(f *testing.F) {
 	f.Add(data)
 	f.Add([]byte("version: 1\nplatform: respondent\nphases:\n  - end: 1s\n    count: 5\n    send: {event: SCREENER_RESPONSES.CREATED}\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		s, err := ParseScenario("fuzz.yaml", data)
+		s, err := ParseScenario("fuzz.yaml", data, testPlatforms)
 		if err != nil {
 			require.ErrorIs(t, err, ErrBadScenario)
 			return
@@ -146,11 +76,4 @@ func FuzzParseScenario(f *testing.F) {
 			require.Len(t, items, total)
 		}
 	})
-}
-
-func mustProfile(t *testing.T, name string) hookdrill.Profile {
-	t.Helper()
-	p, err := platformLookup(name)
-	require.NoError(t, err)
-	return p
 }

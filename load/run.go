@@ -15,7 +15,6 @@ import (
 
 	"github.com/hookdrill/hookdrill"
 	"github.com/hookdrill/hookdrill/clock"
-	"github.com/hookdrill/hookdrill/platform"
 	"github.com/hookdrill/hookdrill/sender"
 )
 
@@ -81,8 +80,11 @@ type runner struct {
 func newRunner(cfg Config) (*runner, error) {
 	prof := cfg.Profile
 	if prof == nil {
+		if cfg.Platforms == nil {
+			return nil, fmt.Errorf("load: no platforms: Config.Platforms is nil, so platform %q cannot be resolved (set Platforms, or Profile)", cfg.Platform)
+		}
 		var err error
-		if prof, err = platform.Lookup(cfg.Platform); err != nil {
+		if prof, err = cfg.Platforms.Lookup(cfg.Platform); err != nil {
 			return nil, fmt.Errorf("load: %w", err)
 		}
 	}
@@ -166,7 +168,7 @@ func checkEvents(prof hookdrill.Profile, cfg *Config, src source) error {
 	if cfg.Scenario == nil {
 		m := cfg.Events
 		if len(m) == 0 {
-			m = DefaultMix(prof.Name())
+			m, _ = cfg.Workloads.Mix(prof.Name()) // newSource found it
 		}
 		for _, e := range m {
 			specs = append(specs, hookdrill.EventSpec{Type: e.Event, Status: e.Status, Extra: e.Extra})

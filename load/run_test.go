@@ -19,6 +19,7 @@ import (
 	"github.com/hookdrill/hookdrill"
 	"github.com/hookdrill/hookdrill/load"
 	"github.com/hookdrill/hookdrill/platform/prolific"
+	prolificload "github.com/hookdrill/hookdrill/platform/prolific/loadprofile"
 	"github.com/hookdrill/hookdrill/receiver"
 )
 
@@ -37,7 +38,7 @@ func okServer(t testing.TB) (*httptest.Server, *atomic.Int64) {
 
 func baseConfig(url string) load.Config {
 	return load.Config{
-		Platform: hookdrill.Prolific,
+		Platform: prolific.Name, Platforms: testPlatforms, Workloads: testWorkloads,
 		Target:   hookdrill.Target{URL: url, Secret: secret},
 		Rate:     load.Rate{Freq: 200, Per: time.Second},
 		Duration: 500 * time.Millisecond,
@@ -291,7 +292,7 @@ func TestRunProfileAndMaxRate(t *testing.T) {
 	srv, n := okServer(t)
 	cfg := baseConfig(srv.URL)
 	cfg.Rate = load.Rate{}
-	p, err := load.LookupProfile(load.ProfileBulkApprove, 40)
+	p, err := testWorkloads.LookupProfile(prolificload.BulkApprove, 40)
 	require.NoError(t, err)
 	cfg.Scenario = p
 	cfg.Duration = 200 * time.Millisecond

@@ -11,8 +11,6 @@ import (
 	"time"
 
 	"github.com/hookdrill/hookdrill"
-	"github.com/hookdrill/hookdrill/platform/prolific"
-	"github.com/hookdrill/hookdrill/platform/respondent"
 )
 
 // Item is one delivery of a schedule: the event to build and when it is
@@ -90,30 +88,6 @@ func ParseMix(s string) (Mix, error) {
 		return nil, fmt.Errorf("%w: more than 1000 entries", ErrBadMix)
 	}
 	return m, nil
-}
-
-// DefaultMix is the event mix of a constant-rate run: what a busy
-// workspace (Prolific) or team (Respondent) receives, by our assumptions:
-// mostly submission (screener response) status changes.
-func DefaultMix(platform string) Mix {
-	if platform == hookdrill.Respondent {
-		return Mix{
-			{Event: respondent.EventScreenerResponsesCreated, Weight: 70},
-			{Event: respondent.EventScreenerResponsesUpdated, Status: respondent.ResponsePaid, Weight: 20},
-			{Event: respondent.EventScreenerResponsesUpdated, Status: respondent.ResponseCancelled, Weight: 5},
-			{Event: respondent.EventMessagesCreated, Weight: 4},
-			{Event: respondent.EventProjectsUpdated, Weight: 1},
-		}
-	}
-	return Mix{
-		{Event: prolific.EventSubmissionStatusChange, Status: prolific.StatusActive, Weight: 30},
-		{Event: prolific.EventSubmissionStatusChange, Status: prolific.StatusAwaitingReview, Weight: 30},
-		{Event: prolific.EventSubmissionStatusChange, Status: prolific.StatusApproved, Weight: 28},
-		{Event: prolific.EventSubmissionStatusChange, Status: prolific.StatusReturned, Weight: 4},
-		{Event: prolific.EventSubmissionStatusChange, Status: prolific.StatusTimedOut, Weight: 2},
-		{Event: prolific.EventStudyProgressChange, Weight: 5},
-		{Event: prolific.EventStudyStatusChange, Status: prolific.StatusActive, Weight: 1},
-	}
 }
 
 // picker draws mix entries by weight.
@@ -268,7 +242,10 @@ func newSource(c *Config, platform string) (source, error) {
 	}
 	m := c.Events
 	if len(m) == 0 {
-		m = DefaultMix(platform)
+		var ok bool
+		if m, ok = c.Workloads.Mix(platform); !ok {
+			return nil, fmt.Errorf("no event mix for platform %s: set Config.Events, or Config.Workloads with the platform's", platform)
+		}
 	}
 	if c.Rate.Max {
 		// A generous count: the run ends when the duration is over.

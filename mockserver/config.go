@@ -207,10 +207,10 @@ func (c Config) Validate() error {
 	if err := c.RespondentOptions.Validate(); err != nil {
 		errs = append(errs, err)
 	}
-	if c.Prolific != nil && c.Prolific.Name() != hookdrill.Prolific {
+	if c.Prolific != nil && c.Prolific.Name() != prolific.Name {
 		errs = append(errs, fmt.Errorf("prolific profile is named %q", c.Prolific.Name()))
 	}
-	if c.Respondent != nil && c.Respondent.Name() != hookdrill.Respondent {
+	if c.Respondent != nil && c.Respondent.Name() != respondent.Name {
 		errs = append(errs, fmt.Errorf("respondent profile is named %q", c.Respondent.Name()))
 	}
 	if err := errors.Join(errs...); err != nil {

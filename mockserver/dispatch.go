@@ -31,13 +31,13 @@ func (s *Server) Trigger(ctx context.Context, req TriggerRequest) (TriggerResult
 		return TriggerResult{}, err
 	}
 	switch req.Platform {
-	case "", hookdrill.Prolific:
+	case "", prolific.Name:
 		return s.triggerProlific(req)
-	case hookdrill.Respondent:
+	case respondent.Name:
 		return s.triggerRespondent(req, "")
 	}
 	fe := fieldErrors{}
-	fe.add("platform", "%q is not a platform. Valid: %s, %s.", req.Platform, hookdrill.Prolific, hookdrill.Respondent)
+	fe.add("platform", "%q is not a platform. Valid: %s, %s.", req.Platform, prolific.Name, respondent.Name)
 	return TriggerResult{}, fe.err()
 }
 
@@ -326,7 +326,7 @@ func (s *Server) observe(p prolific.Pair, at time.Time, success bool) {
 		}
 	}
 	sort.Strings(ids)
-	n := hookdrill.Notice{Platform: hookdrill.Prolific, TargetURL: hookdrill.RedactURL(p.TargetURL), EventType: p.EventType,
+	n := hookdrill.Notice{Platform: prolific.Name, TargetURL: hookdrill.RedactURL(p.TargetURL), EventType: p.EventType,
 		SubscriptionIDs: ids}
 	switch act {
 	case prolific.ActionNotify:

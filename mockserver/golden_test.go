@@ -16,6 +16,7 @@ import (
 
 	"github.com/hookdrill/hookdrill"
 	"github.com/hookdrill/hookdrill/clock"
+	"github.com/hookdrill/hookdrill/platform/prolific"
 	"github.com/hookdrill/hookdrill/platform/respondent"
 )
 
@@ -150,7 +151,7 @@ func TestAPICallsJournaled(t *testing.T) {
 	require.Len(t, calls, 2)
 	tassert.Equal(t, "/api/v1/hooks/secrets/", calls[0].Route)
 	tassert.Equal(t, 201, calls[1].Status)
-	tassert.Equal(t, hookdrill.Prolific, calls[1].Platform)
+	tassert.Equal(t, prolific.Name, calls[1].Platform)
 	// A confirm body's secret never reaches the journal.
 	sub, tok, err := e.srv.CreateSubscription("aaaaaaaaaaaaaaaaaaaaaaaa", "study.status.change", "https://x.example/h")
 	require.NoError(t, err)

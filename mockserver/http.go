@@ -19,6 +19,8 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/hookdrill/hookdrill"
+	"github.com/hookdrill/hookdrill/platform/prolific"
+	"github.com/hookdrill/hookdrill/platform/respondent"
 )
 
 // Path prefixes the server answers under.
@@ -68,9 +70,9 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 func platformOf(path string) string {
 	switch {
 	case strings.HasPrefix(path, ProlificPrefix) || path == strings.TrimSuffix(ProlificPrefix, "/"):
-		return hookdrill.Prolific
+		return prolific.Name
 	case strings.HasPrefix(path, RespondentPrefix) || path == strings.TrimSuffix(RespondentPrefix, "/"):
-		return hookdrill.Respondent
+		return respondent.Name
 	}
 	return ""
 }

@@ -38,13 +38,13 @@ func TestTriggerKeepsIdentityPerResource(t *testing.T) {
 
 	project := func(req TriggerRequest) string {
 		t.Helper()
-		req.Platform = hookdrill.Respondent
+		req.Platform = respondent.Name
 		ev := e.trigger(req).Event
 		p, _ := ev.Payload.Get(respondent.KeyPayload)
 		r, _ := p.(hookdrill.Object).Get(respondent.KeyResource)
 		return r.(hookdrill.Object).GetString("projectId")
 	}
-	created := e.trigger(TriggerRequest{Platform: hookdrill.Respondent, EventType: respondent.EventScreenerResponsesCreated}).Event
+	created := e.trigger(TriggerRequest{Platform: respondent.Name, EventType: respondent.EventScreenerResponsesCreated}).Event
 	proj := project(TriggerRequest{EventType: respondent.EventScreenerResponsesUpdated, ResourceID: created.ResourceID, Status: "PAID"})
 	tassert.Equal(t, respondent.Project(created.ResourceID), proj)
 	project(TriggerRequest{EventType: respondent.EventScreenerResponsesCreated, ResourceID: "r-explicit",

@@ -35,7 +35,7 @@ func persistWorld(t *testing.T, srv *Server, sim *clock.Sim, target string) (str
 		require.NoError(t, err)
 		require.NoError(t, sim.Advance(ctx, time.Minute))
 	}
-	_, err = srv.Trigger(ctx, TriggerRequest{Platform: hookdrill.Respondent, EventType: respondent.EventScreenerResponsesCreated,
+	_, err = srv.Trigger(ctx, TriggerRequest{Platform: respondent.Name, EventType: respondent.EventScreenerResponsesCreated,
 		ResourceID: "resp-1", Extra: map[string]string{"projectId": "proj-1"}})
 	require.NoError(t, err)
 	ctx2, cancel := context.WithTimeout(ctx, 30*time.Second)

@@ -53,7 +53,7 @@ func (s *Server) CreateSecret(workspaceID, value string) (SecretDetail, error) {
 		return SecretDetail{}, err
 	}
 	if replaced {
-		s.notice(hookdrill.Notice{Platform: hookdrill.Prolific, Type: "secret_rotated",
+		s.notice(hookdrill.Notice{Platform: prolific.Name, Type: "secret_rotated",
 			Detail: "workspace " + workspaceID + " secret replaced; new secret " + hookdrill.Redact(value)})
 	}
 	return *sec, nil

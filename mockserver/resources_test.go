@@ -9,7 +9,6 @@ import (
 	tassert "github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/hookdrill/hookdrill"
 	"github.com/hookdrill/hookdrill/platform/prolific"
 	"github.com/hookdrill/hookdrill/platform/respondent"
 )
@@ -197,14 +196,14 @@ func TestRespondentProjectResource(t *testing.T) {
 	require.Equal(t, http.StatusNotFound, resp.StatusCode, "%s", b)
 	tassert.Contains(t, string(b), `"statusCode":404`)
 	for _, tc := range []struct{ status, project string }{{"RECRUITING", "PAID"}, {"PAUSED", "PAID"}, {"RECRUITED", "CLOSED"}} {
-		e.trigger(TriggerRequest{Platform: hookdrill.Respondent, EventType: respondent.EventProjectsUpdated, ResourceID: "p1", Status: tc.status})
+		e.trigger(TriggerRequest{Platform: respondent.Name, EventType: respondent.EventProjectsUpdated, ResourceID: "p1", Status: tc.status})
 		var p ProjectView
 		e.json("GET", "/v1/projects/p1", "", 200, &p)
 		tassert.Equal(t, tc.status, p.ProjectRecruitingStatus)
 		tassert.Equal(t, tc.project, p.ProjectStatus)
 		tassert.NotEmpty(t, p.Name)
 	}
-	e.trigger(TriggerRequest{Platform: hookdrill.Respondent, EventType: respondent.EventScreenerResponsesCreated, ResourceID: "r1"})
+	e.trigger(TriggerRequest{Platform: respondent.Name, EventType: respondent.EventScreenerResponsesCreated, ResourceID: "r1"})
 	var sr ScreenerResponseView
 	proj := respondent.Project("r1")
 	e.json("GET", fmt.Sprintf("/v1/projects/%s/screener-responses/r1", proj), "", 200, &sr)

@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/hookdrill/hookdrill"
 	"github.com/hookdrill/hookdrill/platform/respondent"
 )
 
@@ -106,7 +105,7 @@ func (s *Server) Simulate(ctx context.Context, webhookID, event, variant string)
 	if !slices.Contains(respondent.EventTypeNames(), event) {
 		msgs = append(msgs, "event must be one of the following values: "+strings.Join(respondent.EventTypeNames(), ", "))
 	}
-	req := TriggerRequest{Platform: hookdrill.Respondent, EventType: event}
+	req := TriggerRequest{Platform: respondent.Name, EventType: event}
 	if variant != "" {
 		switch {
 		case !slices.Contains(respondent.ScreenerResponseUpdatedTypes(), variant):

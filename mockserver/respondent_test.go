@@ -50,18 +50,18 @@ func TestRespondentWebhooks(t *testing.T) {
 
 	// The screener response a CREATED event announces can be read back,
 	// and is gone once rejected (spec 4.3).
-	res := e.trigger(TriggerRequest{Platform: hookdrill.Respondent, EventType: respondent.EventScreenerResponsesCreated,
+	res := e.trigger(TriggerRequest{Platform: respondent.Name, EventType: respondent.EventScreenerResponsesCreated,
 		ResourceID: "69603913cd7d6158385a1ff7", Extra: map[string]string{"projectId": "69603913cd7d6158385a1ff6"}})
 	require.Len(t, res.Deliveries, 1)
 	tassert.Equal(t, w2.ID, res.Deliveries[0].WebhookID)
 	var sr ScreenerResponseView
 	e.json("GET", "/v1/projects/69603913cd7d6158385a1ff6/screener-responses/69603913cd7d6158385a1ff7", "", 200, &sr)
 	tassert.Equal(t, "PENDING", sr.Status)
-	e.trigger(TriggerRequest{Platform: hookdrill.Respondent, EventType: respondent.EventScreenerResponsesUpdated,
+	e.trigger(TriggerRequest{Platform: respondent.Name, EventType: respondent.EventScreenerResponsesUpdated,
 		ResourceID: "69603913cd7d6158385a1ff7", Status: "PAID", Extra: map[string]string{"projectId": "69603913cd7d6158385a1ff6"}})
 	e.json("GET", "/v1/projects/69603913cd7d6158385a1ff6/screener-responses/69603913cd7d6158385a1ff7/", "", 200, &sr)
 	tassert.Equal(t, "PAID", sr.Status)
-	e.trigger(TriggerRequest{Platform: hookdrill.Respondent, EventType: respondent.EventScreenerResponsesUpdated,
+	e.trigger(TriggerRequest{Platform: respondent.Name, EventType: respondent.EventScreenerResponsesUpdated,
 		ResourceID: "69603913cd7d6158385a1ff7", Extra: map[string]string{"projectId": "69603913cd7d6158385a1ff6",
 			"screenerResponseUpdatedType": "REJECTED.TRUE"}})
 	resp, _ = e.do("GET", "/v1/projects/69603913cd7d6158385a1ff6/screener-responses/69603913cd7d6158385a1ff7", "")
@@ -71,7 +71,7 @@ func TestRespondentWebhooks(t *testing.T) {
 	resp, body = e.do("DELETE", "/v1/webhooks/"+w2.ID, "")
 	tassert.Equal(t, 200, resp.StatusCode)
 	tassert.Empty(t, body)
-	res = e.trigger(TriggerRequest{Platform: hookdrill.Respondent, EventType: respondent.EventProjectsUpdated})
+	res = e.trigger(TriggerRequest{Platform: respondent.Name, EventType: respondent.EventProjectsUpdated})
 	tassert.Empty(t, res.Deliveries)
 	tassert.NotEmpty(t, res.Skipped)
 }
@@ -81,7 +81,7 @@ func TestRespondentRetryPolicy(t *testing.T) {
 	rcv := newReceiver(t, func(int) int { return 503 })
 	_, err := e.srv.CreateWebhook(rcv.ts.URL, "")
 	require.NoError(t, err)
-	e.trigger(TriggerRequest{Platform: hookdrill.Respondent, EventType: respondent.EventMessagesCreated})
+	e.trigger(TriggerRequest{Platform: respondent.Name, EventType: respondent.EventMessagesCreated})
 	e.settle()
 	ds := e.srv.Journal().Snapshot().Deliveries()
 	require.Len(t, ds, 1)

@@ -7,7 +7,6 @@ import (
 	tassert "github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/hookdrill/hookdrill"
 	"github.com/hookdrill/hookdrill/platform/respondent"
 )
 
@@ -36,7 +35,7 @@ func TestSimulateCarriesWebhookIdentity(t *testing.T) {
 		resp, b := e.do("POST", "/v1/webhooks/"+w.ID+"/simulate", `{"event": "`+ev+`"}`)
 		require.Equal(t, 201, resp.StatusCode, "%s", b)
 	}
-	e.trigger(TriggerRequest{Platform: hookdrill.Respondent, EventType: respondent.EventMessagesCreated})
+	e.trigger(TriggerRequest{Platform: respondent.Name, EventType: respondent.EventMessagesCreated})
 	e.settle()
 	got := rcv.requests()
 	require.Len(t, got, 3)
@@ -47,7 +46,7 @@ func TestSimulateCarriesWebhookIdentity(t *testing.T) {
 		tassert.Equal(t, w.OrganizationID, res["organizationId"], "%s", r.Body)
 	}
 	// An explicit value from a trigger is kept.
-	e.trigger(TriggerRequest{Platform: hookdrill.Respondent, EventType: respondent.EventMessagesCreated,
+	e.trigger(TriggerRequest{Platform: respondent.Name, EventType: respondent.EventMessagesCreated,
 		Extra: map[string]string{"teamId": "t-explicit"}})
 	e.settle()
 	got = rcv.requests()

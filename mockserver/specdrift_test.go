@@ -24,7 +24,6 @@ import (
 	"github.com/stretchr/testify/require"
 	"gopkg.in/yaml.v3"
 
-	"github.com/hookdrill/hookdrill"
 	"github.com/hookdrill/hookdrill/platform/prolific"
 	"github.com/hookdrill/hookdrill/platform/respondent"
 )
@@ -178,8 +177,8 @@ type guard struct {
 func newGuard(t *testing.T) *guard {
 	return &guard{t: t, deps: loadDepartures(t), used: map[string]bool{}, covered: map[string]bool{},
 		docs: map[string]*openapi3.T{
-			hookdrill.Prolific:   loadSpec(t, "prolific-openapi.yml"),
-			hookdrill.Respondent: loadSpec(t, "respondent-openapi.yml"),
+			prolific.Name:   loadSpec(t, "prolific-openapi.yml"),
+			respondent.Name: loadSpec(t, "respondent-openapi.yml"),
 		}}
 }
 
@@ -292,8 +291,8 @@ func TestSpecDrift(t *testing.T) {
 	e.trigger(TriggerRequest{EventType: prolific.EventStudyStatusChange, ResourceID: "study-a", Status: prolific.StatusPaused})
 	var hook Webhook
 	e.json("POST", "/v1/webhooks", `{"url": "`+rcv.ts.URL+`/r"}`, 201, &hook)
-	e.trigger(TriggerRequest{Platform: hookdrill.Respondent, EventType: respondent.EventProjectsUpdated, ResourceID: "proj-1", Status: "RECRUITING"})
-	e.trigger(TriggerRequest{Platform: hookdrill.Respondent, EventType: respondent.EventScreenerResponsesCreated,
+	e.trigger(TriggerRequest{Platform: respondent.Name, EventType: respondent.EventProjectsUpdated, ResourceID: "proj-1", Status: "RECRUITING"})
+	e.trigger(TriggerRequest{Platform: respondent.Name, EventType: respondent.EventScreenerResponsesCreated,
 		ResourceID: "resp-1", Extra: map[string]string{"projectId": "proj-1"}})
 	e.settle()
 	e.srv.Journal().Reset()
@@ -383,7 +382,7 @@ func TestSpecDrift(t *testing.T) {
 		p := paramRE.ReplaceAllString(rk.tmpl, missing)
 		calls = append(calls, call{rk.method, p, "", 401, []string{"X-No-Auth", "1"}})
 		want := 405
-		if platformOf(rk.tmpl+"/") == hookdrill.Respondent {
+		if platformOf(rk.tmpl+"/") == respondent.Name {
 			want = 404
 		}
 		calls = append(calls, call{"PUT", p, "", want, nil})
@@ -430,7 +429,7 @@ func TestSpecDrift(t *testing.T) {
 	resp, body := e2.do("POST", subs, `{"workspace_id": "`+testWS+`", "event_type": "study.status.change", "target_url": "https://x.example/h"}`)
 	require.Equal(t, 201, resp.StatusCode)
 	strict := &guard{t: t, docs: g.docs, deps: &departures{}, used: map[string]bool{}, covered: map[string]bool{}}
-	strict.check(hookdrill.Prolific, "POST", "/api/v1/hooks/subscriptions/", 201, resp.Header, body)
+	strict.check(prolific.Name, "POST", "/api/v1/hooks/subscriptions/", 201, resp.Header, body)
 
 	// Every route the mock serves was validated, and every departure
 	// listed was needed.

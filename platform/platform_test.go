@@ -3,7 +3,6 @@ package platform_test
 import (
 	"testing"
 
-	"github.com/hookdrill/hookdrill"
 	"github.com/hookdrill/hookdrill/platform"
 	"github.com/hookdrill/hookdrill/platform/prolific"
 	"github.com/hookdrill/hookdrill/platform/respondent"
@@ -26,14 +25,14 @@ func TestLookup(t *testing.T) {
 			tassert.Contains(t, p.RetryPresets(), p.RetryPolicy().Name)
 		})
 	}
-	p, err := platform.Lookup(hookdrill.Prolific)
+	p, err := platform.Lookup(prolific.Name)
 	require.NoError(t, err)
 	tassert.Equal(t, prolific.DefaultOptions(), p.(*prolific.Profile).Options(), "default options")
-	r, err := platform.Lookup(hookdrill.Respondent)
+	r, err := platform.Lookup(respondent.Name)
 	require.NoError(t, err)
 	tassert.Equal(t, respondent.DefaultOptions(), r.(*respondent.Profile).Options())
 
-	a, _ := platform.Lookup(hookdrill.Prolific)
+	a, _ := platform.Lookup(prolific.Name)
 	tassert.NotSame(t, p, a, "a fresh profile per call")
 }
 

@@ -13,6 +13,8 @@ import (
 	"github.com/hookdrill/hookdrill/assert"
 	"github.com/hookdrill/hookdrill/clock"
 	"github.com/hookdrill/hookdrill/conform"
+	"github.com/hookdrill/hookdrill/platform"
+	"github.com/hookdrill/hookdrill/platform/prolific"
 	"github.com/hookdrill/hookdrill/receiver"
 	"github.com/hookdrill/hookdrill/scenarios"
 )
@@ -98,12 +100,16 @@ func genScenarios(tb testing.TB, n int, target string) []*scenarios.Scenario {
 		}
 		src := fmt.Sprintf("version: 1\nname: gen/s%04d\nplatform: prolific\ntarget: %s\nsecret: %s\nseed: %d\nsteps:\n%s",
 			i, target, genSecret, i+1, steps)
-		sc, err := scenarios.Parse(fmt.Sprintf("gen/s%04d.yaml", i), []byte(src))
+		sc, err := loader.Parse(fmt.Sprintf("gen/s%04d.yaml", i), []byte(src))
 		require.NoError(tb, err)
 		out = append(out, sc)
 	}
 	return out
 }
+
+// loader reads the generated scenarios (the wire package: platform/all
+// imports packages that import this one).
+var loader = scenarios.Loader{Platforms: platform.MustRegistry(func() hookdrill.Profile { return prolific.New(prolific.Options{}) })}
 
 // frozen is a wall clock that never moves, so two runs of the same
 // scenarios journal the same bytes.

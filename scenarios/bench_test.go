@@ -14,7 +14,6 @@ import (
 	"github.com/hookdrill/hookdrill"
 	"github.com/hookdrill/hookdrill/assert"
 	"github.com/hookdrill/hookdrill/clock"
-	"github.com/hookdrill/hookdrill/platform"
 	"github.com/hookdrill/hookdrill/sender"
 )
 
@@ -51,12 +50,12 @@ func benchServer(b *testing.B) *httptest.Server {
 // difference. Goal: overhead under 50 µs.
 func BenchmarkScenario200Steps(b *testing.B) {
 	srv := benchServer(b)
-	sc, err := Parse("bench.yaml", []byte(steps200()))
+	sc, err := testLoader.Parse("bench.yaml", []byte(steps200()))
 	if err != nil {
 		b.Fatal(err)
 	}
 	cfg := RunConfig{Target: srv.URL + "/hook", Secret: testSecret, Seed: 1}.withDefaults()
-	prof, _ := platform.Lookup("prolific")
+	prof, _ := testPlatforms.Lookup("prolific")
 
 	// Baseline: the same number of deliveries through the sender alone.
 	baseline := func() time.Duration {
@@ -109,7 +108,7 @@ func BenchmarkLoad(b *testing.B) {
 	data := []byte(steps200())
 	b.SetBytes(int64(len(data)))
 	for i := 0; i < b.N; i++ {
-		if _, err := Parse("bench.yaml", data); err != nil {
+		if _, err := testLoader.Parse("bench.yaml", data); err != nil {
 			b.Fatal(err)
 		}
 	}

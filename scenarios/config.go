@@ -12,6 +12,7 @@ import (
 
 	"github.com/hookdrill/hookdrill"
 	"github.com/hookdrill/hookdrill/assert"
+	"github.com/hookdrill/hookdrill/platform"
 )
 
 // Defaults for RunConfig and probes.
@@ -140,6 +141,11 @@ type RunConfig struct {
 	// Mock, when set, starts the embedded mock for scenarios that use it;
 	// see MockFactory.
 	Mock MockFactory
+	// Platforms resolves each scenario's platform name to its profile. nil
+	// (the usual case): the registry of the Loader that loaded the
+	// scenario. A scenario with neither ends with verdict ERROR naming
+	// this field.
+	Platforms *platform.Registry
 }
 
 // Validate reports settings that cannot work.

@@ -8,9 +8,22 @@ import (
 	"net/http/httptest"
 	"os"
 
+	"github.com/hookdrill/hookdrill"
 	"github.com/hookdrill/hookdrill/assert"
+	"github.com/hookdrill/hookdrill/platform"
+	"github.com/hookdrill/hookdrill/platform/prolific"
+	"github.com/hookdrill/hookdrill/platform/respondent"
 	"github.com/hookdrill/hookdrill/scenarios"
 )
+
+// loader reads scenarios for the platforms they may name. A program uses
+// every platform: scenarios.Loader{Platforms: all.Registry()} (package
+// platform/all); these tests list the wire packages, as platform/all
+// imports packages that import scenarios.
+var loader = scenarios.Loader{Platforms: platform.MustRegistry(
+	func() hookdrill.Profile { return prolific.New(prolific.Options{}) },
+	func() hookdrill.Profile { return respondent.New(respondent.Options{}) },
+)}
 
 // A scenario parsed from bytes and run against a receiver that rejects
 // everything: the report names the step, the expectation, want and got.
@@ -21,7 +34,7 @@ func Example() {
 	}))
 	defer srv.Close()
 
-	sc, err := scenarios.Parse("example.yaml", []byte(`version: 1
+	sc, err := loader.Parse("example.yaml", []byte(`version: 1
 name: example/valid-signature-accepted
 platform: prolific
 secret: an-example-secret-value
@@ -51,7 +64,7 @@ steps:
 
 // Loading reports every problem of a file at once, each with its position.
 func ExampleParse() {
-	_, err := scenarios.Parse("bad.yaml", []byte(`version: 1
+	_, err := loader.Parse("bad.yaml", []byte(`version: 1
 name: bad
 platform: prolific
 steps:
@@ -72,7 +85,7 @@ func ExampleRun() {
 		_, _ = io.Copy(io.Discard, r.Body)
 	}))
 	defer srv.Close()
-	sc, _ := scenarios.Parse("ok.yaml", []byte(`version: 1
+	sc, _ := loader.Parse("ok.yaml", []byte(`version: 1
 name: example/ok
 platform: respondent
 secret: 74e811b4-a1cc-4fa7-857b-0df0fce9a5a9

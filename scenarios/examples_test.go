@@ -40,7 +40,7 @@ func runExamples(t *testing.T, platform string, bugs ...receiver.Bug) (assert.Re
 		Mock:     scenariomock.New,
 		Parallel: 1,
 	}
-	scs, err := scenarios.Load(os.DirFS("testdata/examples"), platform)
+	scs, err := loader.Load(os.DirFS("testdata/examples"), platform)
 	require.NoError(t, err)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()

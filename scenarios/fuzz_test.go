@@ -23,7 +23,7 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("version: 1\nname: x\nplatform: prolific\nsteps: [{send: {payload: {a: &a [1, *a]}}}]\n"))
 	f.Add([]byte("version: 1\nname: ${\nplatform: respondent\nsteps: [{probe: {http: 'GET ${x.y'}}]\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		s, err := Parse("fuzz.yaml", data)
+		s, err := testLoader.Parse("fuzz.yaml", data)
 		if err != nil {
 			var le *LoadError
 			if !errors.As(err, &le) || len(le.Errors) == 0 {

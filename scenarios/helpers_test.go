@@ -17,9 +17,21 @@ import (
 	"github.com/hookdrill/hookdrill"
 	"github.com/hookdrill/hookdrill/assert"
 	"github.com/hookdrill/hookdrill/platform"
+	"github.com/hookdrill/hookdrill/platform/prolific"
+	"github.com/hookdrill/hookdrill/platform/respondent"
 )
 
 const testSecret = "test-secret-0123456789"
+
+// testPlatforms are the platforms of the runner's own tests: the wire
+// packages, not platform/all (which imports packages that import this one).
+var testPlatforms = platform.MustRegistry(
+	func() hookdrill.Profile { return prolific.New(prolific.Options{}) },
+	func() hookdrill.Profile { return respondent.New(respondent.Options{}) },
+)
+
+// testLoader loads the tests' scenarios.
+var testLoader = Loader{Platforms: testPlatforms}
 
 // miniReceiver is a small receiver for the runner's own tests: it verifies
 // signatures with the platform profile, deduplicates by event id, keeps
@@ -42,7 +54,7 @@ type miniReceiver struct {
 
 func newMiniReceiver(t *testing.T, plat string) (*miniReceiver, *httptest.Server) {
 	t.Helper()
-	prof, err := platform.Lookup(plat)
+	prof, err := testPlatforms.Lookup(plat)
 	require.NoError(t, err)
 	m := &miniReceiver{prof: prof, processed: map[string]int{}, states: map[string]string{}, newest: map[string]int64{}}
 	srv := httptest.NewServer(m)
@@ -92,7 +104,7 @@ func (m *miniReceiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (m *miniReceiver) parse(h http.Header, body []byte) (id, resource, status string, ts int64) {
 	var doc map[string]any
 	_ = json.Unmarshal(body, &doc)
-	if m.prof.Name() == hookdrill.Prolific {
+	if m.prof.Name() == prolific.Name {
 		id = h.Get("X-Event-ID")
 		ts, _ = strconv.ParseInt(h.Get("X-Timestamp"), 10, 64)
 		resource, _ = doc["resource_id"].(string)
@@ -128,7 +140,7 @@ func (m *miniReceiver) snapshot() (processed map[string]int, order []string) {
 // mustParse parses an inline scenario.
 func mustParse(t testing.TB, src string) *Scenario {
 	t.Helper()
-	s, err := Parse(t.Name()+".yaml", []byte(src))
+	s, err := testLoader.Parse(t.Name()+".yaml", []byte(src))
 	require.NoError(t, err)
 	return s
 }
@@ -157,11 +169,11 @@ func reportText(r assert.ScenarioResult) string {
 // writeSampleReport runs a small failing scenario and writes its JSON
 // report, for the report-schema test.
 func writeSampleReport(w io.Writer) error {
-	prof, _ := platform.Lookup("prolific")
+	prof, _ := testPlatforms.Lookup(prolific.Name)
 	m := &miniReceiver{prof: prof, processed: map[string]int{}, states: map[string]string{}, newest: map[string]int64{}, noDedup: true}
 	srv := httptest.NewServer(m)
 	defer srv.Close()
-	sc, err := Parse("sample.yaml", []byte(`version: 1
+	sc, err := testLoader.Parse("sample.yaml", []byte(`version: 1
 name: sample
 platform: prolific
 check: {id: prolific.sample.dup, severity: MUST, explain: e, fix: f}

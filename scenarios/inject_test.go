@@ -217,7 +217,7 @@ func TestExecProbeLoaderRefusesCode(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			src := "version: 1\nname: x\nplatform: prolific\nsteps:\n  - id: a\n    send: study.progress.change\n  - probe: " + tc.probe + "\n"
-			_, err := Parse("x.yaml", []byte(src))
+			_, err := testLoader.Parse("x.yaml", []byte(src))
 			require.Error(t, err)
 			var le *LoadError
 			require.ErrorAs(t, err, &le)
@@ -232,7 +232,7 @@ func TestExecProbeLoaderRefusesCode(t *testing.T) {
 		})
 	}
 	// The shell's own ${NAME} is written $${NAME}, and plain $NAME is fine.
-	_, err := Parse("ok.yaml", []byte("version: 1\nname: x\nplatform: prolific\nsteps:\n  - probe: {exec: {sh: 'echo \"$${HOOKDRILL_EVENT_ID}\" $HOME'}}\n"))
+	_, err := testLoader.Parse("ok.yaml", []byte("version: 1\nname: x\nplatform: prolific\nsteps:\n  - probe: {exec: {sh: 'echo \"$${HOOKDRILL_EVENT_ID}\" $HOME'}}\n"))
 	require.NoError(t, err)
 }
 

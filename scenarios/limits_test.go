@@ -36,7 +36,7 @@ func TestLoaderBoundsCounts(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			src := "version: 1\nname: x\nplatform: prolific\nsteps:\n  - " + tc.step + "\n"
-			_, err := Parse("limits.yaml", []byte(src))
+			_, err := testLoader.Parse("limits.yaml", []byte(src))
 			require.Error(t, err)
 			var le *LoadError
 			require.ErrorAs(t, err, &le)
@@ -54,15 +54,15 @@ func TestLoaderBoundsCounts(t *testing.T) {
 		})
 	}
 	t.Run("scenario timeout", func(t *testing.T) {
-		_, err := Parse("limits.yaml", []byte("version: 1\nname: x\nplatform: prolific\ntimeout: 2d\nsteps:\n  - wait: 1s\n"))
+		_, err := testLoader.Parse("limits.yaml", []byte("version: 1\nname: x\nplatform: prolific\ntimeout: 2d\nsteps:\n  - wait: 1s\n"))
 		require.ErrorContains(t, err, "limits.yaml:4:10: timeout: at most 1d, got 2d")
 	})
 	t.Run("steps", func(t *testing.T) {
 		src := "version: 1\nname: x\nplatform: prolific\nsteps:\n" + strings.Repeat("  - wait: 1ms\n", MaxSteps+1)
-		_, err := Parse("limits.yaml", []byte(src))
+		_, err := testLoader.Parse("limits.yaml", []byte(src))
 		require.ErrorContains(t, err, "steps: at most 10000 steps")
 	})
 	// The platforms' own schedules stay well inside the limits.
-	_, err := Parse("ok.yaml", []byte("version: 1\nname: x\nplatform: prolific\nsteps:\n  - send: study.progress.change\n    retries: {preset: prolific, max_attempts: 13, cutoff: 2d, timeout: 10s}\n"))
+	_, err := testLoader.Parse("ok.yaml", []byte("version: 1\nname: x\nplatform: prolific\nsteps:\n  - send: study.progress.change\n    retries: {preset: prolific, max_attempts: 13, cutoff: 2d, timeout: 10s}\n"))
 	require.NoError(t, err)
 }

@@ -16,6 +16,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/hookdrill/hookdrill/platform"
 )
 
 // MaxFileBytes bounds a scenario file.
@@ -95,11 +97,33 @@ func (e *LoadError) sort() {
 
 var reYAMLLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
+// Loader reads and validates scenario files against a set of platforms.
+//
+//	ld := scenarios.Loader{Platforms: all.Registry()}
+//	scs, err := ld.LoadPaths("scenarios/")
+//
+// A scenario names its platform by name; the loader checks the name, event
+// types, statuses and retry presets against that platform's profile, and
+// the scenario remembers the registry, so RunConfig.Platforms may stay nil.
+type Loader struct {
+	// Platforms are the platforms scenarios may name. Required: with a nil
+	// Platforms every load fails with an error naming this field (there is
+	// no default list: package platform/all is the list, and this package
+	// must not import it).
+	Platforms *platform.Registry
+}
+
+// ErrNoPlatforms is returned by a Loader without Platforms.
+var ErrNoPlatforms = errors.New("scenarios: Loader.Platforms is nil: set it to the platforms scenarios may name (e.g. all.Registry() from package platform/all)")
+
 // Parse reads one scenario from data; file names it in errors. Every
 // problem of the file is reported at once in a *LoadError.
-func Parse(file string, data []byte) (*Scenario, error) {
+func (l Loader) Parse(file string, data []byte) (*Scenario, error) {
+	if l.Platforms == nil {
+		return nil, ErrNoPlatforms
+	}
 	le := &LoadError{}
-	s := parse(file, data, le)
+	s := parse(l.Platforms, file, data, le)
 	if len(le.Errors) > 0 {
 		le.sort()
 		return nil, le
@@ -107,7 +131,7 @@ func Parse(file string, data []byte) (*Scenario, error) {
 	return s, nil
 }
 
-func parse(file string, data []byte, le *LoadError) *Scenario {
+func parse(reg *platform.Registry, file string, data []byte, le *LoadError) *Scenario {
 	fail := func(line, col int, format string, a ...any) *Scenario {
 		le.Errors = append(le.Errors, &FieldError{File: file, Line: line, Col: col, Msg: fmt.Sprintf(format, a...)})
 		return nil
@@ -134,7 +158,7 @@ func parse(file string, data []byte, le *LoadError) *Scenario {
 		root = root.Content[0]
 	}
 	d := &decoder{file: file, pos: positions{}, fields: fieldCache{}}
-	s := &Scenario{File: file, Line: root.Line}
+	s := &Scenario{File: file, Line: root.Line, platforms: reg}
 	if root.Kind != yaml.MappingNode {
 		d.errorf(root, "", "want a scenario mapping (version, name, platform, steps...), got %s", kindName(root))
 		le.Errors = append(le.Errors, d.errs...)
@@ -146,7 +170,7 @@ func parse(file string, data []byte, le *LoadError) *Scenario {
 	if d.nodes > maxNodes {
 		return nil
 	}
-	v := &validator{file: file, s: s, pos: d.pos, errs: &le.Errors, fields: d.fields, tpls: d.tpls}
+	v := &validator{reg: reg, file: file, s: s, pos: d.pos, errs: &le.Errors, fields: d.fields, tpls: d.tpls}
 	v.validate(root)
 	return s
 }
@@ -179,8 +203,11 @@ func IsScenarioFile(name string) bool {
 // walked recursively for *.yaml and *.yml files in lexical order. Every
 // problem of every file is returned at once in a *LoadError; scenario names
 // must be unique across the set.
-func Load(fsys fs.FS, names ...string) ([]*Scenario, error) {
-	return load(names, func(name string) ([]string, error) {
+func (l Loader) Load(fsys fs.FS, names ...string) ([]*Scenario, error) {
+	if l.Platforms == nil {
+		return nil, ErrNoPlatforms
+	}
+	return load(l.Platforms, names, func(name string) ([]string, error) {
 		var files []string
 		err := fs.WalkDir(fsys, name, func(p string, e fs.DirEntry, err error) error {
 			if err != nil {
@@ -197,8 +224,11 @@ func Load(fsys fs.FS, names ...string) ([]*Scenario, error) {
 
 // LoadPaths reads scenarios from operating-system paths (files or
 // directories), as Load does.
-func LoadPaths(paths ...string) ([]*Scenario, error) {
-	return load(paths, func(name string) ([]string, error) {
+func (l Loader) LoadPaths(paths ...string) ([]*Scenario, error) {
+	if l.Platforms == nil {
+		return nil, ErrNoPlatforms
+	}
+	return load(l.Platforms, paths, func(name string) ([]string, error) {
 		var files []string
 		err := filepath.WalkDir(name, func(p string, e fs.DirEntry, err error) error {
 			if err != nil {
@@ -228,7 +258,7 @@ func readLimited(f fs.File, err error) ([]byte, error) {
 	return b, nil
 }
 
-func load(names []string, walk func(string) ([]string, error), read func(string) ([]byte, error)) ([]*Scenario, error) {
+func load(reg *platform.Registry, names []string, walk func(string) ([]string, error), read func(string) ([]byte, error)) ([]*Scenario, error) {
 	le := &LoadError{}
 	var out []*Scenario
 	seen := map[string]bool{}
@@ -251,7 +281,7 @@ func load(names []string, walk func(string) ([]string, error), read func(string)
 				le.Errors = append(le.Errors, &FieldError{File: f, Msg: "read: " + unwrapPathError(err)})
 				continue
 			}
-			if s := parse(f, data, le); s != nil {
+			if s := parse(reg, f, data, le); s != nil {
 				out = append(out, s)
 			}
 		}

@@ -22,7 +22,6 @@ import (
 
 	"github.com/hookdrill/hookdrill"
 	"github.com/hookdrill/hookdrill/assert"
-	"github.com/hookdrill/hookdrill/platform"
 	"github.com/hookdrill/hookdrill/schema"
 )
 
@@ -57,7 +56,7 @@ func validFiles(t *testing.T) []string {
 func TestLoadValid(t *testing.T) {
 	for _, f := range validFiles(t) {
 		t.Run(f, func(t *testing.T) {
-			scs, err := LoadPaths(f)
+			scs, err := testLoader.LoadPaths(f)
 			require.NoError(t, err)
 			require.Len(t, scs, 1)
 			s := scs[0]
@@ -81,7 +80,7 @@ func TestLoadInvalidGolden(t *testing.T) {
 		t.Run(filepath.Base(f), func(t *testing.T) {
 			data, err := os.ReadFile(f)
 			require.NoError(t, err)
-			_, err = Parse(f, data)
+			_, err = testLoader.Parse(f, data)
 			require.Error(t, err)
 			var le *LoadError
 			require.True(t, errors.As(err, &le))
@@ -103,7 +102,7 @@ func TestLoadInvalidGolden(t *testing.T) {
 }
 
 func TestLoadErrorsAreSortedAndComplete(t *testing.T) {
-	_, err := Parse("x.yaml", []byte("version: 1\nname: x\nplatform: nope\nsteps:\n  - advance: 1x\n  - wait: 5\n"))
+	_, err := testLoader.Parse("x.yaml", []byte("version: 1\nname: x\nplatform: nope\nsteps:\n  - advance: 1x\n  - wait: 5\n"))
 	var le *LoadError
 	require.True(t, errors.As(err, &le))
 	require.Len(t, le.Errors, 3)
@@ -120,20 +119,20 @@ func TestLoadFS(t *testing.T) {
 		"a/readme.txt": {Data: []byte("not a scenario")},
 		"b/dup.yaml":   {Data: []byte("version: 1\nname: one\nplatform: prolific\nsteps: [{advance: 1h}]\n")},
 	}
-	scs, err := Load(fsys, "a")
+	scs, err := testLoader.Load(fsys, "a")
 	require.NoError(t, err)
 	require.Len(t, scs, 2)
 	tassert.Equal(t, "a/one.yaml", scs[0].File)
 	tassert.Equal(t, "two", scs[1].Name)
 
-	_, err = Load(fsys, "a", "b")
+	_, err = testLoader.Load(fsys, "a", "b")
 	require.Error(t, err)
 	tassert.Contains(t, err.Error(), `b/dup.yaml:2:7: name: scenario name "one" is also used by a/one.yaml:1`)
 
-	_, err = Load(fsys, "missing")
+	_, err = testLoader.Load(fsys, "missing")
 	tassert.ErrorContains(t, err, "missing: load: file does not exist")
 
-	_, err = Load(fstest.MapFS{"empty/x.txt": {}}, "empty")
+	_, err = testLoader.Load(fstest.MapFS{"empty/x.txt": {}}, "empty")
 	tassert.ErrorContains(t, err, "no scenario files")
 }
 
@@ -151,7 +150,7 @@ func TestParseEdgeCases(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := Parse("f.yaml", []byte(tc.src))
+			_, err := testLoader.Parse("f.yaml", []byte(tc.src))
 			require.Error(t, err)
 			tassert.Contains(t, err.Error(), tc.want)
 		})
@@ -168,7 +167,7 @@ steps:
   - send: study.progress.change
     expect: {<<: *ok, within: 5s}
 `
-	scs, err := Parse("m.yaml", []byte(src))
+	scs, err := testLoader.Parse("m.yaml", []byte(src))
 	require.NoError(t, err)
 	e := scs.Steps[1].Expect
 	require.NotNil(t, e.Status)
@@ -284,7 +283,7 @@ func TestSchemaAgreesWithLoader(t *testing.T) {
 		t.Run("invalid/"+filepath.Base(f), func(t *testing.T) {
 			data, err := os.ReadFile(f)
 			require.NoError(t, err)
-			_, lerr := Parse(f, data)
+			_, lerr := testLoader.Parse(f, data)
 			require.Error(t, lerr, "the loader rejects every invalid file")
 			switch m := schemaMarker(t, f); m {
 			case "unparsable":
@@ -305,9 +304,9 @@ func TestSchemaAgreesWithLoader(t *testing.T) {
 func TestSchemaCatalogue(t *testing.T) {
 	s := loadSchema(t)
 	defs := s.root["$defs"].(map[string]any)
-	for _, name := range platform.Names() {
+	for _, name := range testPlatforms.Names() {
 		t.Run(name, func(t *testing.T) {
-			prof, err := platform.Lookup(name)
+			prof, err := testPlatforms.Lookup(name)
 			require.NoError(t, err)
 			types := defs[name+"EventType"].(map[string]any)["anyOf"].([]any)[0].(map[string]any)["enum"].([]any)
 			var want []any
@@ -322,7 +321,7 @@ func TestSchemaCatalogue(t *testing.T) {
 				for _, st := range et.Statuses {
 					src := []byte("version: 1\nname: x\nplatform: " + name + "\nsteps:\n  - send: {event: \"" + et.Name + "\", status: \"" + st + "\"}\n")
 					tassert.Empty(t, s.validate(yamlValue(t, src)), "%s %s", et.Name, st)
-					_, err := Parse("x.yaml", src)
+					_, err := testLoader.Parse("x.yaml", src)
 					tassert.NoError(t, err, "%s %s", et.Name, st)
 				}
 			}

@@ -123,104 +123,127 @@ func (r *run) startMock(ctx context.Context) error {
 	return nil
 }
 
-func (r *run) stepMock(ctx context.Context, st *Step, ss *stepState) error {
+// The mock steps: each needs the embedded mock (ErrNoMock without it).
+
+func (r *run) stepSubscribe(ctx context.Context, st *Step) error {
 	if r.mock == nil {
 		return ErrNoMock
 	}
-	switch st.Kind() {
-	case kindSubscribe:
-		s := st.Subscribe
-		ev, err := r.x.expand(s.Event)
+	s := st.Subscribe
+	ev, err := r.x.expand(s.Event)
+	if err != nil {
+		return err
+	}
+	target, err := r.x.expand(s.Target)
+	if err != nil {
+		return err
+	}
+	r.red.AddURL(target)
+	if target == "" {
+		target = r.target.URL
+	}
+	id, err := r.mock.Subscribe(ctx, ev, target, s.Confirm == nil || *s.Confirm)
+	if err != nil {
+		return fmt.Errorf("subscribe: %w", err)
+	}
+	r.setOutputs(st, map[string]string{OutSubID: id})
+	return nil
+}
+
+func (r *run) stepSetEnabled(ctx context.Context, st *Step) error {
+	if r.mock == nil {
+		return ErrNoMock
+	}
+	ref := st.Enable
+	if st.Disable != nil {
+		ref = st.Disable
+	}
+	id := r.x.outputs[string(*ref)][OutSubID]
+	if err := r.mock.SetEnabled(ctx, id, st.Enable != nil); err != nil {
+		return fmt.Errorf("%s %s: %w", st.Kind(), *ref, err)
+	}
+	return nil
+}
+
+func (r *run) stepRotate(ctx context.Context) error {
+	if r.mock == nil {
+		return ErrNoMock
+	}
+	sec, err := r.mock.RotateSecret(ctx)
+	if err != nil {
+		return fmt.Errorf("rotate secret: %w", err)
+	}
+	r.red.Add(sec)
+	return nil
+}
+
+func (r *run) stepTrigger(ctx context.Context, st *Step, ss *stepState) error {
+	if r.mock == nil {
+		return ErrNoMock
+	}
+	s := st.Trigger
+	spec, err := r.eventSpec(s)
+	if err != nil {
+		return err
+	}
+	ev, err := r.mock.Trigger(ctx, spec)
+	if err != nil {
+		return fmt.Errorf("trigger: %w", err)
+	}
+	if st.ID != "" {
+		r.events[st.ID] = ev
+	}
+	r.setOutputs(st, r.eventOutputs(ev))
+	if err := r.waitAll(ctx, r.trackersOf(ss)); err != nil {
+		return fmt.Errorf("wait for the triggered deliveries: %w", err)
+	}
+	r.checkDeliveries(ss)
+	return nil
+}
+
+func (r *run) stepInspect(ctx context.Context, st *Step, ss *stepState) error {
+	if r.mock == nil {
+		return ErrNoMock
+	}
+	id := r.x.outputs[st.Inspect.Subscription][OutSubID]
+	e := st.Expect
+	if e == nil {
+		return nil
+	}
+	if e.Enabled != nil {
+		got, err := r.mock.Enabled(ctx, id)
 		if err != nil {
-			return err
+			return fmt.Errorf("inspect %s: %w", st.Inspect.Subscription, err)
 		}
-		target, err := r.x.expand(s.Target)
+		res := assert.Result{Expectation: "enabled", Want: strconv.FormatBool(*e.Enabled), Got: strconv.FormatBool(got), Verdict: assert.Pass}
+		if got != *e.Enabled {
+			res.Verdict = assert.Fail
+			res.Message = fmt.Sprintf("Subscription %s is enabled=%t on the mock, want %t.", st.Inspect.Subscription, got, *e.Enabled)
+		}
+		ss.res.Results = append(ss.res.Results, res)
+	}
+	if ev := e.Events; ev != nil {
+		res, err := r.mock.EventLog(ctx, id, ev.Status, r.mustExpand(ev.Resource))
 		if err != nil {
-			return err
+			return fmt.Errorf("inspect %s events: %w", st.Inspect.Subscription, err)
 		}
-		r.red.AddURL(target)
-		if target == "" {
-			target = r.target.URL
-		}
-		id, err := r.mock.Subscribe(ctx, ev, target, s.Confirm == nil || *s.Confirm)
-		if err != nil {
-			return fmt.Errorf("subscribe: %w", err)
-		}
-		r.setOutputs(st, map[string]string{OutSubID: id})
-	case kindEnable, kindDisable:
-		ref := st.Enable
-		if st.Disable != nil {
-			ref = st.Disable
-		}
-		id := r.x.outputs[string(*ref)][OutSubID]
-		if err := r.mock.SetEnabled(ctx, id, st.Enable != nil); err != nil {
-			return fmt.Errorf("%s %s: %w", st.Kind(), *ref, err)
-		}
-	case kindRotate:
-		sec, err := r.mock.RotateSecret(ctx)
-		if err != nil {
-			return fmt.Errorf("rotate secret: %w", err)
-		}
-		r.red.Add(sec)
-	case kindTrigger:
-		s := st.Trigger
-		spec, err := r.eventSpec(s)
-		if err != nil {
-			return err
-		}
-		ev, err := r.mock.Trigger(ctx, spec)
-		if err != nil {
-			return fmt.Errorf("trigger: %w", err)
-		}
-		if st.ID != "" {
-			r.events[st.ID] = ev
-		}
-		r.setOutputs(st, r.eventOutputs(ev))
-		if err := r.waitAll(ctx, r.trackersOf(ss)); err != nil {
-			return fmt.Errorf("wait for the triggered deliveries: %w", err)
-		}
-		r.checkDeliveries(ss)
-	case kindInspect:
-		id := r.x.outputs[st.Inspect.Subscription][OutSubID]
-		e := st.Expect
-		if e == nil {
-			return nil
-		}
-		if e.Enabled != nil {
-			got, err := r.mock.Enabled(ctx, id)
-			if err != nil {
-				return fmt.Errorf("inspect %s: %w", st.Inspect.Subscription, err)
+		m := assert.Matcher{{Op: assert.OpGte, Want: 1}}
+		if ev.Count != nil {
+			if m, err = r.matcher(ev.Count); err != nil {
+				return err
 			}
-			res := assert.Result{Expectation: "enabled", Want: strconv.FormatBool(*e.Enabled), Got: strconv.FormatBool(got), Verdict: assert.Pass}
-			if got != *e.Enabled {
-				res.Verdict = assert.Fail
-				res.Message = fmt.Sprintf("Subscription %s is enabled=%t on the mock, want %t.", st.Inspect.Subscription, got, *e.Enabled)
-			}
-			ss.res.Results = append(ss.res.Results, res)
 		}
-		if ev := e.Events; ev != nil {
-			res, err := r.mock.EventLog(ctx, id, ev.Status, r.mustExpand(ev.Resource))
-			if err != nil {
-				return fmt.Errorf("inspect %s events: %w", st.Inspect.Subscription, err)
-			}
-			m := assert.Matcher{{Op: assert.OpGte, Want: 1}}
-			if ev.Count != nil {
-				if m, err = r.matcher(ev.Count); err != nil {
-					return err
-				}
-			}
-			ok, _ := m.Match(res, true)
-			what := "events"
-			if ev.Status != "" {
-				what += " " + ev.Status
-			}
-			out := assert.Result{Expectation: what, Want: m.String(), Got: strconv.Itoa(res), Verdict: assert.Pass}
-			if !ok {
-				out.Verdict = assert.Fail
-				out.Message = fmt.Sprintf("The mock's event log holds %d matching record(s), want %s.", res, m)
-			}
-			ss.res.Results = append(ss.res.Results, out)
+		ok, _ := m.Match(res, true)
+		what := "events"
+		if ev.Status != "" {
+			what += " " + ev.Status
 		}
+		out := assert.Result{Expectation: what, Want: m.String(), Got: strconv.Itoa(res), Verdict: assert.Pass}
+		if !ok {
+			out.Verdict = assert.Fail
+			out.Message = fmt.Sprintf("The mock's event log holds %d matching record(s), want %s.", res, m)
+		}
+		ss.res.Results = append(ss.res.Results, out)
 	}
 	return nil
 }

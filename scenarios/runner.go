@@ -17,7 +17,6 @@ import (
 	"github.com/hookdrill/hookdrill"
 	"github.com/hookdrill/hookdrill/assert"
 	"github.com/hookdrill/hookdrill/clock"
-	"github.com/hookdrill/hookdrill/platform"
 	"github.com/hookdrill/hookdrill/sender"
 )
 
@@ -372,7 +371,14 @@ func (r *run) skipReason(needs []string) string {
 
 // setup builds the clock, journal, sender and expander.
 func (r *run) setup(ctx context.Context) error {
-	prof, err := platform.Lookup(r.sc.Platform)
+	reg := r.cfg.Platforms
+	if reg == nil {
+		reg = r.sc.platforms
+	}
+	if reg == nil {
+		return errors.New("no platforms: RunConfig.Platforms is nil and the scenario was not loaded by a scenarios.Loader")
+	}
+	prof, err := reg.Lookup(r.sc.Platform)
 	if err != nil {
 		return err
 	}

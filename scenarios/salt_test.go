@@ -34,7 +34,7 @@ func TestIDSalt(t *testing.T) {
 		mu.Unlock()
 	}))
 	defer srv.Close()
-	sc, err := Parse("salt.yaml", []byte(`version: 1
+	sc, err := testLoader.Parse("salt.yaml", []byte(`version: 1
 name: salt
 platform: prolific
 retries: {preset: none}

@@ -33,7 +33,7 @@ func TestDisablingExampleAtAnyTimeOfDay(t *testing.T) {
 			url, stop, err := receiver.Start(receiver.Config{Platform: receiver.Prolific, Secret: exampleSecret, Clock: clock.NewSim(now)})
 			require.NoError(t, err)
 			defer stop()
-			sc, err := scenarios.Parse("prolific/disabling.yaml", data)
+			sc, err := loader.Parse("prolific/disabling.yaml", data)
 			require.NoError(t, err)
 			env := map[string]string{"HOOKDRILL_TARGET": url + "/prolific", "HOOKDRILL_SECRET": exampleSecret}
 			res := scenarios.RunScenario(context.Background(), scenarios.RunConfig{
@@ -50,11 +50,11 @@ func TestSimStartIsValidated(t *testing.T) {
 		{"sim_start: tomorrow\n", `sim_start: want an RFC 3339 instant`},
 		{"sim_start: 2026-01-05T00:00:00Z\nclock: real\n", `sim_start: only a simulated clock`},
 	} {
-		_, err := scenarios.Parse("s.yaml", []byte("version: 1\nname: s\nplatform: prolific\n"+tc.yaml+"steps:\n  - send: submission.status.change\n"))
+		_, err := loader.Parse("s.yaml", []byte("version: 1\nname: s\nplatform: prolific\n"+tc.yaml+"steps:\n  - send: submission.status.change\n"))
 		require.Error(t, err, tc.yaml)
 		tassert.Contains(t, err.Error(), tc.want)
 		tassert.Contains(t, err.Error(), "s.yaml:", "the error names the file and line")
 	}
-	_, err := scenarios.Parse("s.yaml", []byte("version: 1\nname: s\nplatform: prolific\nsim_start: 2026-01-05T00:00:00Z\nsteps:\n  - send: submission.status.change\n"))
+	_, err := loader.Parse("s.yaml", []byte("version: 1\nname: s\nplatform: prolific\nsim_start: 2026-01-05T00:00:00Z\nsteps:\n  - send: submission.status.change\n"))
 	require.NoError(t, err)
 }

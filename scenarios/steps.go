@@ -7,7 +7,6 @@ import (
 	"hash/fnv"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/hookdrill/hookdrill"
 	"github.com/hookdrill/hookdrill/assert"
@@ -53,23 +52,9 @@ func reportOutputs(outs map[string]string) map[string]string {
 
 // summary is the one-line description of a step in reports.
 func (r *run) summary(st *Step) string {
-	send := func(s *Send) string {
-		if s == nil {
-			return ""
-		}
-		parts := []string{}
-		if s.Event != "" {
-			parts = append(parts, s.Event)
-		} else if s.Payload != nil {
-			parts = append(parts, "raw payload")
-		}
-		if s.Status != "" {
-			parts = append(parts, s.Status)
-		}
-		if s.Occurred != nil {
-			parts = append(parts, "occurred "+s.Occurred.Raw)
-		}
-		return strings.Join(parts, " ")
+	k := st.kind()
+	if k == nil {
+		return ""
 	}
 	mods := ""
 	if st.Tamper != nil {
@@ -95,80 +80,51 @@ func (r *run) summary(st *Step) string {
 	if st.Async {
 		mods += " (async)"
 	}
-	switch k := st.Kind(); k {
-	case kindSend:
-		return "send " + send(st.Send) + mods
-	case kindTrigger:
-		return "trigger " + send(st.Trigger)
-	case kindBurst:
-		return fmt.Sprintf("burst %d× %s", st.Burst.Count, send(&st.Burst.Send)) + mods
-	case kindDuplicate:
-		return "duplicate " + string(*st.Duplicate) + mods
-	case kindRelease:
-		return "release " + strings.Join(*st.Release, ", ") + mods
-	case kindAwait:
-		return "await " + strings.Join(*st.Await, ", ")
-	case kindAdvance:
-		return "advance " + st.Advance.Raw
-	case kindWait:
-		return "wait " + st.Wait.Raw
-	case kindProbe:
-		p := st.Probe
-		switch {
-		case p.Use != "":
-			return "probe " + p.Use
-		case p.HTTP != nil:
-			return "probe http " + strings.TrimSpace(p.HTTP.Method+" "+p.HTTP.URL)
-		case p.Exec != nil:
-			if p.Exec.Sh != "" {
-				return "probe exec sh -c " + shellQuote(p.Exec.Sh)
-			}
-			return "probe exec " + quoteArgv(p.Exec.Argv)
-		}
-	case kindSubscribe:
-		return "subscribe " + st.Subscribe.Event
-	case kindEnable:
-		return "enable " + string(*st.Enable)
-	case kindDisable:
-		return "disable " + string(*st.Disable)
-	case kindInspect:
-		return "inspect " + st.Inspect.Subscription
-	case kindRotate:
-		return "rotate secret"
+	if s := k.summary(st, mods); s != "" {
+		return s
 	}
-	return st.Kind()
+	return k.name
+}
+
+// sendSummary describes the event of a send, trigger or burst.
+func sendSummary(s *Send) string {
+	if s == nil {
+		return ""
+	}
+	parts := []string{}
+	if s.Event != "" {
+		parts = append(parts, s.Event)
+	} else if s.Payload != nil {
+		parts = append(parts, "raw payload")
+	}
+	if s.Status != "" {
+		parts = append(parts, s.Status)
+	}
+	if s.Occurred != nil {
+		parts = append(parts, "occurred "+s.Occurred.Raw)
+	}
+	return strings.Join(parts, " ")
+}
+
+// probeSummary describes a probe step ("" for one without a form).
+func probeSummary(p *Probe) string {
+	switch {
+	case p.Use != "":
+		return "probe " + p.Use
+	case p.HTTP != nil:
+		return "probe http " + strings.TrimSpace(p.HTTP.Method+" "+p.HTTP.URL)
+	case p.Exec != nil:
+		if p.Exec.Sh != "" {
+			return "probe exec sh -c " + shellQuote(p.Exec.Sh)
+		}
+		return "probe exec " + quoteArgv(p.Exec.Argv)
+	}
+	return ""
 }
 
 func (r *run) dispatch(ctx context.Context, st *Step, ss *stepState) error {
-	switch st.Kind() {
-	case kindSend:
-		return r.stepSend(ctx, st, ss)
-	case kindDuplicate:
-		return r.stepDuplicate(ctx, st, ss)
-	case kindRelease:
-		return r.stepRelease(ctx, st, ss)
-	case kindAwait:
-		return r.stepAwait(ctx, st)
-	case kindBurst:
-		return r.stepBurst(ctx, st, ss)
-	case kindAdvance:
-		if r.sim == nil {
-			return errors.New("advance needs the simulated clock")
-		}
-		return r.sim.Advance(ctx, st.Advance.D)
-	case kindWait:
-		t := time.NewTimer(st.Wait.D)
-		defer t.Stop()
-		select {
-		case <-t.C:
-			return nil
-		case <-ctx.Done():
-			return context.Cause(ctx)
-		}
-	case kindProbe:
-		return r.stepProbe(ctx, st, ss)
-	case kindSubscribe, kindEnable, kindDisable, kindRotate, kindTrigger, kindInspect:
-		return r.stepMock(ctx, st, ss)
+	if k := st.kind(); k != nil {
+		return k.run(r, ctx, st, ss)
 	}
 	return fmt.Errorf("step has no action")
 }
@@ -204,7 +160,7 @@ func (r *run) buildEvent(s *Send) (hookdrill.Event, error) {
 			return ev, fmt.Errorf("build event: %w", err)
 		}
 	}
-	if key, v, ok := platform.Identity(ev); ok {
+	if key, v, ok := r.identity(ev); ok {
 		r.idMu.Lock()
 		if r.identities == nil {
 			r.identities = map[string]string{}
@@ -215,13 +171,33 @@ func (r *run) buildEvent(s *Send) (hookdrill.Event, error) {
 	return ev, nil
 }
 
+// identity returns the identity ev names for its resource and its Extra
+// key, when the run's profile is a platform.Identifier.
+func (r *run) identity(ev hookdrill.Event) (key, value string, ok bool) {
+	id, isID := r.prof.(platform.Identifier)
+	if !isID || ev.ResourceID == "" {
+		return "", "", false
+	}
+	if key, ok = id.IdentityKey(ev.Type); !ok {
+		return "", "", false
+	}
+	if value, ok = id.Identity(ev); !ok {
+		return "", "", false
+	}
+	return key, value, true
+}
+
 // keepIdentity gives an event about a resource an earlier step named the
 // identity that step's event carried (a submission's participant, a
 // screener response's project), unless the step sets it itself: one
 // scenario step may set participant_id explicitly and the next ones
 // follow up on the same submission.
 func (r *run) keepIdentity(spec hookdrill.EventSpec) hookdrill.EventSpec {
-	key, ok := platform.IdentityKey(r.prof.Name(), spec.Type)
+	id, isID := r.prof.(platform.Identifier)
+	if !isID {
+		return spec
+	}
+	key, ok := id.IdentityKey(spec.Type)
 	if !ok || spec.Payload != nil || spec.ResourceID == "" || spec.Extra[key] != "" {
 		return spec
 	}
@@ -486,12 +462,12 @@ func (r *run) checkDeliveries(ss *stepState) {
 		}
 	}
 	delete(r.x.pending, st.ID)
-	switch st.Kind() {
-	case kindSend, kindDuplicate:
+	single := st.kind() != nil && st.kind().single
+	if single {
 		if len(recs) == 1 {
 			r.setOutputs(st, deliveryOutputs(recs[0]))
 		}
-	default:
+	} else {
 		r.setOutputs(st, map[string]string{OutCount: strconv.Itoa(len(recs)), OutDelivered: strconv.Itoa(delivered)})
 	}
 	if ss.res != nil && st.ID != "" {
@@ -507,7 +483,7 @@ func (r *run) checkDeliveries(ss *stepState) {
 		return
 	}
 	var results []assert.Result
-	if len(recs) == 1 && (st.Kind() == kindSend || st.Kind() == kindDuplicate) {
+	if len(recs) == 1 && single {
 		results = exp.Check(recs[0])
 	} else if !exp.IsZero() {
 		per := make([][]assert.Result, len(recs))

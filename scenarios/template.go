@@ -266,23 +266,6 @@ const (
 	OutSubID       = "subscription_id"
 )
 
-func outputsOf(kind string) []string {
-	switch kind {
-	case kindSend, kindDuplicate:
-		return []string{OutEventID, OutResourceID, OutEventType, OutEventStatus, OutXTimestamp, OutCreated,
-			OutDeliveryID, OutStatus, OutAttempts, OutOutcome, OutDelivered, OutBody}
-	case kindTrigger:
-		return []string{OutEventID, OutResourceID, OutEventType, OutEventStatus, OutXTimestamp, OutCreated, OutCount, OutDelivered}
-	case kindBurst:
-		return []string{OutCount, OutDelivered}
-	case kindProbe:
-		return []string{OutValue, OutStatus, OutExit, OutStdout}
-	case kindSubscribe:
-		return []string{OutSubID}
-	}
-	return nil
-}
-
 // expander expands references at run time.
 type expander struct {
 	getenv   func(string) string

@@ -76,11 +76,15 @@ func GoTestRerun(name string) string {
 	return "go test -run " + shellQuote(strings.Join(parts, "/")) + " ."
 }
 
-// RunFS loads scenarios from fsys (files or directories, see Load) and
-// runs them with RunT. Load errors fail t at once, each with its position.
+// RunFS loads scenarios from fsys (files or directories, see Loader.Load)
+// for the platforms of cfg.Platforms (required here) and runs them with
+// RunT. Load errors fail t at once, each with its position.
 func RunFS(t *testing.T, cfg RunConfig, fsys fs.FS, names ...string) assert.Report {
 	t.Helper()
-	scs, err := Load(fsys, names...)
+	if cfg.Platforms == nil {
+		t.Fatalf("load scenarios: RunConfig.Platforms is nil: set it to the platforms the scenarios may name (e.g. all.Registry() from package platform/all)")
+	}
+	scs, err := Loader{Platforms: cfg.Platforms}.Load(fsys, names...)
 	if err != nil {
 		t.Fatalf("load scenarios:\n%v", err)
 	}

@@ -40,6 +40,7 @@ func childConfig(t *testing.T, parallel int) RunConfig {
 	_, srv := newMiniReceiver(t, "prolific")
 	cfg := testConfig(srv)
 	cfg.Parallel = parallel
+	cfg.Platforms = testPlatforms
 	var mu sync.Mutex
 	cfg.OnScenario = func(r assert.ScenarioResult) {
 		mu.Lock()

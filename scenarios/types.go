@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/hookdrill/hookdrill"
+	"github.com/hookdrill/hookdrill/platform"
 )
 
 // Version is the scenario format version this package reads.
@@ -28,7 +29,7 @@ type Scenario struct {
 	Version     int    `yaml:"version"`
 	Name        string `yaml:"name"`
 	Description string `yaml:"description"`
-	// Platform is "prolific" or "respondent".
+	// Platform names the platform (a name of Loader.Platforms).
 	Platform string `yaml:"platform"`
 	// Target is the receiver URL; RunConfig.Target overrides it.
 	Target string `yaml:"target"`
@@ -76,7 +77,8 @@ type Scenario struct {
 	// Line is the line of the scenario's first key.
 	Line int `yaml:"-"`
 
-	pos positions
+	pos       positions
+	platforms *platform.Registry // the Loader's: resolves Platform when RunConfig.Platforms is nil
 }
 
 // Var is one declared variable.

@@ -19,24 +19,6 @@ import (
 	"github.com/hookdrill/hookdrill/platform"
 )
 
-// Step kinds: the action keys.
-const (
-	kindSend      = "send"
-	kindDuplicate = "duplicate"
-	kindRelease   = "release"
-	kindAwait     = "await"
-	kindBurst     = "burst"
-	kindAdvance   = "advance"
-	kindWait      = "wait"
-	kindProbe     = "probe"
-	kindSubscribe = "subscribe"
-	kindEnable    = "enable"
-	kindDisable   = "disable"
-	kindRotate    = "rotate_secret"
-	kindTrigger   = "trigger"
-	kindInspect   = "inspect"
-)
-
 // Limits: every count and duration a scenario can set is bounded, so that
 // a scenario file cannot make a run grow without bound. Going over one is a
 // loader error naming the file, line and field.
@@ -67,72 +49,6 @@ const (
 	PresetNone = "none"
 )
 
-// StepKinds lists the action keys of a step, in documentation order.
-func StepKinds() []string {
-	return []string{kindSend, kindDuplicate, kindRelease, kindAwait, kindBurst, kindAdvance, kindWait, kindProbe,
-		kindSubscribe, kindEnable, kindDisable, kindRotate, kindTrigger, kindInspect}
-}
-
-// Kind returns the step's action key ("send", "probe", ...), or "" when it
-// has none.
-func (st *Step) Kind() string {
-	switch {
-	case st.Send != nil:
-		return kindSend
-	case st.Duplicate != nil:
-		return kindDuplicate
-	case st.Release != nil:
-		return kindRelease
-	case st.Await != nil:
-		return kindAwait
-	case st.Burst != nil:
-		return kindBurst
-	case st.Advance != nil:
-		return kindAdvance
-	case st.Wait != nil:
-		return kindWait
-	case st.Probe != nil:
-		return kindProbe
-	case st.Subscribe != nil:
-		return kindSubscribe
-	case st.Enable != nil:
-		return kindEnable
-	case st.Disable != nil:
-		return kindDisable
-	case st.RotateSecret != nil:
-		return kindRotate
-	case st.Trigger != nil:
-		return kindTrigger
-	case st.Inspect != nil:
-		return kindInspect
-	}
-	return ""
-}
-
-func (st *Step) actions() []string {
-	var out []string
-	add := func(set bool, k string) {
-		if set {
-			out = append(out, k)
-		}
-	}
-	add(st.Send != nil, kindSend)
-	add(st.Duplicate != nil, kindDuplicate)
-	add(st.Release != nil, kindRelease)
-	add(st.Await != nil, kindAwait)
-	add(st.Burst != nil, kindBurst)
-	add(st.Advance != nil, kindAdvance)
-	add(st.Wait != nil, kindWait)
-	add(st.Probe != nil, kindProbe)
-	add(st.Subscribe != nil, kindSubscribe)
-	add(st.Enable != nil, kindEnable)
-	add(st.Disable != nil, kindDisable)
-	add(st.RotateSecret != nil, kindRotate)
-	add(st.Trigger != nil, kindTrigger)
-	add(st.Inspect != nil, kindInspect)
-	return out
-}
-
 // outcomes is every attempt outcome name.
 var outcomes = []hookdrill.Outcome{hookdrill.OutcomeSuccess, hookdrill.OutcomeHTTPError, hookdrill.OutcomeRedirect,
 	hookdrill.OutcomeTimeout, hookdrill.OutcomeRefused, hookdrill.OutcomeReset, hookdrill.OutcomeTLS,
@@ -154,6 +70,7 @@ var (
 )
 
 type validator struct {
+	reg  *platform.Registry
 	file string
 	s    *Scenario
 	pos  positions
@@ -180,6 +97,16 @@ func (v *validator) errorf(path, format string, a ...any) {
 	*v.errs = append(*v.errs, &FieldError{File: v.file, Line: line, Col: col, Field: path, Msg: fmt.Sprintf(format, a...)})
 }
 
+// exampleCheckID is a check id for error messages: one of the scenario's
+// own platform when it names a known one.
+func (v *validator) exampleCheckID() string {
+	name := "myplatform"
+	if v.prof != nil {
+		name = v.prof.Name()
+	}
+	return name + ".signature.valid"
+}
+
 func (v *validator) has(path string) bool {
 	_, ok := v.pos[path]
 	return ok
@@ -203,10 +130,11 @@ func (v *validator) validate(root *yaml.Node) {
 	case strings.ContainsAny(s.Name, "\n\r\t"):
 		v.errorf("name", "must be one line")
 	}
+	names := v.reg.Names()
 	if s.Platform == "" {
-		v.errorf("platform", "missing (valid: %s)", strings.Join(platform.Names(), ", "))
-	} else if p, err := platform.Lookup(s.Platform); err != nil {
-		v.errorf("platform", "unknown platform %q%s (valid: %s)", s.Platform, suggest(s.Platform, platform.Names()), strings.Join(platform.Names(), ", "))
+		v.errorf("platform", "missing (valid: %s)", strings.Join(names, ", "))
+	} else if p, err := v.reg.Lookup(s.Platform); err != nil {
+		v.errorf("platform", "unknown platform %q%s (valid: %s)", s.Platform, suggest(s.Platform, names), strings.Join(names, ", "))
 	} else {
 		v.prof = p
 	}
@@ -249,9 +177,9 @@ func (v *validator) validate(root *yaml.Node) {
 	}
 	if c := s.Check; c != nil {
 		if c.ID == "" {
-			v.errorf("check", "missing id (e.g. prolific.signature.valid)")
+			v.errorf("check", "missing id (e.g. %s)", v.exampleCheckID())
 		} else if !reCheckID.MatchString(c.ID) {
-			v.errorf("check.id", "bad check id %q: want dotted lower-case words, e.g. prolific.signature.valid", c.ID)
+			v.errorf("check.id", "bad check id %q: want dotted lower-case words, e.g. %s", c.ID, v.exampleCheckID())
 		}
 		switch assert.Severity(c.Severity) {
 		case assert.Must, assert.Should:
@@ -368,31 +296,15 @@ func (v *validator) retries(path string, r *Retries) {
 	}
 }
 
-// allowedExpect lists the expect fields each step kind takes.
+// allowedExpect lists the expect fields a step kind takes ("always": the
+// scenario's always block).
 func allowedExpect(kind string, st *Step) []string {
-	delivery := []string{"status", "not", "within", "attempt", "attempts", "delivered", "outcome"}
 	journal := []string{"calls", "notices"}
-	switch kind {
-	case kindSend, kindDuplicate:
-		return append(delivery, journal...)
-	case kindBurst, kindTrigger:
-		return append(append(delivery, "count"), journal...)
-	case kindProbe:
-		out := []string{"value", "json", "stdout"}
-		if st != nil && st.Probe != nil && st.Probe.HTTP != nil {
-			out = append(out, "status")
-		}
-		if st != nil && st.Probe != nil && (st.Probe.Exec != nil || st.Probe.Use != "") {
-			out = append(out, "exit")
-		}
-		if st != nil && st.Probe != nil && st.Probe.Use != "" && !slices.Contains(out, "status") {
-			out = append(out, "status")
-		}
-		return append(out, journal...)
-	case kindInspect:
-		return append([]string{"enabled", "events"}, journal...)
-	case "always":
+	if kind == "always" {
 		return []string{"status", "not", "within", "attempt", "outcome"}
+	}
+	if k := kindNamed(kind); k != nil && k.expect != nil {
+		return append(append([]string(nil), k.expect(st)...), journal...)
 	}
 	return journal
 }
@@ -474,21 +386,23 @@ func (v *validator) step(i int, st *Step, varNames []string) {
 		}
 	}
 	// Modifiers.
-	deliveryKinds := []string{kindSend, kindDuplicate, kindBurst}
-	if st.Tamper != nil && !slices.Contains(deliveryKinds, kind) {
-		v.errorf(p+".tamper", "tamper applies to send, duplicate and burst steps, not %s", kind)
+	k := st.kind()
+	delivers := kindsWhere(func(k *stepKind) bool { return k.delivers })
+	if k == nil || !k.delivers {
+		for _, m := range []struct {
+			name string
+			set  bool
+		}{{"tamper", st.Tamper != nil}, {"fault", st.Fault != nil}, {"retries", st.Retries != nil}} {
+			if m.set {
+				v.errorf(p+"."+m.name, "%s applies to %s steps, not %s", m.name, joinAnd(delivers), kind)
+			}
+		}
 	}
-	if st.Fault != nil && !slices.Contains(deliveryKinds, kind) {
-		v.errorf(p+".fault", "fault applies to send, duplicate and burst steps, not %s", kind)
+	if st.Async && (k == nil || !k.async) {
+		v.errorf(p+".async", "async applies to %s steps, not %s", joinAnd(asyncKinds()), kind)
 	}
-	if st.Retries != nil && !slices.Contains(deliveryKinds, kind) {
-		v.errorf(p+".retries", "retries applies to send, duplicate and burst steps, not %s", kind)
-	}
-	if st.Async && !slices.Contains(append(deliveryKinds, kindRelease), kind) {
-		v.errorf(p+".async", "async applies to send, duplicate, burst and release steps, not %s", kind)
-	}
-	if st.Hold && kind != kindSend && kind != kindDuplicate {
-		v.errorf(p+".hold", "hold applies to send and duplicate steps, not %s", kind)
+	if st.Hold && (k == nil || !k.hold) {
+		v.errorf(p+".hold", "hold applies to %s steps, not %s", joinAnd(kindsWhere(func(k *stepKind) bool { return k.hold })), kind)
 	}
 	if st.Hold && st.Async {
 		v.errorf(p+".async", "a held step is delivered by its release step: put async on the release step")
@@ -505,95 +419,11 @@ func (v *validator) step(i int, st *Step, varNames []string) {
 	if st.Retries != nil {
 		v.retries(p+".retries", st.Retries)
 	}
-	needMock := func() {
-		if v.s.Mock == nil || !v.s.Mock.Enabled {
+	if k != nil {
+		if k.mock && (v.s.Mock == nil || !v.s.Mock.Enabled) {
 			v.errorf(p+"."+kind, "%s acts on the embedded mock: add \"mock: true\" to the scenario", kind)
 		}
-	}
-	switch kind {
-	case kindSend:
-		v.send(p+".send", st.Send, false)
-	case kindTrigger:
-		needMock()
-		v.send(p+".trigger", st.Trigger, false)
-	case kindBurst:
-		v.send(p+".burst", &st.Burst.Send, true)
-		if st.Burst.Count < 1 || st.Burst.Count > MaxBurst {
-			v.errorf(p+".burst.count", "want a count from 1 to %d, got %d", MaxBurst, st.Burst.Count)
-		}
-		if st.Burst.Concurrency < 0 || (st.Burst.Count > 0 && st.Burst.Concurrency > st.Burst.Count) {
-			v.errorf(p+".burst.concurrency", "want 1 to count (%d), got %d", st.Burst.Count, st.Burst.Concurrency)
-		} else if st.Burst.Concurrency > MaxConcurrency {
-			v.errorf(p+".burst.concurrency", "at most %d, got %d", MaxConcurrency, st.Burst.Concurrency)
-		}
-	case kindDuplicate:
-		v.ref(p+".duplicate", string(*st.Duplicate), "duplicate", kindSend, kindDuplicate)
-	case kindRelease:
-		if len(*st.Release) == 0 {
-			v.errorf(p+".release", "name at least one held step")
-		}
-		for j, id := range *st.Release {
-			fp := refPath(p+".release", j, len(*st.Release))
-			if v.ref(fp, id, "release", kindSend, kindDuplicate) {
-				if !v.steps[id].Hold {
-					v.errorf(fp, "step %q is not held (add hold: true to it)", id)
-				} else if !v.held[id] {
-					v.errorf(fp, "step %q is already released", id)
-				}
-				delete(v.held, id)
-			}
-		}
-	case kindAwait:
-		if len(*st.Await) == 0 {
-			v.errorf(p+".await", "name at least one async step")
-		}
-		for j, id := range *st.Await {
-			fp := refPath(p+".await", j, len(*st.Await))
-			if v.ref(fp, id, "await", kindSend, kindDuplicate, kindBurst, kindRelease) {
-				if !v.steps[id].Async {
-					v.errorf(fp, "step %q is not async: it already waited for its delivery", id)
-				} else if !v.asyncs[id] {
-					v.errorf(fp, "step %q is already awaited", id)
-				}
-				delete(v.asyncs, id)
-			}
-		}
-	case kindAdvance:
-		if st.Advance.D <= 0 {
-			v.errorf(p+".advance", "must be positive")
-		}
-		v.maxDur(p+".advance", st.Advance, MaxSimSpan)
-		if v.s.Clock == ClockReal {
-			v.errorf(p+".advance", "advance moves a simulated clock: the scenario runs with clock: real (use wait, or clock: sim)")
-		}
-	case kindWait:
-		if st.Wait.D <= 0 || st.Wait.D > MaxWait {
-			v.errorf(p+".wait", "want a real-time wait from 1ms to %s, got %s", MaxWait, st.Wait.Raw)
-		}
-	case kindProbe:
-		v.probe(p+".probe", st.Probe)
-	case kindSubscribe:
-		needMock()
-		if e := st.Subscribe.Event; e != "" && !strings.Contains(e, "${") && v.prof != nil {
-			v.eventType(p+".subscribe.event", e)
-		}
-		v.urlField(p+".subscribe.target", st.Subscribe.Target)
-	case kindEnable, kindDisable:
-		needMock()
-		r := st.Enable
-		if kind == kindDisable {
-			r = st.Disable
-		}
-		v.ref(p+"."+kind, string(*r), kind, kindSubscribe)
-	case kindRotate:
-		needMock()
-	case kindInspect:
-		needMock()
-		if st.Inspect.Subscription == "" {
-			v.errorf(p+".inspect", "name the subscription: inspect: {subscription: STEP_ID}")
-		} else {
-			v.ref(p+".inspect.subscription", st.Inspect.Subscription, "inspect", kindSubscribe)
-		}
+		k.validate(v, p, st)
 	}
 	if st.Expect != nil && kind != "" {
 		v.expect(p+".expect", kind, st.Expect, st)
@@ -919,7 +749,7 @@ func (v *validator) probe(path string, pr *Probe) {
 		v.errorf(path+".use", "bad probe name %q", pr.Use)
 	}
 	if pr.Event != "" {
-		v.ref(path+".event", pr.Event, "probe event", kindSend, kindDuplicate, kindTrigger)
+		v.ref(path+".event", pr.Event, "probe event", kindsWhere(func(k *stepKind) bool { return slices.Contains(k.outputs, OutEventID) })...)
 	}
 	if pr.Pointer != "" && !strings.Contains(pr.Pointer, "${") {
 		if !strings.HasPrefix(pr.Pointer, "/") {
@@ -941,4 +771,60 @@ func (v *validator) probe(path string, pr *Probe) {
 	}
 	v.maxDur(path+".timeout", pr.Timeout, MaxWait)
 	v.maxDur(path+".interval", pr.Interval, MaxWait)
+}
+
+func (v *validator) burst(p string, st *Step) {
+	v.send(p+".burst", &st.Burst.Send, true)
+	if st.Burst.Count < 1 || st.Burst.Count > MaxBurst {
+		v.errorf(p+".burst.count", "want a count from 1 to %d, got %d", MaxBurst, st.Burst.Count)
+	}
+	if st.Burst.Concurrency < 0 || (st.Burst.Count > 0 && st.Burst.Concurrency > st.Burst.Count) {
+		v.errorf(p+".burst.concurrency", "want 1 to count (%d), got %d", st.Burst.Count, st.Burst.Concurrency)
+	} else if st.Burst.Concurrency > MaxConcurrency {
+		v.errorf(p+".burst.concurrency", "at most %d, got %d", MaxConcurrency, st.Burst.Concurrency)
+	}
+}
+
+func (v *validator) release(p string, st *Step) {
+	if len(*st.Release) == 0 {
+		v.errorf(p+".release", "name at least one held step")
+	}
+	for j, id := range *st.Release {
+		fp := refPath(p+".release", j, len(*st.Release))
+		if v.ref(fp, id, "release", kindsWhere(func(k *stepKind) bool { return k.hold })...) {
+			if !v.steps[id].Hold {
+				v.errorf(fp, "step %q is not held (add hold: true to it)", id)
+			} else if !v.held[id] {
+				v.errorf(fp, "step %q is already released", id)
+			}
+			delete(v.held, id)
+		}
+	}
+}
+
+func (v *validator) await(p string, st *Step) {
+	if len(*st.Await) == 0 {
+		v.errorf(p+".await", "name at least one async step")
+	}
+	for j, id := range *st.Await {
+		fp := refPath(p+".await", j, len(*st.Await))
+		if v.ref(fp, id, "await", asyncKinds()...) {
+			if !v.steps[id].Async {
+				v.errorf(fp, "step %q is not async: it already waited for its delivery", id)
+			} else if !v.asyncs[id] {
+				v.errorf(fp, "step %q is already awaited", id)
+			}
+			delete(v.asyncs, id)
+		}
+	}
+}
+
+func (v *validator) advance(p string, st *Step) {
+	if st.Advance.D <= 0 {
+		v.errorf(p+".advance", "must be positive")
+	}
+	v.maxDur(p+".advance", st.Advance, MaxSimSpan)
+	if v.s.Clock == ClockReal {
+		v.errorf(p+".advance", "advance moves a simulated clock: the scenario runs with clock: real (use wait, or clock: sim)")
+	}
 }

@@ -16,4 +16,14 @@
 // kind, or tampers a platform has no wire form for. hookdrill's loader
 // (package scenarios) checks all of that too, and reports each problem with
 // file:line:column.
+//
+// The platform parts of the scenario schema (the platform names, each
+// platform's event types, statuses and retry presets) are generated from a
+// platform registry by Scenario; the checked-in file is Scenario of the
+// built-in platforms, kept so by a test (go test ./schema -update rewrites
+// it after a platform changes or is added).
+//
+// The package may import the root package and platform (the Registry
+// type); it must not import platform/all, a platform's package, or any
+// other hookdrill package.
 package schema

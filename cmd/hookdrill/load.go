@@ -13,6 +13,7 @@ import (
 
 	"github.com/hookdrill/hookdrill"
 	"github.com/hookdrill/hookdrill/load"
+	"github.com/hookdrill/hookdrill/platform/all"
 )
 
 func runLoad(ctx context.Context, args []string, env *environ) error {
@@ -65,6 +66,7 @@ func runLoad(ctx context.Context, args []string, env *environ) error {
 		Duration: *duration, Seed: *seed, Retries: load.RetryMode(*retries), RetrySpeedup: *speedup,
 		Timeout: *timeout, Drain: *drain, MaxInFlight: *maxInFlight, MaxQueue: *maxQueue,
 		ProbeURL: *probeURL, ProbeSample: *probeSample,
+		Platforms: all.Registry(), Workloads: all.LoadWorkloads(),
 	}
 	if *maxInFlight <= 0 || *maxQueue < 0 {
 		return usageErr("--max-in-flight must be positive and --max-queue not negative")
@@ -172,7 +174,7 @@ func runLoad(ctx context.Context, args []string, env *environ) error {
 func loadProfile(name string, participants int) (*load.Scenario, error) {
 	ext := strings.ToLower(filepath.Ext(name))
 	if _, err := os.Stat(name); err != nil && ext != ".yaml" && ext != ".yml" {
-		return load.LookupProfile(name, participants)
+		return all.LoadWorkloads().LookupProfile(name, participants)
 	}
 	if participants != 0 {
 		return nil, errors.New("--participants applies to the built-in profiles only")
@@ -181,7 +183,7 @@ func loadProfile(name string, participants int) (*load.Scenario, error) {
 	if err != nil {
 		return nil, err
 	}
-	return load.ParseScenario(name, data)
+	return load.ParseScenario(name, data, all.Registry())
 }
 
 func writeLoadReport(res load.Result, format, out string, stdout io.Writer) error {

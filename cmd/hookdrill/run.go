@@ -15,6 +15,7 @@ import (
 	"github.com/hookdrill/hookdrill"
 	"github.com/hookdrill/hookdrill/assert"
 	"github.com/hookdrill/hookdrill/mockserver/scenariomock"
+	"github.com/hookdrill/hookdrill/platform/all"
 	"github.com/hookdrill/hookdrill/report"
 	"github.com/hookdrill/hookdrill/scenarios"
 )
@@ -119,7 +120,7 @@ func runRun(ctx context.Context, args []string, env *environ) (err error) {
 	if err := cfg.Validate(); err != nil {
 		return usageErr("%v", err)
 	}
-	scs, err := scenarios.LoadPaths(fs.Args()...)
+	scs, err := scenarios.Loader{Platforms: all.Registry()}.LoadPaths(fs.Args()...)
 	var loadErr *scenarios.LoadError
 	if err != nil {
 		fmt.Fprintln(env.stderr, err)

@@ -16,7 +16,7 @@ import (
 	"github.com/hookdrill/hookdrill"
 	"github.com/hookdrill/hookdrill/assert"
 	"github.com/hookdrill/hookdrill/clock"
-	"github.com/hookdrill/hookdrill/platform"
+	"github.com/hookdrill/hookdrill/platform/all"
 	"github.com/hookdrill/hookdrill/sender"
 )
 
@@ -70,9 +70,9 @@ func runSend(ctx context.Context, args []string, env *environ) (err error) {
 		return usageErr("send takes exactly one EVENT_TYPE argument, got %d", fs.NArg())
 	}
 	if *plat == "" {
-		return usageErr("--platform is required (valid: %s)", strings.Join(platform.Names(), ", "))
+		return usageErr("--platform is required (valid: %s)", strings.Join(all.Registry().Names(), ", "))
 	}
-	prof, err := platform.Lookup(*plat)
+	prof, err := all.Registry().Lookup(*plat)
 	if err != nil {
 		return usageErr("%v", err)
 	}

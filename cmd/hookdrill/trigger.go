@@ -15,7 +15,7 @@ import (
 	"github.com/hookdrill/hookdrill"
 	"github.com/hookdrill/hookdrill/assert"
 	"github.com/hookdrill/hookdrill/mockserver"
-	"github.com/hookdrill/hookdrill/platform"
+	"github.com/hookdrill/hookdrill/platform/all"
 )
 
 func runTrigger(ctx context.Context, args []string, env *environ) error {
@@ -68,7 +68,7 @@ func runTrigger(ctx context.Context, args []string, env *environ) error {
 	}
 	client.SetToken(*token)
 	if *plat == "" && fs.NArg() == 1 {
-		*plat, _ = platform.ForEventType(fs.Arg(0)) // unknown: the server answers with the valid types
+		*plat, _ = all.Registry().ForEventType(fs.Arg(0)) // unknown: the server answers with the valid types
 	}
 	req := mockserver.TriggerRequest{Platform: *plat, EventType: fs.Arg(0), Status: *status, ResourceID: *resource,
 		WorkspaceID: *workspace, StudyID: *study, EventID: *eventID}

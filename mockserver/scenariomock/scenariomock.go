@@ -11,6 +11,8 @@ import (
 
 	"github.com/hookdrill/hookdrill"
 	"github.com/hookdrill/hookdrill/mockserver"
+	"github.com/hookdrill/hookdrill/platform/prolific"
+	"github.com/hookdrill/hookdrill/platform/respondent"
 	"github.com/hookdrill/hookdrill/scenarios"
 )
 
@@ -38,7 +40,7 @@ var _ scenarios.MockAPI = (*Mock)(nil)
 // Dispatcher. The scenario secret is the initial Prolific workspace secret
 // and the Respondent webhook's private key.
 func New(ctx context.Context, env scenarios.MockEnv) (scenarios.MockAPI, error) {
-	if env.Platform != hookdrill.Prolific && env.Platform != hookdrill.Respondent {
+	if env.Platform != prolific.Name && env.Platform != respondent.Name {
 		return nil, fmt.Errorf("scenariomock: unknown platform %q", env.Platform)
 	}
 	cfg := mockserver.Config{Clock: env.Clock, Journal: env.Journal, Seed: env.Seed, Token: env.Token}
@@ -46,9 +48,9 @@ func New(ctx context.Context, env scenarios.MockEnv) (scenarios.MockAPI, error) 
 		cfg.Dispatcher = env.Dispatcher
 	}
 	switch env.Platform {
-	case hookdrill.Prolific:
+	case prolific.Name:
 		cfg.Prolific = env.Profile
-	case hookdrill.Respondent:
+	case respondent.Name:
 		cfg.Respondent = env.Profile
 	}
 	srv, err := mockserver.New(cfg)
@@ -59,7 +61,7 @@ func New(ctx context.Context, env scenarios.MockEnv) (scenarios.MockAPI, error) 
 	if m.ws == "" {
 		m.ws = DefaultWorkspace
 	}
-	if env.Platform == hookdrill.Prolific {
+	if env.Platform == prolific.Name {
 		if _, err := srv.CreateSecret(m.ws, env.Secret); err != nil {
 			_ = srv.Close()
 			return nil, fmt.Errorf("scenariomock: %w", err)
@@ -88,7 +90,7 @@ func (m *Mock) Subscribe(ctx context.Context, eventType, targetURL string, confi
 	if err := ctx.Err(); err != nil {
 		return "", err
 	}
-	if m.platform == hookdrill.Respondent {
+	if m.platform == respondent.Name {
 		m.mu.Lock()
 		key := m.key
 		m.mu.Unlock()
@@ -116,7 +118,7 @@ func (m *Mock) SetEnabled(ctx context.Context, id string, enabled bool) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if m.platform == hookdrill.Respondent {
+	if m.platform == respondent.Name {
 		if enabled {
 			if _, err := m.srv.Webhook(id); err != nil {
 				return err
@@ -136,7 +138,7 @@ func (m *Mock) RotateSecret(ctx context.Context) (string, error) {
 	if err := ctx.Err(); err != nil {
 		return "", err
 	}
-	if m.platform == hookdrill.Respondent {
+	if m.platform == respondent.Name {
 		cur, err := m.srv.ActiveWebhook()
 		if err != nil {
 			return "", fmt.Errorf("rotate: %w", err)
@@ -177,7 +179,7 @@ func (m *Mock) Enabled(ctx context.Context, id string) (bool, error) {
 	if err := ctx.Err(); err != nil {
 		return false, err
 	}
-	if m.platform == hookdrill.Respondent {
+	if m.platform == respondent.Name {
 		_, err := m.srv.Webhook(id)
 		if errors.Is(err, mockserver.ErrNotFound) {
 			return false, nil

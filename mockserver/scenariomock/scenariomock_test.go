@@ -15,6 +15,8 @@ import (
 	"github.com/hookdrill/hookdrill"
 	"github.com/hookdrill/hookdrill/clock"
 	"github.com/hookdrill/hookdrill/platform"
+	"github.com/hookdrill/hookdrill/platform/prolific"
+	"github.com/hookdrill/hookdrill/platform/respondent"
 	"github.com/hookdrill/hookdrill/scenarios"
 	"github.com/hookdrill/hookdrill/sender"
 )
@@ -43,7 +45,7 @@ func (v *verifier) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func TestAdapter(t *testing.T) {
-	for _, plat := range []string{hookdrill.Prolific, hookdrill.Respondent} {
+	for _, plat := range []string{prolific.Name, respondent.Name} {
 		t.Run(plat, func(t *testing.T) {
 			ctx := context.Background()
 			prof, err := platform.Lookup(plat)
@@ -80,7 +82,7 @@ func TestAdapter(t *testing.T) {
 			v.mu.Lock()
 			v.keys = append(v.keys, sec)
 			v.mu.Unlock()
-			if plat == hookdrill.Respondent {
+			if plat == respondent.Name {
 				w, err := api.(*Mock).Server().ActiveWebhook()
 				require.NoError(t, err)
 				id = w.ID

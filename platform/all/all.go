@@ -11,9 +11,12 @@ package all
 
 import (
 	"github.com/hookdrill/hookdrill"
+	"github.com/hookdrill/hookdrill/load"
 	"github.com/hookdrill/hookdrill/platform"
 	"github.com/hookdrill/hookdrill/platform/prolific"
+	prolificload "github.com/hookdrill/hookdrill/platform/prolific/loadprofile"
 	"github.com/hookdrill/hookdrill/platform/respondent"
+	respondentload "github.com/hookdrill/hookdrill/platform/respondent/loadprofile"
 )
 
 // Registry returns the wire profiles of every platform.
@@ -22,4 +25,10 @@ func Registry() *platform.Registry {
 		func() hookdrill.Profile { return prolific.New(prolific.Options{}) },
 		func() hookdrill.Profile { return respondent.New(respondent.Options{}) },
 	)
+}
+
+// LoadWorkloads returns every platform's part of load tests: its default
+// event mix and built-in profiles (load.Config.Workloads).
+func LoadWorkloads() load.Workloads {
+	return load.Workloads{prolificload.Workload(), respondentload.Workload()}
 }

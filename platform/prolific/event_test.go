@@ -60,7 +60,7 @@ func TestNewEventShapes(t *testing.T) {
 			tassert.Equal(t, tt.wantStatus, ev.Status)
 			tassert.Equal(t, tt.spec.Type, ev.Type)
 			tassert.Equal(t, "R", ev.ResourceID)
-			tassert.Equal(t, hookdrill.Prolific, ev.Platform)
+			tassert.Equal(t, prolific.Name, ev.Platform)
 			tassert.Regexp(t, objectID, ev.ID)
 			body, err := p.Encode(ev)
 			require.NoError(t, err)

@@ -54,7 +54,7 @@ func TestEnvelope(t *testing.T) {
 			tassert.Equal(t, ev.ID, ev.Payload.GetString("uuid"))
 			tassert.Equal(t, "2026-01-08T23:09:08.239Z", ev.Payload.GetString("created"))
 			tassert.True(t, vecTime.Equal(ev.CreatedAt))
-			tassert.Equal(t, hookdrill.Respondent, ev.Platform)
+			tassert.Equal(t, respondent.Name, ev.Platform)
 			tassert.Regexp(t, objectID, ev.ResourceID)
 			p, _ := ev.Payload.Get("payload")
 			tassert.Equal(t, []string{"resource"}, keys(p.(hookdrill.Object)))

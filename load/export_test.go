@@ -1,5 +1,0 @@
-package load
-
-import "github.com/hookdrill/hookdrill/platform"
-
-var platformLookup = platform.Lookup
