@@ -19,6 +19,7 @@ import (
 
 	"github.com/hookdrill/hookdrill/assert"
 	"github.com/hookdrill/hookdrill/conform"
+	"github.com/hookdrill/hookdrill/platform/all"
 	"github.com/hookdrill/hookdrill/receiver"
 )
 
@@ -38,7 +39,7 @@ const (
 func runAgainst(t *testing.T, platform string, bugs []receiver.Bug, strict bool) ([]string, conform.Result) {
 	t.Helper()
 	slow := slices.Contains(bugs, receiver.BugSlow) || slices.Contains(bugs, receiver.BugSlowUnderLoad)
-	rc := receiver.Config{Platform: platform, Secret: secret, OldSecrets: []string{oldSecret}, Bugs: bugs, SlowDelay: slowDelay}
+	rc := receiver.Config{Platform: ref(t, platform), Secret: secret, OldSecrets: []string{oldSecret}, Bugs: bugs, SlowDelay: slowDelay}
 	url, stop, err := receiver.Start(rc)
 	require.NoError(t, err)
 	defer stop()
@@ -87,7 +88,7 @@ func TestCorrectReceiverPasses(t *testing.T) {
 // catalogue entry declares, no more (false alarms) and no fewer (misses).
 func TestEveryBugIsCaught(t *testing.T) {
 	for _, p := range conform.Platforms() {
-		for _, bug := range receiver.Bugs(p) {
+		for _, bug := range receiver.Bugs(ref(t, p)) {
 			t.Run(p+"/"+string(bug.Name), func(t *testing.T) {
 				failed, res := runAgainst(t, p, []receiver.Bug{bug.Name}, true)
 				require.Equal(t, bug.Fails, failed)
@@ -106,7 +107,7 @@ func TestEveryCheckCatchesABug(t *testing.T) {
 	}
 	for _, p := range conform.Platforms() {
 		caught := map[string]bool{}
-		for _, b := range receiver.Bugs(p) {
+		for _, b := range receiver.Bugs(ref(t, p)) {
 			for _, id := range b.Fails {
 				caught[id] = true
 			}
@@ -124,7 +125,7 @@ func TestEveryCheckCatchesABug(t *testing.T) {
 }
 
 func TestRotatedSecretNeedsOldSecret(t *testing.T) {
-	url, stop, err := receiver.Start(receiver.Config{Platform: receiver.Prolific, Secret: secret})
+	url, stop, err := receiver.Start(receiver.Config{Platform: ref(t, "prolific"), Secret: secret})
 	require.NoError(t, err)
 	defer stop()
 	res, err := conform.Run(context.Background(), conform.Config{Platform: "prolific", Target: url, Secret: secret,
@@ -162,7 +163,7 @@ func TestConfigErrors(t *testing.T) {
 func BenchmarkSuite(b *testing.B) {
 	for _, p := range conform.Platforms() {
 		b.Run(p, func(b *testing.B) {
-			url, stop, err := receiver.Start(receiver.Config{Platform: p, Secret: secret, OldSecrets: []string{oldSecret}})
+			url, stop, err := receiver.Start(receiver.Config{Platform: ref(b, p), Secret: secret, OldSecrets: []string{oldSecret}})
 			require.NoError(b, err)
 			defer stop()
 			cfg := conform.Config{
@@ -195,7 +196,7 @@ func TestREADMETables(t *testing.T) {
 		}
 	}
 	cell := func(p string, name receiver.Bug) string {
-		for _, b := range receiver.Bugs(p) {
+		for _, b := range receiver.Bugs(ref(t, p)) {
 			if b.Name == name {
 				return "`" + strings.Join(b.Fails, "`, `") + "`"
 			}
@@ -204,7 +205,7 @@ func TestREADMETables(t *testing.T) {
 	}
 	seen := map[receiver.Bug]bool{}
 	for _, p := range conform.Platforms() {
-		for _, b := range receiver.Bugs(p) {
+		for _, b := range receiver.Bugs(ref(t, p)) {
 			if seen[b.Name] {
 				continue
 			}
@@ -223,7 +224,7 @@ func TestREADMETables(t *testing.T) {
 func TestRerunSameVerdicts(t *testing.T) {
 	for _, p := range conform.Platforms() {
 		t.Run(p, func(t *testing.T) {
-			rc := receiver.Config{Platform: p, Secret: secret, OldSecrets: []string{oldSecret}, Bugs: []receiver.Bug{receiver.BugRejectsDuplicates}}
+			rc := receiver.Config{Platform: ref(t, p), Secret: secret, OldSecrets: []string{oldSecret}, Bugs: []receiver.Bug{receiver.BugRejectsDuplicates}}
 			url, stop, err := receiver.Start(rc)
 			require.NoError(t, err)
 			defer stop()
@@ -249,7 +250,7 @@ func TestRerunSameVerdicts(t *testing.T) {
 // signature checks test signatures, not the event type), the preflight says
 // so, and coverage reports the refused type with the --events hint.
 func TestPreflightFallsBack(t *testing.T) {
-	rec, err := receiver.New(receiver.Config{Platform: "prolific", Secret: secret})
+	rec, err := receiver.New(receiver.Config{Platform: ref(t, "prolific"), Secret: secret})
 	require.NoError(t, err)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
@@ -311,4 +312,12 @@ func TestControlDecidesOnlyRejections(t *testing.T) {
 	require.Equal(t, assert.Inconclusive, flipped.Verdict)
 	require.Contains(t, flipped.Reason, "refused a correct delivery (HTTP 429)")
 	require.False(t, res.OK)
+}
+
+// ref returns the reference receiver's part of the named platform.
+func ref(t testing.TB, name string) receiver.Platform {
+	t.Helper()
+	p, err := all.References().Lookup(name)
+	require.NoError(t, err)
+	return p
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/hookdrill/hookdrill/assert"
 	"github.com/hookdrill/hookdrill/conform"
+	prolificref "github.com/hookdrill/hookdrill/platform/prolific/reference"
 	"github.com/hookdrill/hookdrill/receiver"
 )
 
@@ -15,7 +16,7 @@ import (
 // failure err is nil and the message comes from the result's counts (the
 // snippet used to print "<nil>" there).
 func ExampleRun() {
-	url, stop, err := receiver.Start(receiver.Config{Platform: "prolific", Secret: "test-secret",
+	url, stop, err := receiver.Start(receiver.Config{Platform: prolificref.New(), Secret: "test-secret",
 		Bugs: []receiver.Bug{receiver.BugIgnoresMissingSignature}})
 	if err != nil {
 		fmt.Println(err)

@@ -13,6 +13,8 @@ import (
 	"github.com/hookdrill/hookdrill/assert"
 	"github.com/hookdrill/hookdrill/clock"
 	"github.com/hookdrill/hookdrill/conform"
+	prolificref "github.com/hookdrill/hookdrill/platform/prolific/reference"
+	respondentref "github.com/hookdrill/hookdrill/platform/respondent/reference"
 	"github.com/hookdrill/hookdrill/receiver"
 	"github.com/hookdrill/hookdrill/scenarios"
 )
@@ -32,7 +34,7 @@ const genSecret = "gen-secret-Ld83hFq0Xs2aNv71"
 // its query that reports must redact.
 func startReceiver(tb testing.TB, platform, secret string, bugs ...receiver.Bug) string {
 	tb.Helper()
-	url, stop, err := receiver.Start(receiver.Config{Platform: platform, Secret: secret, OldSecrets: []string{plantedOldSecret}, Bugs: bugs})
+	url, stop, err := receiver.Start(receiver.Config{Platform: references[platform], Secret: secret, OldSecrets: []string{plantedOldSecret}, Bugs: bugs})
 	require.NoError(tb, err)
 	tb.Cleanup(stop)
 	return url
@@ -42,7 +44,7 @@ func startReceiver(tb testing.TB, platform, secret string, bugs ...receiver.Bug)
 // the frozen clock the generated runs use, and returns its webhook URL.
 func startFrozenReceiver(tb testing.TB) string {
 	tb.Helper()
-	url, stop, err := receiver.Start(receiver.Config{Platform: "prolific", Secret: genSecret, Clock: clock.NewSim(frozen())})
+	url, stop, err := receiver.Start(receiver.Config{Platform: prolificref.New(), Secret: genSecret, Clock: clock.NewSim(frozen())})
 	require.NoError(tb, err)
 	tb.Cleanup(stop)
 	return url + "/webhook"
@@ -117,3 +119,7 @@ func runGenerated(tb testing.TB, scs []*scenarios.Scenario, shard scenarios.Shar
 	require.NoError(tb, err)
 	return rep
 }
+
+// references are the reference receivers' platform parts, by name (not
+// from platform/all, which package report's own tests must not import).
+var references = map[string]receiver.Platform{prolificref.Name: prolificref.New(), respondentref.Name: respondentref.New()}

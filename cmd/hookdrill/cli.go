@@ -17,6 +17,7 @@ import (
 
 	"github.com/hookdrill/hookdrill/conform"
 	suggest_ "github.com/hookdrill/hookdrill/internal/suggest"
+	"github.com/hookdrill/hookdrill/platform/all"
 	"github.com/hookdrill/hookdrill/receiver"
 	"github.com/hookdrill/hookdrill/report"
 )
@@ -295,7 +296,7 @@ func registerCompletions(cc *cobra.Command) {
 	}
 	if f.Lookup("bug") != nil {
 		var bugs []string
-		for _, p := range conform.Platforms() {
+		for _, p := range all.References() {
 			for _, b := range receiver.Bugs(p) {
 				if !contains(bugs, string(b.Name)) {
 					bugs = append(bugs, string(b.Name))

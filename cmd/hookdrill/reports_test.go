@@ -14,6 +14,7 @@ import (
 
 	"github.com/hookdrill/hookdrill/assert"
 	"github.com/hookdrill/hookdrill/conform"
+	prolificref "github.com/hookdrill/hookdrill/platform/prolific/reference"
 	"github.com/hookdrill/hookdrill/receiver"
 	"github.com/hookdrill/hookdrill/schema"
 )
@@ -106,7 +107,7 @@ func TestConformProgressTotal(t *testing.T) {
 
 // In the CLI the skip hints name flags (conform.Run names Config fields).
 func TestConformSkipHintsNameFlags(t *testing.T) {
-	url, stop, err := receiver.Start(receiver.Config{Platform: "prolific", Secret: cliSecret})
+	url, stop, err := receiver.Start(receiver.Config{Platform: prolificref.New(), Secret: cliSecret})
 	require.NoError(t, err)
 	t.Cleanup(stop)
 	out, errOut, code := runCLI(t, map[string]string{"HOOKDRILL_SECRET": cliSecret}, "conform", "--platform", "prolific", "--target", url,

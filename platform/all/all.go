@@ -13,7 +13,10 @@ import (
 	"github.com/hookdrill/hookdrill"
 	"github.com/hookdrill/hookdrill/platform"
 	"github.com/hookdrill/hookdrill/platform/prolific"
+	prolificref "github.com/hookdrill/hookdrill/platform/prolific/reference"
 	"github.com/hookdrill/hookdrill/platform/respondent"
+	respondentref "github.com/hookdrill/hookdrill/platform/respondent/reference"
+	"github.com/hookdrill/hookdrill/receiver"
 )
 
 // Registry returns the wire profiles of every platform.
@@ -22,4 +25,9 @@ func Registry() *platform.Registry {
 		func() hookdrill.Profile { return prolific.New(prolific.Options{}) },
 		func() hookdrill.Profile { return respondent.New(respondent.Options{}) },
 	)
+}
+
+// References returns every platform's part of the reference receiver.
+func References() receiver.Platforms {
+	return receiver.Platforms{prolificref.New(), respondentref.New()}
 }
