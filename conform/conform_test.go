@@ -44,6 +44,7 @@ func runAgainst(t *testing.T, platform string, bugs []receiver.Bug, strict bool)
 	require.NoError(t, err)
 	defer stop()
 	cfg := conform.Config{
+		Suites: all.Suites(), Registry: all.Registry(),
 		Platform: platform, Target: url + "/webhook", Secret: secret, OldSecret: oldSecret,
 		ProbeApplied: url + "/_state#/processed/{event_id}", ProbeStatus: url + "/_state#/status/{resource_id}",
 		Strict: strict, Seed: 7,
@@ -72,12 +73,12 @@ func runAgainst(t *testing.T, platform string, bugs []receiver.Bug, strict bool)
 // TestCorrectReceiverPasses: zero false alarms. The correct reference
 // receiver passes every check, SHOULD ones included.
 func TestCorrectReceiverPasses(t *testing.T) {
-	for _, p := range conform.Platforms() {
+	for _, p := range all.Suites().Platforms() {
 		t.Run(p, func(t *testing.T) {
 			failed, res := runAgainst(t, p, nil, true)
 			require.Empty(t, failed)
 			require.True(t, res.OK)
-			checks, err := conform.List(p)
+			checks, err := all.Suites().List(p)
 			require.NoError(t, err)
 			require.Len(t, res.Report.Scenarios, len(checks)+1, "every check ran, and the preflight")
 		})
@@ -87,7 +88,7 @@ func TestCorrectReceiverPasses(t *testing.T) {
 // TestEveryBugIsCaught: each deliberate bug fails exactly the checks its
 // catalogue entry declares, no more (false alarms) and no fewer (misses).
 func TestEveryBugIsCaught(t *testing.T) {
-	for _, p := range conform.Platforms() {
+	for _, p := range all.Suites().Platforms() {
 		for _, bug := range receiver.Bugs(ref(t, p)) {
 			t.Run(p+"/"+string(bug.Name), func(t *testing.T) {
 				failed, res := runAgainst(t, p, []receiver.Bug{bug.Name}, true)
@@ -105,14 +106,14 @@ func TestEveryCheckCatchesABug(t *testing.T) {
 		"signature.valid":       "the positive control: it fails only when verification rejects everything",
 		"signature.header_case": "the reference receivers read headers case-insensitively; the corpus (py-stdlib-respondent-trusts-label) fails it",
 	}
-	for _, p := range conform.Platforms() {
+	for _, p := range all.Suites().Platforms() {
 		caught := map[string]bool{}
 		for _, b := range receiver.Bugs(ref(t, p)) {
 			for _, id := range b.Fails {
 				caught[id] = true
 			}
 		}
-		checks, err := conform.List(p)
+		checks, err := all.Suites().List(p)
 		require.NoError(t, err)
 		for _, c := range checks {
 			id := strings.TrimPrefix(c.ID, p+".")
@@ -128,7 +129,7 @@ func TestRotatedSecretNeedsOldSecret(t *testing.T) {
 	url, stop, err := receiver.Start(receiver.Config{Platform: ref(t, "prolific"), Secret: secret})
 	require.NoError(t, err)
 	defer stop()
-	res, err := conform.Run(context.Background(), conform.Config{Platform: "prolific", Target: url, Secret: secret,
+	res, err := conform.Run(context.Background(), conform.Config{Suites: all.Suites(), Registry: all.Registry(), Platform: "prolific", Target: url, Secret: secret,
 		Only: []string{"prolific.signature.rotated_secret", "prolific.idempotency.duplicate_applied_once"}, Seed: 1})
 	require.NoError(t, err)
 	require.Len(t, res.Report.Scenarios, 3, "the two checks and the preflight")
@@ -145,14 +146,15 @@ func TestRotatedSecretNeedsOldSecret(t *testing.T) {
 }
 
 func TestConfigErrors(t *testing.T) {
-	_, err := conform.Run(context.Background(), conform.Config{Platform: "stripe"})
+	_, err := conform.Run(context.Background(), conform.Config{Suites: all.Suites(), Registry: all.Registry(), Platform: "stripe"})
 	require.ErrorContains(t, err, "platform")
-	_, err = conform.Run(context.Background(), conform.Config{Platform: "prolific", Target: "http://127.0.0.1:1", Secret: "s",
+	_, err = conform.Run(context.Background(), conform.Config{Suites: all.Suites(), Registry: all.Registry(), Platform: "prolific", Target: "http://127.0.0.1:1", Secret: "s",
 		Only: []string{"prolific.nope"}})
 	require.ErrorContains(t, err, "unknown check prolific.nope")
-	_, _, err = conform.Source("respondent.nope")
+	require.ErrorIs(t, err, conform.ErrUnknownCheck)
+	_, _, err = all.Suites().Source("respondent.nope")
 	require.Error(t, err)
-	file, data, err := conform.Source("respondent.signature.valid")
+	file, data, err := all.Suites().Source("respondent.signature.valid")
 	require.NoError(t, err)
 	require.Equal(t, "respondent/signature.valid.yaml", file)
 	require.Contains(t, string(data), "id: respondent.signature.valid")
@@ -161,12 +163,13 @@ func TestConfigErrors(t *testing.T) {
 // BenchmarkSuite runs a whole suite against the correct local reference
 // receiver (goal for Prolific: under 3 s of wall time per run).
 func BenchmarkSuite(b *testing.B) {
-	for _, p := range conform.Platforms() {
+	for _, p := range all.Suites().Platforms() {
 		b.Run(p, func(b *testing.B) {
 			url, stop, err := receiver.Start(receiver.Config{Platform: ref(b, p), Secret: secret, OldSecrets: []string{oldSecret}})
 			require.NoError(b, err)
 			defer stop()
 			cfg := conform.Config{
+				Suites: all.Suites(), Registry: all.Registry(),
 				Platform: p, Target: url + "/webhook", Secret: secret, OldSecret: oldSecret,
 				ProbeApplied: url + "/_state#/processed/{event_id}", ProbeStatus: url + "/_state#/status/{resource_id}",
 				Strict: true, Seed: 11,
@@ -188,8 +191,8 @@ func TestREADMETables(t *testing.T) {
 	data, err := os.ReadFile("../README.md")
 	require.NoError(t, err)
 	readme := string(data)
-	for _, p := range conform.Platforms() {
-		checks, err := conform.List(p)
+	for _, p := range all.Suites().Platforms() {
+		checks, err := all.Suites().List(p)
 		require.NoError(t, err)
 		for _, c := range checks {
 			require.Contains(t, readme, "| `"+c.ID+"` | "+c.Severity+" |", "README checks table row for %s", c.ID)
@@ -204,7 +207,7 @@ func TestREADMETables(t *testing.T) {
 		return "n/a"
 	}
 	seen := map[receiver.Bug]bool{}
-	for _, p := range conform.Platforms() {
+	for _, p := range all.Suites().Platforms() {
 		for _, b := range receiver.Bugs(ref(t, p)) {
 			if seen[b.Name] {
 				continue
@@ -222,13 +225,13 @@ func TestREADMETables(t *testing.T) {
 // receiver that answers 409 to a repeated id would otherwise fail every
 // check the second time).
 func TestRerunSameVerdicts(t *testing.T) {
-	for _, p := range conform.Platforms() {
+	for _, p := range all.Suites().Platforms() {
 		t.Run(p, func(t *testing.T) {
 			rc := receiver.Config{Platform: ref(t, p), Secret: secret, OldSecrets: []string{oldSecret}, Bugs: []receiver.Bug{receiver.BugRejectsDuplicates}}
 			url, stop, err := receiver.Start(rc)
 			require.NoError(t, err)
 			defer stop()
-			cfg := conform.Config{Platform: p, Target: url + "/webhook", Secret: secret, OldSecret: oldSecret,
+			cfg := conform.Config{Suites: all.Suites(), Registry: all.Registry(), Platform: p, Target: url + "/webhook", Secret: secret, OldSecret: oldSecret,
 				ProbeApplied: url + "/_state#/processed/{event_id}", ProbeStatus: url + "/_state#/status/{resource_id}", Seed: 99}
 			var runs [2]map[string]assert.Verdict
 			for i := range runs {
@@ -262,7 +265,7 @@ func TestPreflightFallsBack(t *testing.T) {
 		rec.ServeHTTP(w, r)
 	}))
 	defer srv.Close()
-	res, err := conform.Run(context.Background(), conform.Config{Platform: "prolific", Target: srv.URL + "/webhook", Secret: secret, Seed: 5,
+	res, err := conform.Run(context.Background(), conform.Config{Suites: all.Suites(), Registry: all.Registry(), Platform: "prolific", Target: srv.URL + "/webhook", Secret: secret, Seed: 5,
 		Only: []string{"prolific.signature.wrong_secret", "prolific.signature.stale", "prolific.coverage.event_types"}})
 	require.NoError(t, err)
 	require.Equal(t, "study.status.change", res.WorkingType)
@@ -297,7 +300,7 @@ func TestControlDecidesOnlyRejections(t *testing.T) {
 		}
 	}))
 	defer srv.Close()
-	res, err := conform.Run(context.Background(), conform.Config{Platform: "prolific", Target: srv.URL + "/webhook", Secret: secret, Seed: 5,
+	res, err := conform.Run(context.Background(), conform.Config{Suites: all.Suites(), Registry: all.Registry(), Platform: "prolific", Target: srv.URL + "/webhook", Secret: secret, Seed: 5,
 		Parallel: 1, Only: []string{"prolific.signature.missing", "prolific.signature.flipped"}})
 	require.NoError(t, err)
 	got := map[string]assert.ScenarioResult{}

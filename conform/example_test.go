@@ -7,6 +7,7 @@ import (
 
 	"github.com/hookdrill/hookdrill/assert"
 	"github.com/hookdrill/hookdrill/conform"
+	"github.com/hookdrill/hookdrill/platform/all"
 	prolificref "github.com/hookdrill/hookdrill/platform/prolific/reference"
 	"github.com/hookdrill/hookdrill/receiver"
 )
@@ -24,6 +25,7 @@ func ExampleRun() {
 	}
 	defer stop()
 	res, err := conform.Run(context.Background(), conform.Config{
+		Suites: all.Suites(), Registry: all.Registry(),
 		Platform: "prolific", Target: url + "/webhooks/prolific", Secret: "test-secret",
 		ProbeApplied: url + "/_state#/processed/{event_id}", Strict: true, Seed: 1,
 	})

@@ -3,7 +3,6 @@ package conform
 import (
 	"context"
 	"fmt"
-	"io/fs"
 	"slices"
 	"strconv"
 	"strings"
@@ -21,13 +20,6 @@ const PreflightSuffix = ".preflight"
 // controlSuffix names the matched control scenario of a rejection check.
 const controlSuffix = "#control"
 
-// preferred is the event type (and status) each platform's non-coverage
-// checks use when the receiver accepts it.
-var preferred = map[string]struct{ Type, Status string }{
-	"prolific":   {"submission.status.change", "APPROVED"},
-	"respondent": {"SCREENER_RESPONSES.UPDATED", "PAID"},
-}
-
 // UnreachableError is returned by Run when the preflight's correct delivery
 // cannot reach the target at all (nothing listening, DNS, TLS): no check
 // can run. hookdrill conform exits with status 3 for it.
@@ -42,9 +34,9 @@ func (e *UnreachableError) Error() string {
 		hookdrill.RedactURL(e.Target), e.Outcome, e.Detail)
 }
 
-// EventTypes lists the documented event types of a platform.
-func EventTypes(platformName string) ([]string, error) {
-	prof, err := platform.Lookup(platformName)
+// EventTypes lists the documented event types of a platform of reg.
+func EventTypes(reg *platform.Registry, platformName string) ([]string, error) {
+	prof, err := reg.Lookup(platformName)
 	if err != nil {
 		return nil, err
 	}
@@ -57,8 +49,8 @@ func EventTypes(platformName string) ([]string, error) {
 
 // resolveEvents validates Config.Events (default: every documented type),
 // keeping the documented order.
-func resolveEvents(platformName string, want []string) ([]string, error) {
-	all, err := EventTypes(platformName)
+func resolveEvents(reg *platform.Registry, platformName string, want []string) ([]string, error) {
+	all, err := EventTypes(reg, platformName)
 	if err != nil {
 		return nil, err
 	}
@@ -84,8 +76,8 @@ func resolveEvents(platformName string, want []string) ([]string, error) {
 }
 
 // statusesOf returns the documented statuses of an event type.
-func statusesOf(platformName, typ string) []string {
-	prof, err := platform.Lookup(platformName)
+func statusesOf(reg *platform.Registry, platformName, typ string) []string {
+	prof, err := reg.Lookup(platformName)
 	if err != nil {
 		return nil
 	}
@@ -123,8 +115,8 @@ steps:
 // preflight delivers one correct event of each candidate type (the
 // preferred one first) until the receiver accepts one. It returns the
 // preflight result and the accepted type ("" when none was accepted).
-func preflight(ctx context.Context, rc scenarios.RunConfig, platformName string, events []string, base uint64) (assert.ScenarioResult, string, error) {
-	pref := preferred[platformName]
+func preflight(ctx context.Context, rc scenarios.RunConfig, suite Suite, events []string, base uint64) (assert.ScenarioResult, string, error) {
+	platformName, pref := suite.Platform, suite.Control
 	cands := []string{}
 	if slices.Contains(events, pref.Type) {
 		cands = append(cands, pref.Type)
@@ -224,8 +216,8 @@ func isCoverage(id string) bool { return strings.Contains(id, ".coverage.") }
 // adaptEvents makes a check fit the receiver's subscription: coverage
 // checks keep only the steps of subscribed types (false: none left), other
 // checks send the working type instead of any other documented one.
-func adaptEvents(sc *scenarios.Scenario, platformName string, events []string, working string) bool {
-	documented, _ := EventTypes(platformName)
+func adaptEvents(sc *scenarios.Scenario, reg *platform.Registry, platformName string, events []string, working string) bool {
+	documented, _ := EventTypes(reg, platformName)
 	if isCoverage(checkID(sc)) {
 		var keep []scenarios.Step
 		for _, st := range sc.Steps {
@@ -238,7 +230,7 @@ func adaptEvents(sc *scenarios.Scenario, platformName string, events []string, w
 		sc.Steps = keep
 		return len(keep) > 0
 	}
-	statuses := statusesOf(platformName, working)
+	statuses := statusesOf(reg, platformName, working)
 	n := 0
 	for i := range sc.Steps {
 		s := stepSend(&sc.Steps[i])
@@ -293,8 +285,8 @@ func isRejectionCheck(sc *scenarios.Scenario) bool {
 // controlOf builds a rejection check's matched control: the same
 // deliveries with fresh ids (its own seed), untampered, signed with the
 // current secret, each of which must be accepted.
-func controlOf(sc *scenarios.Scenario, platformName string, events []string, working string, base uint64) (*scenarios.Scenario, error) {
-	data, err := fs.ReadFile(Suites(), sc.File)
+func controlOf(sc *scenarios.Scenario, suite Suite, reg *platform.Registry, events []string, working string, base uint64) (*scenarios.Scenario, error) {
+	data, err := suite.readFile(sc.File)
 	if err != nil {
 		return nil, err
 	}
@@ -303,7 +295,7 @@ func controlOf(sc *scenarios.Scenario, platformName string, events []string, wor
 		return nil, err
 	}
 	id := checkID(sc)
-	adaptEvents(c, platformName, events, working)
+	adaptEvents(c, reg, suite.Platform, events, working)
 	c.Name, c.Check, c.Requires = id+controlSuffix, nil, nil
 	c.Seed = CheckSeed(base, id+controlSuffix)
 	for i := range c.Steps {

@@ -13,8 +13,8 @@ import (
 	"github.com/hookdrill/hookdrill/assert"
 	"github.com/hookdrill/hookdrill/clock"
 	"github.com/hookdrill/hookdrill/conform"
+	"github.com/hookdrill/hookdrill/platform/all"
 	prolificref "github.com/hookdrill/hookdrill/platform/prolific/reference"
-	respondentref "github.com/hookdrill/hookdrill/platform/respondent/reference"
 	"github.com/hookdrill/hookdrill/receiver"
 	"github.com/hookdrill/hookdrill/scenarios"
 )
@@ -34,7 +34,7 @@ const genSecret = "gen-secret-Ld83hFq0Xs2aNv71"
 // its query that reports must redact.
 func startReceiver(tb testing.TB, platform, secret string, bugs ...receiver.Bug) string {
 	tb.Helper()
-	url, stop, err := receiver.Start(receiver.Config{Platform: references[platform], Secret: secret, OldSecrets: []string{plantedOldSecret}, Bugs: bugs})
+	url, stop, err := receiver.Start(receiver.Config{Platform: mustReference(tb, platform), Secret: secret, OldSecrets: []string{plantedOldSecret}, Bugs: bugs})
 	require.NoError(tb, err)
 	tb.Cleanup(stop)
 	return url
@@ -58,13 +58,13 @@ func demoRun(tb testing.TB, prolificBugs ...receiver.Bug) (assert.Report, int) {
 	var reps []assert.Report
 	var mu sync.Mutex
 	attempts := 0
-	for _, p := range conform.Platforms() {
+	for _, p := range all.Suites().Platforms() {
 		var bugs []receiver.Bug
 		if p == "prolific" {
 			bugs = prolificBugs
 		}
 		url := startReceiver(tb, p, plantedSecret, bugs...)
-		cfg := conform.Config{Platform: p, Target: url + "/webhook?token=" + plantedToken, Secret: plantedSecret,
+		cfg := conform.Config{Platform: p, Suites: all.Suites(), Registry: all.Registry(), Target: url + "/webhook?token=" + plantedToken, Secret: plantedSecret,
 			OldSecret: plantedOldSecret, ProbeApplied: url + "/_state#/processed/{event_id}",
 			ProbeStatus: url + "/_state#/status/{resource_id}", Seed: 20260101}
 		cfg.Base.OnJournal = func(_ *scenarios.Scenario, j *hookdrill.Journal) {
@@ -120,6 +120,10 @@ func runGenerated(tb testing.TB, scs []*scenarios.Scenario, shard scenarios.Shar
 	return rep
 }
 
-// references are the reference receivers' platform parts, by name (not
-// from platform/all, which package report's own tests must not import).
-var references = map[string]receiver.Platform{prolificref.Name: prolificref.New(), respondentref.Name: respondentref.New()}
+// mustReference returns the reference receiver's part of the named platform.
+func mustReference(tb testing.TB, name string) receiver.Platform {
+	tb.Helper()
+	p, err := all.References().Lookup(name)
+	require.NoError(tb, err)
+	return p
+}

@@ -15,7 +15,6 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
-	"github.com/hookdrill/hookdrill/conform"
 	suggest_ "github.com/hookdrill/hookdrill/internal/suggest"
 	"github.com/hookdrill/hookdrill/platform/all"
 	"github.com/hookdrill/hookdrill/receiver"
@@ -285,7 +284,7 @@ func fixedCompletion(vals ...string) func(*cobra.Command, []string, string) ([]s
 func registerCompletions(cc *cobra.Command) {
 	f := cc.Flags()
 	if f.Lookup("platform") != nil {
-		_ = cc.RegisterFlagCompletionFunc("platform", fixedCompletion(conform.Platforms()...))
+		_ = cc.RegisterFlagCompletionFunc("platform", fixedCompletion(all.Suites().Platforms()...))
 	}
 	if f.Lookup("format") != nil {
 		formats := report.Formats()

@@ -78,14 +78,14 @@ func runConform(ctx context.Context, args []string, env *environ) (err error) {
 		return usageErr("--format must be one of %s, got %q", strings.Join(report.Formats(), ", "), *format)
 	}
 	if *show != "" {
-		_, data, err := conform.Source(*show)
+		_, data, err := all.Suites().Source(*show)
 		if err != nil {
 			return usageErr("%v", err)
 		}
 		_, err = env.stdout.Write(data)
 		return err
 	}
-	platforms := conform.Platforms()
+	platforms := all.Suites().Platforms()
 	if *plat != "" {
 		if !contains(platforms, *plat) {
 			return usageErr("unknown platform %q (valid: %s)", *plat, strings.Join(platforms, ", "))
@@ -133,7 +133,7 @@ func runConform(ctx context.Context, args []string, env *environ) (err error) {
 	var reports []assert.Report
 	for _, p := range platforms {
 		cfg := conform.Config{
-			Platform: p, Target: *target, Secret: *secret, OldSecret: *oldSecret,
+			Platform: p, Suites: all.Suites(), Registry: all.Registry(), Target: *target, Secret: *secret, OldSecret: *oldSecret,
 			ProbeApplied: *applied, ProbeStatus: *status, Strict: *strict, Only: only,
 			Budget: *budget, Seed: *seed, Parallel: *parallel, Events: events,
 		}
@@ -177,7 +177,7 @@ func runConform(ctx context.Context, args []string, env *environ) (err error) {
 			switch {
 			case errors.As(err, &unreachable):
 				return &exitError{code: exitProblem, err: err}
-			case strings.Contains(err.Error(), "unknown check"), strings.Contains(err.Error(), "unknown "+p+" event type"):
+			case errors.Is(err, conform.ErrUnknownCheck), strings.Contains(err.Error(), "unknown "+p+" event type"):
 				return usageErr("%v", err)
 			}
 			return err
@@ -213,7 +213,7 @@ func runConform(ctx context.Context, args []string, env *environ) (err error) {
 // checkTotal is how many checks a run of platform with --only runs: the
 // progress line's total.
 func checkTotal(platform string, only []string) int {
-	checks, err := conform.List(platform)
+	checks, err := all.Suites().List(platform)
 	if err != nil {
 		return 0
 	}
@@ -259,7 +259,7 @@ func contains(list []string, s string) bool {
 
 func listChecks(w io.Writer, platforms []string) error {
 	for _, p := range platforms {
-		checks, err := conform.List(p)
+		checks, err := all.Suites().List(p)
 		if err != nil {
 			return err
 		}

@@ -13,7 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hookdrill/hookdrill/assert"
-	"github.com/hookdrill/hookdrill/conform"
+	"github.com/hookdrill/hookdrill/platform/all"
 	prolificref "github.com/hookdrill/hookdrill/platform/prolific/reference"
 	"github.com/hookdrill/hookdrill/receiver"
 	"github.com/hookdrill/hookdrill/schema"
@@ -94,7 +94,7 @@ func TestRunInvalidFileAmongValidOnes(t *testing.T) {
 
 // The progress line's total is the number of checks that run (it was 0).
 func TestConformProgressTotal(t *testing.T) {
-	checks, err := conform.List("prolific")
+	checks, err := all.Suites().List("prolific")
 	require.NoError(t, err)
 	require.Greater(t, len(checks), 10)
 	tassert.Equal(t, len(checks), checkTotal("prolific", nil))

@@ -11,10 +11,13 @@ package all
 
 import (
 	"github.com/hookdrill/hookdrill"
+	"github.com/hookdrill/hookdrill/conform"
 	"github.com/hookdrill/hookdrill/platform"
 	"github.com/hookdrill/hookdrill/platform/prolific"
+	prolificconf "github.com/hookdrill/hookdrill/platform/prolific/conformance"
 	prolificref "github.com/hookdrill/hookdrill/platform/prolific/reference"
 	"github.com/hookdrill/hookdrill/platform/respondent"
+	respondentconf "github.com/hookdrill/hookdrill/platform/respondent/conformance"
 	respondentref "github.com/hookdrill/hookdrill/platform/respondent/reference"
 	"github.com/hookdrill/hookdrill/receiver"
 )
@@ -30,4 +33,9 @@ func Registry() *platform.Registry {
 // References returns every platform's part of the reference receiver.
 func References() receiver.Platforms {
 	return receiver.Platforms{prolificref.New(), respondentref.New()}
+}
+
+// Suites returns every platform's conformance suite.
+func Suites() conform.Suites {
+	return conform.Suites{prolificconf.Suite(), respondentconf.Suite()}
 }
