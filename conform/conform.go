@@ -67,31 +67,32 @@ func (ss Suites) Platforms() []string {
 }
 
 // Lookup returns the suite of a platform.
-func (ss Suites) Lookup(platform string) (Suite, error) {
+func (ss Suites) Lookup(name string) (Suite, error) {
 	for _, s := range ss {
-		if s.Platform == platform {
+		if s.Platform == name {
 			return s, nil
 		}
 	}
-	return Suite{}, fmt.Errorf("conform: no suite for platform %q (valid: %s)", platform, strings.Join(ss.Platforms(), ", "))
+	return Suite{}, fmt.Errorf("conform: no suite for platform %q (valid: %s)", name, strings.Join(ss.Platforms(), ", "))
 }
 
-// Load returns a platform's checks, sorted by id.
-func (ss Suites) Load(platform string) ([]*scenarios.Scenario, error) {
-	s, err := ss.Lookup(platform)
+// Load returns a platform's checks, sorted by id, validated against the
+// platforms' wire profiles.
+func (ss Suites) Load(reg *platform.Registry, name string) ([]*scenarios.Scenario, error) {
+	s, err := ss.Lookup(name)
 	if err != nil {
 		return nil, err
 	}
-	return s.Load()
+	return s.Load(reg)
 }
 
-// Load returns the suite's checks, sorted by id. Each one's File is
-// PLATFORM/ID.yaml.
-func (s Suite) Load() ([]*scenarios.Scenario, error) {
+// Load returns the suite's checks, sorted by id, validated against the
+// platforms' wire profiles. Each one's File is PLATFORM/ID.yaml.
+func (s Suite) Load(reg *platform.Registry) ([]*scenarios.Scenario, error) {
 	if s.Files == nil {
 		return nil, fmt.Errorf("conform: the %s suite has no files", s.Platform)
 	}
-	scs, err := scenarios.Load(s.Files, ".")
+	scs, err := loadScenarios(reg, s.Files)
 	if err != nil {
 		return nil, fmt.Errorf("conform: load %s suite: %w", s.Platform, err)
 	}
@@ -100,6 +101,23 @@ func (s Suite) Load() ([]*scenarios.Scenario, error) {
 	}
 	sort.Slice(scs, func(i, j int) bool { return checkID(scs[i]) < checkID(scs[j]) })
 	return scs, nil
+}
+
+// loadScenarios and parseScenario are where conform reads scenario files,
+// against reg.
+//
+// Integration note (issue 12): once package scenarios has its Loader, they
+// become scenarios.Loader{Platforms: reg}.Load(fsys, ".") and .Parse, and
+// Run sets RunConfig.Platforms to Config.Registry. Until then they use the
+// scenarios package functions, whose built-in list has the same platforms.
+func loadScenarios(reg *platform.Registry, fsys fs.FS) ([]*scenarios.Scenario, error) {
+	_ = reg
+	return scenarios.Load(fsys, ".")
+}
+
+func parseScenario(reg *platform.Registry, file string, data []byte) (*scenarios.Scenario, error) {
+	_ = reg
+	return scenarios.Parse(file, data)
 }
 
 // readFile reads a check's file (PLATFORM/ID.yaml) from the suite.
@@ -126,8 +144,8 @@ type CheckInfo struct {
 }
 
 // List describes a platform's checks, sorted by id.
-func (ss Suites) List(platform string) ([]CheckInfo, error) {
-	scs, err := ss.Load(platform)
+func (ss Suites) List(reg *platform.Registry, name string) ([]CheckInfo, error) {
+	scs, err := ss.Load(reg, name)
 	if err != nil {
 		return nil, err
 	}
@@ -143,15 +161,15 @@ func (ss Suites) List(platform string) ([]CheckInfo, error) {
 }
 
 // Source returns the YAML of the check with the given id, to copy and adapt.
-func (ss Suites) Source(id string) (file string, data []byte, err error) {
-	platform, _, _ := strings.Cut(id, ".")
-	checks, err := ss.List(platform)
+func (ss Suites) Source(reg *platform.Registry, id string) (file string, data []byte, err error) {
+	name, _, _ := strings.Cut(id, ".")
+	checks, err := ss.List(reg, name)
 	if err != nil {
 		return "", nil, err
 	}
 	for _, c := range checks {
 		if c.ID == id {
-			s, _ := ss.Lookup(platform) // List found it
+			s, _ := ss.Lookup(name) // List found it
 			data, err := s.readFile(c.File)
 			return c.File, data, err
 		}
@@ -288,7 +306,7 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	all, err := suite.Load()
+	all, err := suite.Load(cfg.Registry)
 	if err != nil {
 		return Result{}, err
 	}
@@ -351,7 +369,7 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	// needs an accepted delivery is blocked by it.
 	preCfg := rc
 	preCfg.OnScenario = nil
-	pre, working, err := preflight(ctx, preCfg, suite, events, base)
+	pre, working, err := preflight(ctx, preCfg, cfg.Registry, suite, events, base)
 	if err != nil {
 		return Result{Preflight: pre, Seed: base}, err
 	}

@@ -78,7 +78,7 @@ func TestCorrectReceiverPasses(t *testing.T) {
 			failed, res := runAgainst(t, p, nil, true)
 			require.Empty(t, failed)
 			require.True(t, res.OK)
-			checks, err := all.Suites().List(p)
+			checks, err := all.Suites().List(all.Registry(), p)
 			require.NoError(t, err)
 			require.Len(t, res.Report.Scenarios, len(checks)+1, "every check ran, and the preflight")
 		})
@@ -113,7 +113,7 @@ func TestEveryCheckCatchesABug(t *testing.T) {
 				caught[id] = true
 			}
 		}
-		checks, err := all.Suites().List(p)
+		checks, err := all.Suites().List(all.Registry(), p)
 		require.NoError(t, err)
 		for _, c := range checks {
 			id := strings.TrimPrefix(c.ID, p+".")
@@ -152,9 +152,9 @@ func TestConfigErrors(t *testing.T) {
 		Only: []string{"prolific.nope"}})
 	require.ErrorContains(t, err, "unknown check prolific.nope")
 	require.ErrorIs(t, err, conform.ErrUnknownCheck)
-	_, _, err = all.Suites().Source("respondent.nope")
+	_, _, err = all.Suites().Source(all.Registry(), "respondent.nope")
 	require.Error(t, err)
-	file, data, err := all.Suites().Source("respondent.signature.valid")
+	file, data, err := all.Suites().Source(all.Registry(), "respondent.signature.valid")
 	require.NoError(t, err)
 	require.Equal(t, "respondent/signature.valid.yaml", file)
 	require.Contains(t, string(data), "id: respondent.signature.valid")
@@ -192,7 +192,7 @@ func TestREADMETables(t *testing.T) {
 	require.NoError(t, err)
 	readme := string(data)
 	for _, p := range all.Suites().Platforms() {
-		checks, err := all.Suites().List(p)
+		checks, err := all.Suites().List(all.Registry(), p)
 		require.NoError(t, err)
 		for _, c := range checks {
 			require.Contains(t, readme, "| `"+c.ID+"` | "+c.Severity+" |", "README checks table row for %s", c.ID)

@@ -115,7 +115,7 @@ steps:
 // preflight delivers one correct event of each candidate type (the
 // preferred one first) until the receiver accepts one. It returns the
 // preflight result and the accepted type ("" when none was accepted).
-func preflight(ctx context.Context, rc scenarios.RunConfig, suite Suite, events []string, base uint64) (assert.ScenarioResult, string, error) {
+func preflight(ctx context.Context, rc scenarios.RunConfig, reg *platform.Registry, suite Suite, events []string, base uint64) (assert.ScenarioResult, string, error) {
 	platformName, pref := suite.Platform, suite.Control
 	cands := []string{}
 	if slices.Contains(events, pref.Type) {
@@ -133,7 +133,7 @@ func preflight(ctx context.Context, rc scenarios.RunConfig, suite Suite, events 
 		if typ == pref.Type {
 			status = pref.Status
 		}
-		sc, err := scenarios.Parse(platformName+"/preflight.yaml", preflightYAML(platformName, typ, status))
+		sc, err := parseScenario(reg, platformName+"/preflight.yaml", preflightYAML(platformName, typ, status))
 		if err != nil { // unreachable: the template is valid
 			return assert.ScenarioResult{}, "", fmt.Errorf("conform: preflight: %w", err)
 		}
@@ -290,7 +290,7 @@ func controlOf(sc *scenarios.Scenario, suite Suite, reg *platform.Registry, even
 	if err != nil {
 		return nil, err
 	}
-	c, err := scenarios.Parse(sc.File, data)
+	c, err := parseScenario(reg, sc.File, data)
 	if err != nil {
 		return nil, err
 	}

@@ -78,7 +78,7 @@ func runConform(ctx context.Context, args []string, env *environ) (err error) {
 		return usageErr("--format must be one of %s, got %q", strings.Join(report.Formats(), ", "), *format)
 	}
 	if *show != "" {
-		_, data, err := all.Suites().Source(*show)
+		_, data, err := all.Suites().Source(all.Registry(), *show)
 		if err != nil {
 			return usageErr("%v", err)
 		}
@@ -213,7 +213,7 @@ func runConform(ctx context.Context, args []string, env *environ) (err error) {
 // checkTotal is how many checks a run of platform with --only runs: the
 // progress line's total.
 func checkTotal(platform string, only []string) int {
-	checks, err := all.Suites().List(platform)
+	checks, err := all.Suites().List(all.Registry(), platform)
 	if err != nil {
 		return 0
 	}
@@ -259,7 +259,7 @@ func contains(list []string, s string) bool {
 
 func listChecks(w io.Writer, platforms []string) error {
 	for _, p := range platforms {
-		checks, err := all.Suites().List(p)
+		checks, err := all.Suites().List(all.Registry(), p)
 		if err != nil {
 			return err
 		}

@@ -94,7 +94,7 @@ func TestRunInvalidFileAmongValidOnes(t *testing.T) {
 
 // The progress line's total is the number of checks that run (it was 0).
 func TestConformProgressTotal(t *testing.T) {
-	checks, err := all.Suites().List("prolific")
+	checks, err := all.Suites().List(all.Registry(), "prolific")
 	require.NoError(t, err)
 	require.Greater(t, len(checks), 10)
 	tassert.Equal(t, len(checks), checkTotal("prolific", nil))

@@ -265,7 +265,7 @@ func Run(t *testing.T, cc Config) {
 			t.Run(name+"/"+c.Name, func(t *testing.T) {
 				const secret = "corpus-secret-9f2c"
 				base := startCorpusReceiver(t, corpusDir, name, r, c.Env, secret)
-				checks, err := cc.Suites.List(r.Platform)
+				checks, err := cc.Suites.List(cc.Registry, r.Platform)
 				require.NoError(t, err)
 				want := map[string]string{}
 				for k, v := range c.Verdicts {

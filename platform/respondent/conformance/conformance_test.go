@@ -6,6 +6,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/hookdrill/hookdrill/platform/all"
 	"github.com/hookdrill/hookdrill/platform/respondent"
 	"github.com/hookdrill/hookdrill/platform/respondent/conformance"
 )
@@ -15,7 +16,7 @@ import (
 func TestSuite(t *testing.T) {
 	s := conformance.Suite()
 	require.Equal(t, respondent.Name, s.Platform)
-	checks, err := s.Load()
+	checks, err := s.Load(all.Registry())
 	require.NoError(t, err)
 	require.NotEmpty(t, checks)
 	for _, c := range checks {
