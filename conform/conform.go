@@ -97,6 +97,9 @@ func (s Suite) Load(reg *platform.Registry) ([]*scenarios.Scenario, error) {
 		return nil, fmt.Errorf("conform: load %s suite: %w", s.Platform, err)
 	}
 	for _, sc := range scs {
+		if sc.Platform != s.Platform {
+			return nil, fmt.Errorf("conform: load %s suite: %s is a %s scenario", s.Platform, sc.File, sc.Platform)
+		}
 		sc.File = path.Join(s.Platform, sc.File)
 	}
 	sort.Slice(scs, func(i, j int) bool { return checkID(scs[i]) < checkID(scs[j]) })

@@ -324,3 +324,14 @@ func ref(t testing.TB, name string) receiver.Platform {
 	require.NoError(t, err)
 	return p
 }
+
+// A suite whose files are another platform's scenarios does not load.
+func TestSuiteOfAnotherPlatform(t *testing.T) {
+	s, err := all.Suites().Lookup("prolific")
+	require.NoError(t, err)
+	s.Platform = "respondent"
+	_, err = s.Load(all.Registry())
+	require.ErrorContains(t, err, "is a prolific scenario")
+	_, err = conform.Suites{}.Lookup("prolific")
+	require.ErrorContains(t, err, `no suite for platform "prolific"`)
+}
