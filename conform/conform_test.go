@@ -152,6 +152,10 @@ func TestConfigErrors(t *testing.T) {
 		Only: []string{"prolific.nope"}})
 	require.ErrorContains(t, err, "unknown check prolific.nope")
 	require.ErrorIs(t, err, conform.ErrUnknownCheck)
+	_, err = conform.Run(context.Background(), conform.Config{Suites: all.Suites(), Registry: all.Registry(), Platform: "prolific",
+		Target: "http://127.0.0.1:1", Secret: "s", Events: []string{"submission.created"}})
+	require.ErrorIs(t, err, conform.ErrUnknownEventType)
+	require.EqualError(t, err, "conform: unknown prolific event type submission.created (valid: submission.status.change, study.status.change, study.progress.change, study.has_high_return_rate)")
 	_, _, err = all.Suites().Source(all.Registry(), "respondent.nope")
 	require.Error(t, err)
 	file, data, err := all.Suites().Source(all.Registry(), "respondent.signature.valid")

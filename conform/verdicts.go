@@ -2,6 +2,7 @@ package conform
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -47,6 +48,17 @@ func EventTypes(reg *platform.Registry, platformName string) ([]string, error) {
 	return out, nil
 }
 
+// ErrUnknownEventType is wrapped by the error of a run whose Config.Events
+// names a type the platform does not document.
+var ErrUnknownEventType = errors.New("unknown event type")
+
+// unknownEventTypeError is the text of such an error, wrapping
+// ErrUnknownEventType.
+type unknownEventTypeError string
+
+func (e unknownEventTypeError) Error() string { return string(e) }
+func (e unknownEventTypeError) Unwrap() error { return ErrUnknownEventType }
+
 // resolveEvents validates Config.Events (default: every documented type),
 // keeping the documented order.
 func resolveEvents(reg *platform.Registry, platformName string, want []string) ([]string, error) {
@@ -64,7 +76,7 @@ func resolveEvents(reg *platform.Registry, platformName string, want []string) (
 		}
 	}
 	if len(unknown) > 0 {
-		return nil, fmt.Errorf("conform: unknown %s event type %s (valid: %s)", platformName, strings.Join(unknown, ", "), strings.Join(all, ", "))
+		return nil, unknownEventTypeError(fmt.Sprintf("conform: unknown %s event type %s (valid: %s)", platformName, strings.Join(unknown, ", "), strings.Join(all, ", ")))
 	}
 	var out []string
 	for _, t := range all {

@@ -177,7 +177,7 @@ func runConform(ctx context.Context, args []string, env *environ) (err error) {
 			switch {
 			case errors.As(err, &unreachable):
 				return &exitError{code: exitProblem, err: err}
-			case errors.Is(err, conform.ErrUnknownCheck), strings.Contains(err.Error(), "unknown "+p+" event type"):
+			case errors.Is(err, conform.ErrUnknownCheck), errors.Is(err, conform.ErrUnknownEventType):
 				return usageErr("%v", err)
 			}
 			return err
