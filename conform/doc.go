@@ -55,7 +55,8 @@
 // and the correct receivers fail none.
 //
 // A Run that names a check the suite does not have (Config.Only) returns
-// an error wrapping ErrUnknownCheck.
+// an error wrapping ErrUnknownCheck; one whose Config.Events names a type
+// the platform does not document, ErrUnknownEventType.
 //
 // # Imports
 //
