@@ -2,7 +2,6 @@ package conform
 
 import (
 	"context"
-	"embed"
 	"errors"
 	"fmt"
 	"hash/fnv"
@@ -18,11 +17,9 @@ import (
 
 	"github.com/hookdrill/hookdrill"
 	"github.com/hookdrill/hookdrill/assert"
+	"github.com/hookdrill/hookdrill/platform"
 	"github.com/hookdrill/hookdrill/scenarios"
 )
-
-//go:embed suites
-var embedded embed.FS
 
 // Probe template names the suites use.
 const (
@@ -36,38 +33,92 @@ const latencyTag = "latency"
 // rotatedSuffix marks the check that signs with Config.OldSecret.
 const rotatedSuffix = ".signature.rotated_secret"
 
-// Suites returns the embedded suite files: PLATFORM/ID.yaml.
-func Suites() fs.FS {
-	sub, err := fs.Sub(embedded, "suites")
-	if err != nil { // unreachable: the directory is embedded
-		panic(err)
-	}
-	return sub
+// Suite is one platform's conformance suite, as its
+// platform/NAME/conformance package gives it.
+type Suite struct {
+	// Platform is the platform's name (its wire profile's).
+	Platform string
+	// Files holds the checks, one ID.yaml scenario file each, at its root
+	// (a check's File is PLATFORM/ID.yaml).
+	Files fs.FS
+	// Control is the event the preflight tries first and the checks that
+	// are not about coverage send, when the receiver accepts it.
+	Control Control
 }
 
-// Platforms lists the platforms that have a suite.
-func Platforms() []string {
-	ents, _ := fs.ReadDir(Suites(), ".")
-	var out []string
-	for _, e := range ents {
-		if e.IsDir() {
-			out = append(out, e.Name())
-		}
+// Control is an event type and, if it carries one, a status.
+type Control struct {
+	Type   string
+	Status string
+}
+
+// Suites is a set of suites, one per platform (platform/all gives every
+// platform's).
+type Suites []Suite
+
+// Platforms lists the platforms that have a suite, sorted.
+func (ss Suites) Platforms() []string {
+	out := make([]string, 0, len(ss))
+	for _, s := range ss {
+		out = append(out, s.Platform)
 	}
+	slices.Sort(out)
 	return out
 }
 
-// Load returns a platform's checks, sorted by id.
-func Load(platform string) ([]*scenarios.Scenario, error) {
-	if !slices.Contains(Platforms(), platform) {
-		return nil, fmt.Errorf("conform: no suite for platform %q (valid: %s)", platform, strings.Join(Platforms(), ", "))
+// Lookup returns the suite of a platform.
+func (ss Suites) Lookup(name string) (Suite, error) {
+	for _, s := range ss {
+		if s.Platform == name {
+			return s, nil
+		}
 	}
-	scs, err := scenarios.Load(Suites(), platform)
+	return Suite{}, fmt.Errorf("conform: no suite for platform %q (valid: %s)", name, strings.Join(ss.Platforms(), ", "))
+}
+
+// Load returns a platform's checks, sorted by id, validated against the
+// platforms' wire profiles.
+func (ss Suites) Load(reg *platform.Registry, name string) ([]*scenarios.Scenario, error) {
+	s, err := ss.Lookup(name)
 	if err != nil {
-		return nil, fmt.Errorf("conform: load %s suite: %w", platform, err)
+		return nil, err
+	}
+	return s.Load(reg)
+}
+
+// Load returns the suite's checks, sorted by id, validated against the
+// platforms' wire profiles. Each one's File is PLATFORM/ID.yaml.
+func (s Suite) Load(reg *platform.Registry) ([]*scenarios.Scenario, error) {
+	if s.Files == nil {
+		return nil, fmt.Errorf("conform: the %s suite has no files", s.Platform)
+	}
+	scs, err := loadScenarios(reg, s.Files)
+	if err != nil {
+		return nil, fmt.Errorf("conform: load %s suite: %w", s.Platform, err)
+	}
+	for _, sc := range scs {
+		if sc.Platform != s.Platform {
+			return nil, fmt.Errorf("conform: load %s suite: %s is a %s scenario", s.Platform, sc.File, sc.Platform)
+		}
+		sc.File = path.Join(s.Platform, sc.File)
 	}
 	sort.Slice(scs, func(i, j int) bool { return checkID(scs[i]) < checkID(scs[j]) })
 	return scs, nil
+}
+
+// loadScenarios and parseScenario are where conform reads scenario files,
+// against the platforms of reg.
+func loadScenarios(reg *platform.Registry, fsys fs.FS) ([]*scenarios.Scenario, error) {
+	return scenarios.Loader{Platforms: reg}.Load(fsys, ".")
+}
+
+func parseScenario(reg *platform.Registry, file string, data []byte) (*scenarios.Scenario, error) {
+	return scenarios.Loader{Platforms: reg}.Parse(file, data)
+}
+
+// readFile reads a check's file (PLATFORM/ID.yaml) from the suite.
+func (s Suite) readFile(file string) ([]byte, error) {
+	return fs.ReadFile(s.Files, strings.TrimPrefix(file, s.Platform+"/"))
 }
 
 func checkID(sc *scenarios.Scenario) string {
@@ -83,13 +134,14 @@ type CheckInfo struct {
 	Severity string   `json:"severity"`
 	Summary  string   `json:"summary"`
 	Requires []string `json:"requires,omitempty"`
-	// File is the check's path inside Suites(), e.g. prolific/signature.valid.yaml.
+	// File is the check's path, PLATFORM/ID.yaml, e.g.
+	// prolific/signature.valid.yaml (ID.yaml in the suite's Files).
 	File string `json:"file"`
 }
 
 // List describes a platform's checks, sorted by id.
-func List(platform string) ([]CheckInfo, error) {
-	scs, err := Load(platform)
+func (ss Suites) List(reg *platform.Registry, name string) ([]CheckInfo, error) {
+	scs, err := ss.Load(reg, name)
 	if err != nil {
 		return nil, err
 	}
@@ -105,15 +157,16 @@ func List(platform string) ([]CheckInfo, error) {
 }
 
 // Source returns the YAML of the check with the given id, to copy and adapt.
-func Source(id string) (file string, data []byte, err error) {
-	platform, _, _ := strings.Cut(id, ".")
-	checks, err := List(platform)
+func (ss Suites) Source(reg *platform.Registry, id string) (file string, data []byte, err error) {
+	name, _, _ := strings.Cut(id, ".")
+	checks, err := ss.List(reg, name)
 	if err != nil {
 		return "", nil, err
 	}
 	for _, c := range checks {
 		if c.ID == id {
-			data, err := fs.ReadFile(Suites(), c.File)
+			s, _ := ss.Lookup(name) // List found it
+			data, err := s.readFile(c.File)
 			return c.File, data, err
 		}
 	}
@@ -128,10 +181,19 @@ func ids(cs []CheckInfo) string {
 	return strings.Join(s, ", ")
 }
 
+// ErrUnknownCheck is wrapped by the error of a run whose Config.Only
+// names a check the suite does not have.
+var ErrUnknownCheck = errors.New("unknown check")
+
 // Config configures Run.
 type Config struct {
-	// Platform is "prolific" or "respondent".
+	// Platform names the platform whose suite runs.
 	Platform string
+	// Suites are the conformance suites to pick it from (platform/all's
+	// Suites), and Registry the platforms' wire profiles (their event types
+	// and statuses).
+	Suites   Suites
+	Registry *platform.Registry
 	// Target is the receiver's URL and Secret its signing secret.
 	Target string
 	Secret string
@@ -187,8 +249,10 @@ const DefaultParallel = 4
 // Validate reports settings that cannot work.
 func (c Config) Validate() error {
 	var errs []error
-	if !slices.Contains(Platforms(), c.Platform) {
-		errs = append(errs, fmt.Errorf("platform %q: want one of %s", c.Platform, strings.Join(Platforms(), ", ")))
+	if !slices.Contains(c.Suites.Platforms(), c.Platform) {
+		errs = append(errs, fmt.Errorf("platform %q: want one of %s", c.Platform, strings.Join(c.Suites.Platforms(), ", ")))
+	} else if !c.Registry.Has(c.Platform) {
+		errs = append(errs, fmt.Errorf("platform %q has a suite but no wire profile in Config.Registry", c.Platform))
 	}
 	if c.Target == "" {
 		errs = append(errs, errors.New("target URL is empty"))
@@ -234,7 +298,11 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	if err := cfg.Validate(); err != nil {
 		return Result{}, fmt.Errorf("conform: %w", err)
 	}
-	all, err := Load(cfg.Platform)
+	suite, err := cfg.Suites.Lookup(cfg.Platform)
+	if err != nil {
+		return Result{}, err
+	}
+	all, err := suite.Load(cfg.Registry)
 	if err != nil {
 		return Result{}, err
 	}
@@ -242,7 +310,7 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	events, err := resolveEvents(cfg.Platform, cfg.Events)
+	events, err := resolveEvents(cfg.Registry, cfg.Platform, cfg.Events)
 	if err != nil {
 		return Result{}, err
 	}
@@ -263,7 +331,7 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	}
 	rc := cfg.Base
 	rc.Target, rc.Secret, rc.Seed = cfg.Target, cfg.Secret, 0
-	rc.IDSalt = cfg.IDSalt
+	rc.IDSalt, rc.Platforms = cfg.IDSalt, cfg.Registry
 	if rc.IDSalt == 0 {
 		rc.IDSalt = rand.Uint64() | 1
 	}
@@ -297,7 +365,7 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	// needs an accepted delivery is blocked by it.
 	preCfg := rc
 	preCfg.OnScenario = nil
-	pre, working, err := preflight(ctx, preCfg, cfg.Platform, events, base)
+	pre, working, err := preflight(ctx, preCfg, cfg.Registry, suite, events, base)
 	if err != nil {
 		return Result{Preflight: pre, Seed: base}, err
 	}
@@ -311,12 +379,12 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 		}
 		w := working
 		if w == "" {
-			w = preferred[cfg.Platform].Type
+			w = suite.Control.Type
 			if !slices.Contains(events, w) {
 				w = events[0]
 			}
 		}
-		if !adaptEvents(sc, cfg.Platform, events, w) {
+		if !adaptEvents(sc, cfg.Registry, cfg.Platform, events, w) {
 			results = append(results, assert.ScenarioResult{Name: sc.Name, File: sc.File, Platform: sc.Platform,
 				Check:    &assert.Check{ID: id, Severity: assert.Severity(sc.Check.Severity), Summary: sc.Check.Summary},
 				Severity: assert.Severity(sc.Check.Severity), Verdict: assert.Skip, Seed: sc.Seed,
@@ -324,7 +392,7 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 			continue
 		}
 		if isRejectionCheck(sc) && unmet(sc, rc, cfg) == "" {
-			ctl, err := controlOf(sc, cfg.Platform, events, w, base)
+			ctl, err := controlOf(sc, suite, cfg.Registry, events, w, base)
 			if err != nil {
 				return Result{}, fmt.Errorf("conform: control of %s: %w", id, err)
 			}
@@ -477,7 +545,7 @@ func selectChecks(all []*scenarios.Scenario, only []string) ([]*scenarios.Scenar
 		for i, sc := range all {
 			valid[i] = checkID(sc)
 		}
-		return nil, fmt.Errorf("conform: unknown check %s (valid: %s)", strings.Join(unknown, ", "), strings.Join(valid, ", "))
+		return nil, fmt.Errorf("conform: %w %s (valid: %s)", ErrUnknownCheck, strings.Join(unknown, ", "), strings.Join(valid, ", "))
 	}
 	return out, nil
 }

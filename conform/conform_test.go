@@ -19,6 +19,7 @@ import (
 
 	"github.com/hookdrill/hookdrill/assert"
 	"github.com/hookdrill/hookdrill/conform"
+	"github.com/hookdrill/hookdrill/platform/all"
 	"github.com/hookdrill/hookdrill/receiver"
 )
 
@@ -38,11 +39,12 @@ const (
 func runAgainst(t *testing.T, platform string, bugs []receiver.Bug, strict bool) ([]string, conform.Result) {
 	t.Helper()
 	slow := slices.Contains(bugs, receiver.BugSlow) || slices.Contains(bugs, receiver.BugSlowUnderLoad)
-	rc := receiver.Config{Platform: platform, Secret: secret, OldSecrets: []string{oldSecret}, Bugs: bugs, SlowDelay: slowDelay}
+	rc := receiver.Config{Platform: ref(t, platform), Secret: secret, OldSecrets: []string{oldSecret}, Bugs: bugs, SlowDelay: slowDelay}
 	url, stop, err := receiver.Start(rc)
 	require.NoError(t, err)
 	defer stop()
 	cfg := conform.Config{
+		Suites: all.Suites(), Registry: all.Registry(),
 		Platform: platform, Target: url + "/webhook", Secret: secret, OldSecret: oldSecret,
 		ProbeApplied: url + "/_state#/processed/{event_id}", ProbeStatus: url + "/_state#/status/{resource_id}",
 		Strict: strict, Seed: 7,
@@ -71,12 +73,12 @@ func runAgainst(t *testing.T, platform string, bugs []receiver.Bug, strict bool)
 // TestCorrectReceiverPasses: zero false alarms. The correct reference
 // receiver passes every check, SHOULD ones included.
 func TestCorrectReceiverPasses(t *testing.T) {
-	for _, p := range conform.Platforms() {
+	for _, p := range all.Suites().Platforms() {
 		t.Run(p, func(t *testing.T) {
 			failed, res := runAgainst(t, p, nil, true)
 			require.Empty(t, failed)
 			require.True(t, res.OK)
-			checks, err := conform.List(p)
+			checks, err := all.Suites().List(all.Registry(), p)
 			require.NoError(t, err)
 			require.Len(t, res.Report.Scenarios, len(checks)+1, "every check ran, and the preflight")
 		})
@@ -86,8 +88,8 @@ func TestCorrectReceiverPasses(t *testing.T) {
 // TestEveryBugIsCaught: each deliberate bug fails exactly the checks its
 // catalogue entry declares, no more (false alarms) and no fewer (misses).
 func TestEveryBugIsCaught(t *testing.T) {
-	for _, p := range conform.Platforms() {
-		for _, bug := range receiver.Bugs(p) {
+	for _, p := range all.Suites().Platforms() {
+		for _, bug := range receiver.Bugs(ref(t, p)) {
 			t.Run(p+"/"+string(bug.Name), func(t *testing.T) {
 				failed, res := runAgainst(t, p, []receiver.Bug{bug.Name}, true)
 				require.Equal(t, bug.Fails, failed)
@@ -104,14 +106,14 @@ func TestEveryCheckCatchesABug(t *testing.T) {
 		"signature.valid":       "the positive control: it fails only when verification rejects everything",
 		"signature.header_case": "the reference receivers read headers case-insensitively; the corpus (py-stdlib-respondent-trusts-label) fails it",
 	}
-	for _, p := range conform.Platforms() {
+	for _, p := range all.Suites().Platforms() {
 		caught := map[string]bool{}
-		for _, b := range receiver.Bugs(p) {
+		for _, b := range receiver.Bugs(ref(t, p)) {
 			for _, id := range b.Fails {
 				caught[id] = true
 			}
 		}
-		checks, err := conform.List(p)
+		checks, err := all.Suites().List(all.Registry(), p)
 		require.NoError(t, err)
 		for _, c := range checks {
 			id := strings.TrimPrefix(c.ID, p+".")
@@ -124,10 +126,10 @@ func TestEveryCheckCatchesABug(t *testing.T) {
 }
 
 func TestRotatedSecretNeedsOldSecret(t *testing.T) {
-	url, stop, err := receiver.Start(receiver.Config{Platform: receiver.Prolific, Secret: secret})
+	url, stop, err := receiver.Start(receiver.Config{Platform: ref(t, "prolific"), Secret: secret})
 	require.NoError(t, err)
 	defer stop()
-	res, err := conform.Run(context.Background(), conform.Config{Platform: "prolific", Target: url, Secret: secret,
+	res, err := conform.Run(context.Background(), conform.Config{Suites: all.Suites(), Registry: all.Registry(), Platform: "prolific", Target: url, Secret: secret,
 		Only: []string{"prolific.signature.rotated_secret", "prolific.idempotency.duplicate_applied_once"}, Seed: 1})
 	require.NoError(t, err)
 	require.Len(t, res.Report.Scenarios, 3, "the two checks and the preflight")
@@ -144,14 +146,19 @@ func TestRotatedSecretNeedsOldSecret(t *testing.T) {
 }
 
 func TestConfigErrors(t *testing.T) {
-	_, err := conform.Run(context.Background(), conform.Config{Platform: "stripe"})
+	_, err := conform.Run(context.Background(), conform.Config{Suites: all.Suites(), Registry: all.Registry(), Platform: "stripe"})
 	require.ErrorContains(t, err, "platform")
-	_, err = conform.Run(context.Background(), conform.Config{Platform: "prolific", Target: "http://127.0.0.1:1", Secret: "s",
+	_, err = conform.Run(context.Background(), conform.Config{Suites: all.Suites(), Registry: all.Registry(), Platform: "prolific", Target: "http://127.0.0.1:1", Secret: "s",
 		Only: []string{"prolific.nope"}})
 	require.ErrorContains(t, err, "unknown check prolific.nope")
-	_, _, err = conform.Source("respondent.nope")
+	require.ErrorIs(t, err, conform.ErrUnknownCheck)
+	_, err = conform.Run(context.Background(), conform.Config{Suites: all.Suites(), Registry: all.Registry(), Platform: "prolific",
+		Target: "http://127.0.0.1:1", Secret: "s", Events: []string{"submission.created"}})
+	require.ErrorIs(t, err, conform.ErrUnknownEventType)
+	require.EqualError(t, err, "conform: unknown prolific event type submission.created (valid: submission.status.change, study.status.change, study.progress.change, study.has_high_return_rate)")
+	_, _, err = all.Suites().Source(all.Registry(), "respondent.nope")
 	require.Error(t, err)
-	file, data, err := conform.Source("respondent.signature.valid")
+	file, data, err := all.Suites().Source(all.Registry(), "respondent.signature.valid")
 	require.NoError(t, err)
 	require.Equal(t, "respondent/signature.valid.yaml", file)
 	require.Contains(t, string(data), "id: respondent.signature.valid")
@@ -160,12 +167,13 @@ func TestConfigErrors(t *testing.T) {
 // BenchmarkSuite runs a whole suite against the correct local reference
 // receiver (goal for Prolific: under 3 s of wall time per run).
 func BenchmarkSuite(b *testing.B) {
-	for _, p := range conform.Platforms() {
+	for _, p := range all.Suites().Platforms() {
 		b.Run(p, func(b *testing.B) {
-			url, stop, err := receiver.Start(receiver.Config{Platform: p, Secret: secret, OldSecrets: []string{oldSecret}})
+			url, stop, err := receiver.Start(receiver.Config{Platform: ref(b, p), Secret: secret, OldSecrets: []string{oldSecret}})
 			require.NoError(b, err)
 			defer stop()
 			cfg := conform.Config{
+				Suites: all.Suites(), Registry: all.Registry(),
 				Platform: p, Target: url + "/webhook", Secret: secret, OldSecret: oldSecret,
 				ProbeApplied: url + "/_state#/processed/{event_id}", ProbeStatus: url + "/_state#/status/{resource_id}",
 				Strict: true, Seed: 11,
@@ -187,15 +195,15 @@ func TestREADMETables(t *testing.T) {
 	data, err := os.ReadFile("../README.md")
 	require.NoError(t, err)
 	readme := string(data)
-	for _, p := range conform.Platforms() {
-		checks, err := conform.List(p)
+	for _, p := range all.Suites().Platforms() {
+		checks, err := all.Suites().List(all.Registry(), p)
 		require.NoError(t, err)
 		for _, c := range checks {
 			require.Contains(t, readme, "| `"+c.ID+"` | "+c.Severity+" |", "README checks table row for %s", c.ID)
 		}
 	}
 	cell := func(p string, name receiver.Bug) string {
-		for _, b := range receiver.Bugs(p) {
+		for _, b := range receiver.Bugs(ref(t, p)) {
 			if b.Name == name {
 				return "`" + strings.Join(b.Fails, "`, `") + "`"
 			}
@@ -203,8 +211,8 @@ func TestREADMETables(t *testing.T) {
 		return "n/a"
 	}
 	seen := map[receiver.Bug]bool{}
-	for _, p := range conform.Platforms() {
-		for _, b := range receiver.Bugs(p) {
+	for _, p := range all.Suites().Platforms() {
+		for _, b := range receiver.Bugs(ref(t, p)) {
 			if seen[b.Name] {
 				continue
 			}
@@ -221,13 +229,13 @@ func TestREADMETables(t *testing.T) {
 // receiver that answers 409 to a repeated id would otherwise fail every
 // check the second time).
 func TestRerunSameVerdicts(t *testing.T) {
-	for _, p := range conform.Platforms() {
+	for _, p := range all.Suites().Platforms() {
 		t.Run(p, func(t *testing.T) {
-			rc := receiver.Config{Platform: p, Secret: secret, OldSecrets: []string{oldSecret}, Bugs: []receiver.Bug{receiver.BugRejectsDuplicates}}
+			rc := receiver.Config{Platform: ref(t, p), Secret: secret, OldSecrets: []string{oldSecret}, Bugs: []receiver.Bug{receiver.BugRejectsDuplicates}}
 			url, stop, err := receiver.Start(rc)
 			require.NoError(t, err)
 			defer stop()
-			cfg := conform.Config{Platform: p, Target: url + "/webhook", Secret: secret, OldSecret: oldSecret,
+			cfg := conform.Config{Suites: all.Suites(), Registry: all.Registry(), Platform: p, Target: url + "/webhook", Secret: secret, OldSecret: oldSecret,
 				ProbeApplied: url + "/_state#/processed/{event_id}", ProbeStatus: url + "/_state#/status/{resource_id}", Seed: 99}
 			var runs [2]map[string]assert.Verdict
 			for i := range runs {
@@ -249,7 +257,7 @@ func TestRerunSameVerdicts(t *testing.T) {
 // signature checks test signatures, not the event type), the preflight says
 // so, and coverage reports the refused type with the --events hint.
 func TestPreflightFallsBack(t *testing.T) {
-	rec, err := receiver.New(receiver.Config{Platform: "prolific", Secret: secret})
+	rec, err := receiver.New(receiver.Config{Platform: ref(t, "prolific"), Secret: secret})
 	require.NoError(t, err)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
@@ -261,7 +269,7 @@ func TestPreflightFallsBack(t *testing.T) {
 		rec.ServeHTTP(w, r)
 	}))
 	defer srv.Close()
-	res, err := conform.Run(context.Background(), conform.Config{Platform: "prolific", Target: srv.URL + "/webhook", Secret: secret, Seed: 5,
+	res, err := conform.Run(context.Background(), conform.Config{Suites: all.Suites(), Registry: all.Registry(), Platform: "prolific", Target: srv.URL + "/webhook", Secret: secret, Seed: 5,
 		Only: []string{"prolific.signature.wrong_secret", "prolific.signature.stale", "prolific.coverage.event_types"}})
 	require.NoError(t, err)
 	require.Equal(t, "study.status.change", res.WorkingType)
@@ -296,7 +304,7 @@ func TestControlDecidesOnlyRejections(t *testing.T) {
 		}
 	}))
 	defer srv.Close()
-	res, err := conform.Run(context.Background(), conform.Config{Platform: "prolific", Target: srv.URL + "/webhook", Secret: secret, Seed: 5,
+	res, err := conform.Run(context.Background(), conform.Config{Suites: all.Suites(), Registry: all.Registry(), Platform: "prolific", Target: srv.URL + "/webhook", Secret: secret, Seed: 5,
 		Parallel: 1, Only: []string{"prolific.signature.missing", "prolific.signature.flipped"}})
 	require.NoError(t, err)
 	got := map[string]assert.ScenarioResult{}
@@ -311,4 +319,23 @@ func TestControlDecidesOnlyRejections(t *testing.T) {
 	require.Equal(t, assert.Inconclusive, flipped.Verdict)
 	require.Contains(t, flipped.Reason, "refused a correct delivery (HTTP 429)")
 	require.False(t, res.OK)
+}
+
+// ref returns the reference receiver's part of the named platform.
+func ref(t testing.TB, name string) receiver.Platform {
+	t.Helper()
+	p, err := all.References().Lookup(name)
+	require.NoError(t, err)
+	return p
+}
+
+// A suite whose files are another platform's scenarios does not load.
+func TestSuiteOfAnotherPlatform(t *testing.T) {
+	s, err := all.Suites().Lookup("prolific")
+	require.NoError(t, err)
+	s.Platform = "respondent"
+	_, err = s.Load(all.Registry())
+	require.ErrorContains(t, err, "is a prolific scenario")
+	_, err = conform.Suites{}.Lookup("prolific")
+	require.ErrorContains(t, err, `no suite for platform "prolific"`)
 }

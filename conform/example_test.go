@@ -7,6 +7,8 @@ import (
 
 	"github.com/hookdrill/hookdrill/assert"
 	"github.com/hookdrill/hookdrill/conform"
+	"github.com/hookdrill/hookdrill/platform/all"
+	prolificref "github.com/hookdrill/hookdrill/platform/prolific/reference"
 	"github.com/hookdrill/hookdrill/receiver"
 )
 
@@ -15,7 +17,7 @@ import (
 // failure err is nil and the message comes from the result's counts (the
 // snippet used to print "<nil>" there).
 func ExampleRun() {
-	url, stop, err := receiver.Start(receiver.Config{Platform: "prolific", Secret: "test-secret",
+	url, stop, err := receiver.Start(receiver.Config{Platform: prolificref.New(), Secret: "test-secret",
 		Bugs: []receiver.Bug{receiver.BugIgnoresMissingSignature}})
 	if err != nil {
 		fmt.Println(err)
@@ -23,6 +25,7 @@ func ExampleRun() {
 	}
 	defer stop()
 	res, err := conform.Run(context.Background(), conform.Config{
+		Suites: all.Suites(), Registry: all.Registry(),
 		Platform: "prolific", Target: url + "/webhooks/prolific", Secret: "test-secret",
 		ProbeApplied: url + "/_state#/processed/{event_id}", Strict: true, Seed: 1,
 	})

@@ -15,6 +15,7 @@ import (
 
 	"github.com/hookdrill/hookdrill"
 	"github.com/hookdrill/hookdrill/conform"
+	"github.com/hookdrill/hookdrill/platform/all"
 	"github.com/hookdrill/hookdrill/scenarios"
 )
 
@@ -32,6 +33,7 @@ func TestConformKeepsTheSubmissionsParticipant(t *testing.T) {
 	var mu sync.Mutex
 	var bodies []map[string]any
 	_, err := conform.Run(context.Background(), conform.Config{
+		Suites: all.Suites(), Registry: all.Registry(),
 		Platform: "prolific", Target: srv.URL + "/hook", Secret: secret, Seed: 5,
 		ProbeStatus: srv.URL + "/state#/status", Only: []string{"prolific.ordering.older_ignored"},
 		Base: scenarios.RunConfig{OnJournal: func(sc *scenarios.Scenario, j *hookdrill.Journal) {

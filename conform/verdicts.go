@@ -2,8 +2,8 @@ package conform
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"io/fs"
 	"slices"
 	"strconv"
 	"strings"
@@ -21,13 +21,6 @@ const PreflightSuffix = ".preflight"
 // controlSuffix names the matched control scenario of a rejection check.
 const controlSuffix = "#control"
 
-// preferred is the event type (and status) each platform's non-coverage
-// checks use when the receiver accepts it.
-var preferred = map[string]struct{ Type, Status string }{
-	"prolific":   {"submission.status.change", "APPROVED"},
-	"respondent": {"SCREENER_RESPONSES.UPDATED", "PAID"},
-}
-
 // UnreachableError is returned by Run when the preflight's correct delivery
 // cannot reach the target at all (nothing listening, DNS, TLS): no check
 // can run. hookdrill conform exits with status 3 for it.
@@ -42,9 +35,9 @@ func (e *UnreachableError) Error() string {
 		hookdrill.RedactURL(e.Target), e.Outcome, e.Detail)
 }
 
-// EventTypes lists the documented event types of a platform.
-func EventTypes(platformName string) ([]string, error) {
-	prof, err := platform.Lookup(platformName)
+// EventTypes lists the documented event types of a platform of reg.
+func EventTypes(reg *platform.Registry, platformName string) ([]string, error) {
+	prof, err := reg.Lookup(platformName)
 	if err != nil {
 		return nil, err
 	}
@@ -55,10 +48,21 @@ func EventTypes(platformName string) ([]string, error) {
 	return out, nil
 }
 
+// ErrUnknownEventType is wrapped by the error of a run whose Config.Events
+// names a type the platform does not document.
+var ErrUnknownEventType = errors.New("unknown event type")
+
+// unknownEventTypeError is the text of such an error, wrapping
+// ErrUnknownEventType.
+type unknownEventTypeError string
+
+func (e unknownEventTypeError) Error() string { return string(e) }
+func (e unknownEventTypeError) Unwrap() error { return ErrUnknownEventType }
+
 // resolveEvents validates Config.Events (default: every documented type),
 // keeping the documented order.
-func resolveEvents(platformName string, want []string) ([]string, error) {
-	all, err := EventTypes(platformName)
+func resolveEvents(reg *platform.Registry, platformName string, want []string) ([]string, error) {
+	all, err := EventTypes(reg, platformName)
 	if err != nil {
 		return nil, err
 	}
@@ -72,7 +76,7 @@ func resolveEvents(platformName string, want []string) ([]string, error) {
 		}
 	}
 	if len(unknown) > 0 {
-		return nil, fmt.Errorf("conform: unknown %s event type %s (valid: %s)", platformName, strings.Join(unknown, ", "), strings.Join(all, ", "))
+		return nil, unknownEventTypeError(fmt.Sprintf("conform: unknown %s event type %s (valid: %s)", platformName, strings.Join(unknown, ", "), strings.Join(all, ", ")))
 	}
 	var out []string
 	for _, t := range all {
@@ -84,8 +88,8 @@ func resolveEvents(platformName string, want []string) ([]string, error) {
 }
 
 // statusesOf returns the documented statuses of an event type.
-func statusesOf(platformName, typ string) []string {
-	prof, err := platform.Lookup(platformName)
+func statusesOf(reg *platform.Registry, platformName, typ string) []string {
+	prof, err := reg.Lookup(platformName)
 	if err != nil {
 		return nil
 	}
@@ -123,8 +127,8 @@ steps:
 // preflight delivers one correct event of each candidate type (the
 // preferred one first) until the receiver accepts one. It returns the
 // preflight result and the accepted type ("" when none was accepted).
-func preflight(ctx context.Context, rc scenarios.RunConfig, platformName string, events []string, base uint64) (assert.ScenarioResult, string, error) {
-	pref := preferred[platformName]
+func preflight(ctx context.Context, rc scenarios.RunConfig, reg *platform.Registry, suite Suite, events []string, base uint64) (assert.ScenarioResult, string, error) {
+	platformName, pref := suite.Platform, suite.Control
 	cands := []string{}
 	if slices.Contains(events, pref.Type) {
 		cands = append(cands, pref.Type)
@@ -141,7 +145,7 @@ func preflight(ctx context.Context, rc scenarios.RunConfig, platformName string,
 		if typ == pref.Type {
 			status = pref.Status
 		}
-		sc, err := scenarios.Parse(platformName+"/preflight.yaml", preflightYAML(platformName, typ, status))
+		sc, err := parseScenario(reg, platformName+"/preflight.yaml", preflightYAML(platformName, typ, status))
 		if err != nil { // unreachable: the template is valid
 			return assert.ScenarioResult{}, "", fmt.Errorf("conform: preflight: %w", err)
 		}
@@ -224,8 +228,8 @@ func isCoverage(id string) bool { return strings.Contains(id, ".coverage.") }
 // adaptEvents makes a check fit the receiver's subscription: coverage
 // checks keep only the steps of subscribed types (false: none left), other
 // checks send the working type instead of any other documented one.
-func adaptEvents(sc *scenarios.Scenario, platformName string, events []string, working string) bool {
-	documented, _ := EventTypes(platformName)
+func adaptEvents(sc *scenarios.Scenario, reg *platform.Registry, platformName string, events []string, working string) bool {
+	documented, _ := EventTypes(reg, platformName)
 	if isCoverage(checkID(sc)) {
 		var keep []scenarios.Step
 		for _, st := range sc.Steps {
@@ -238,7 +242,7 @@ func adaptEvents(sc *scenarios.Scenario, platformName string, events []string, w
 		sc.Steps = keep
 		return len(keep) > 0
 	}
-	statuses := statusesOf(platformName, working)
+	statuses := statusesOf(reg, platformName, working)
 	n := 0
 	for i := range sc.Steps {
 		s := stepSend(&sc.Steps[i])
@@ -293,17 +297,17 @@ func isRejectionCheck(sc *scenarios.Scenario) bool {
 // controlOf builds a rejection check's matched control: the same
 // deliveries with fresh ids (its own seed), untampered, signed with the
 // current secret, each of which must be accepted.
-func controlOf(sc *scenarios.Scenario, platformName string, events []string, working string, base uint64) (*scenarios.Scenario, error) {
-	data, err := fs.ReadFile(Suites(), sc.File)
+func controlOf(sc *scenarios.Scenario, suite Suite, reg *platform.Registry, events []string, working string, base uint64) (*scenarios.Scenario, error) {
+	data, err := suite.readFile(sc.File)
 	if err != nil {
 		return nil, err
 	}
-	c, err := scenarios.Parse(sc.File, data)
+	c, err := parseScenario(reg, sc.File, data)
 	if err != nil {
 		return nil, err
 	}
 	id := checkID(sc)
-	adaptEvents(c, platformName, events, working)
+	adaptEvents(c, reg, suite.Platform, events, working)
 	c.Name, c.Check, c.Requires = id+controlSuffix, nil, nil
 	c.Seed = CheckSeed(base, id+controlSuffix)
 	for i := range c.Steps {

@@ -20,6 +20,7 @@ import (
 	"github.com/hookdrill/hookdrill/load"
 	"github.com/hookdrill/hookdrill/platform/prolific"
 	prolificload "github.com/hookdrill/hookdrill/platform/prolific/loadprofile"
+	prolificref "github.com/hookdrill/hookdrill/platform/prolific/reference"
 	"github.com/hookdrill/hookdrill/receiver"
 )
 
@@ -206,7 +207,7 @@ func TestRunMeasuresFromTheDueTime(t *testing.T) {
 }
 
 func TestRunProbeAppliedExactlyOnce(t *testing.T) {
-	rcv, err := receiver.New(receiver.Config{Platform: receiver.Prolific, Secret: secret})
+	rcv, err := receiver.New(receiver.Config{Platform: prolificref.New(), Secret: secret})
 	require.NoError(t, err)
 	srv := httptest.NewServer(rcv)
 	t.Cleanup(srv.Close)

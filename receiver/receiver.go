@@ -2,20 +2,14 @@ package receiver
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"crypto/sha512"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"hash"
 	"io"
 	"maps"
 	"net"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -25,8 +19,8 @@ import (
 
 // Defaults.
 const (
-	// DefaultTolerance is how far X-Prolific-Request-Timestamp may be from
-	// now, either way.
+	// DefaultTolerance is how far a signed request timestamp may be from
+	// now, either way (for platforms that sign one).
 	DefaultTolerance = 5 * time.Minute
 	// DefaultMaxBodyBytes bounds a delivery body.
 	DefaultMaxBodyBytes = 1 << 20
@@ -38,24 +32,17 @@ const (
 	DefaultSlowDelay = time.Second
 )
 
-// Platform names.
-const (
-	Prolific   = "prolific"
-	Respondent = "respondent"
-)
-
 // Config configures a reference receiver.
 type Config struct {
-	// Platform is "prolific" or "respondent".
-	Platform string
-	// Secret is the current signing secret (Prolific workspace secret value,
-	// Respondent webhook privateKey).
+	// Platform is the platform's part (platform/NAME/reference).
+	Platform Platform
+	// Secret is the current signing secret.
 	Secret string
 	// OldSecrets are secrets rotated away. The correct receiver rejects
 	// them; BugAcceptsOldSecret accepts them.
 	OldSecrets []string
-	// Tolerance is the request-timestamp window (Prolific); default
-	// DefaultTolerance.
+	// Tolerance is the request-timestamp window, for platforms that sign
+	// one; default DefaultTolerance.
 	Tolerance time.Duration
 	// MaxBodyBytes bounds a body (default DefaultMaxBodyBytes; larger: 413).
 	MaxBodyBytes int64
@@ -71,8 +58,8 @@ type Config struct {
 // Validate reports settings that cannot work.
 func (c Config) Validate() error {
 	var errs []error
-	if c.Platform != Prolific && c.Platform != Respondent {
-		errs = append(errs, fmt.Errorf("platform %q: want prolific or respondent", c.Platform))
+	if c.Platform == nil {
+		errs = append(errs, errors.New("platform is not set"))
 	}
 	if c.Secret == "" {
 		errs = append(errs, errors.New("secret is empty"))
@@ -80,9 +67,11 @@ func (c Config) Validate() error {
 	if c.Tolerance < 0 || c.MaxBodyBytes < 0 || c.SlowDelay < 0 {
 		errs = append(errs, errors.New("tolerance, max body bytes and slow delay must not be negative"))
 	}
-	for _, b := range c.Bugs {
-		if !validBug(c.Platform, b) {
-			errs = append(errs, fmt.Errorf("unknown %s bug %q (valid: %s)", c.Platform, b, bugNames(c.Platform)))
+	if c.Platform != nil {
+		for _, b := range c.Bugs {
+			if !validBug(c.Platform, b) {
+				errs = append(errs, fmt.Errorf("unknown %s bug %q (valid: %s)", c.Platform.Name(), b, bugNames(c.Platform)))
+			}
 		}
 	}
 	if err := errors.Join(errs...); err != nil {
@@ -94,7 +83,7 @@ func (c Config) Validate() error {
 // State is what the receiver has done, as GET /_state serves it.
 type State struct {
 	// Processed counts how many times each event was applied, by event id
-	// (Prolific X-Event-ID, Respondent body "uuid").
+	// (the idempotency key).
 	Processed map[string]int `json:"processed"`
 	// Status is each resource's current status.
 	Status map[string]string `json:"status"`
@@ -109,6 +98,7 @@ type State struct {
 // Receiver is a reference webhook receiver, an http.Handler.
 type Receiver struct {
 	cfg  Config
+	plat Platform
 	bugs map[Bug]bool
 	clk  clock.Clock
 
@@ -135,7 +125,7 @@ func New(cfg Config) (*Receiver, error) {
 	if cfg.SlowDelay == 0 {
 		cfg.SlowDelay = DefaultSlowDelay
 	}
-	r := &Receiver{cfg: cfg, clk: cfg.Clock, bugs: map[Bug]bool{}}
+	r := &Receiver{cfg: cfg, plat: cfg.Platform, clk: cfg.Clock, bugs: map[Bug]bool{}}
 	if r.clk == nil {
 		r.clk = clock.Real{}
 	}
@@ -205,16 +195,8 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 	_, _ = w.Write(append(b, '\n'))
 }
 
-// event is what the receiver reads from a delivery.
-type event struct {
-	key      string    // idempotency key
-	typ      string    // event type
-	resource string    // resource id
-	status   string    // new status, if the event carries one
-	at       time.Time // ordering time
-	// nonString: some updatedFields value is not a string (Respondent).
-	nonString bool
-}
+// on reports whether a bug is switched on.
+func (r *Receiver) on(b Bug) bool { return r.bugs[b] }
 
 // deliver handles one delivery and returns the status code and a short
 // message for the answer.
@@ -227,10 +209,11 @@ func (r *Receiver) deliver(w http.ResponseWriter, req *http.Request) (int, strin
 		}
 		return http.StatusBadRequest, "could not read the body"
 	}
+	d := Delivery{Header: req.Header, Body: body, Bug: r.on}
 	if r.bugs[BugDedupBeforeVerify] {
 		// Deliberate bug (dedup-before-verify): the id is recorded on
 		// arrival, so a rejected attempt marks its valid retry a duplicate.
-		if key := r.peekKey(req, body); key != "" {
+		if key := r.plat.Key(d); key != "" {
 			r.mu.Lock()
 			dup := r.seen[key]
 			r.seen[key] = true
@@ -241,19 +224,18 @@ func (r *Receiver) deliver(w http.ResponseWriter, req *http.Request) (int, strin
 			}
 		}
 	}
-	if code, msg := r.verify(req, body); code != 0 {
+	if code, msg := r.verify(d); code != 0 {
 		return code, msg
 	}
-	ev, err := r.parse(req, body)
+	ev, err := r.plat.Parse(d)
 	if err != nil {
+		var a *Answer
+		if errors.As(err, &a) {
+			return a.Code, a.Message
+		}
 		return http.StatusBadRequest, err.Error()
 	}
-	if r.bugs[BugStringValuesOnly] && ev.nonString {
-		// Deliberate bug (string-values-only): the typed decode of
-		// updatedFields fails on a boolean and the error escapes as a 500.
-		return http.StatusInternalServerError, "internal error"
-	}
-	if !r.known(ev.typ) {
+	if !slices.Contains(r.plat.EventTypes(), ev.Type) {
 		if r.bugs[Bug5xxOnUnknownEvent] {
 			// Deliberate bug (5xx-on-unknown-event): the handler lookup
 			// fails and the error escapes as a 500.
@@ -262,16 +244,16 @@ func (r *Receiver) deliver(w http.ResponseWriter, req *http.Request) (int, strin
 		r.ignored()
 		return http.StatusOK, "ignored: unknown event type"
 	}
-	if r.bugs[BugMissingEventType] && ev.typ == missingType[r.cfg.Platform] {
+	if r.bugs[BugMissingEventType] && ev.Type == r.plat.BugEventType(BugMissingEventType) {
 		// Deliberate bug (missing-event-type): no handler was written.
 		return http.StatusBadRequest, "unsupported event type"
 	}
-	if r.bugs[BugRedirects] && ev.typ == redirectType[r.cfg.Platform] {
+	if r.bugs[BugRedirects] && ev.Type == r.plat.BugEventType(BugRedirects) {
 		// Deliberate bug (redirects): this route is mounted with a
 		// trailing slash, and the router redirects.
 		return http.StatusPermanentRedirect, "moved"
 	}
-	if r.bugs[BugRejectsSpacedStatus] && strings.Contains(ev.status, " ") {
+	if r.bugs[BugRejectsSpacedStatus] && strings.Contains(ev.Status, " ") {
 		// Deliberate bug (rejects-spaced-status): validated as UPPER_SNAKE.
 		return http.StatusBadRequest, "invalid status"
 	}
@@ -303,10 +285,10 @@ func (r *Receiver) work(ctx context.Context) error {
 }
 
 // apply applies ev once, honouring idempotency and ordering.
-func (r *Receiver) apply(ev event) (int, string) {
+func (r *Receiver) apply(ev Event) (int, string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.seen[ev.key] && !r.bugs[BugDedupBeforeVerify] {
+	if r.seen[ev.Key] && !r.bugs[BugDedupBeforeVerify] {
 		switch {
 		case r.bugs[BugRejectsDuplicates]:
 			// Deliberate bug (rejects-duplicates): a unique-constraint
@@ -320,60 +302,25 @@ func (r *Receiver) apply(ev event) (int, string) {
 			return http.StatusOK, "duplicate"
 		}
 	}
-	if ev.status != "" && ev.resource != "" {
-		last, ok := r.order[ev.resource]
-		if ok && !ev.at.IsZero() && ev.at.Before(last) && !r.bugs[BugNoOrdering] {
+	if ev.Status != "" && ev.Resource != "" {
+		last, ok := r.order[ev.Resource]
+		if ok && !ev.At.IsZero() && ev.At.Before(last) && !r.bugs[BugNoOrdering] {
 			r.st.Ignored++
-			r.seen[ev.key] = true
+			r.seen[ev.Key] = true
 			return http.StatusOK, "ignored: older than the current status"
 		}
-		r.order[ev.resource] = ev.at
-		r.st.Status[ev.resource] = ev.status
+		r.order[ev.Resource] = ev.At
+		r.st.Status[ev.Resource] = ev.Status
 	}
-	r.st.Processed[ev.key]++
+	r.st.Processed[ev.Key]++
 	// The id is recorded in the same critical section as the work.
-	r.seen[ev.key] = true
+	r.seen[ev.Key] = true
 	return http.StatusOK, "applied"
-}
-
-// missingType and redirectType are the event types the missing-event-type
-// and redirects bugs affect.
-var (
-	missingType  = map[string]string{Prolific: "study.has_high_return_rate", Respondent: "CONVERSATIONS.CREATED"}
-	redirectType = map[string]string{Prolific: "study.progress.change", Respondent: "MESSAGES.CREATED"}
-)
-
-var knownTypes = map[string][]string{
-	Prolific:   {"submission.status.change", "study.status.change", "study.progress.change", "study.has_high_return_rate"},
-	Respondent: {"PROJECTS.UPDATED", "SCREENER_RESPONSES.CREATED", "SCREENER_RESPONSES.UPDATED", "MESSAGES.CREATED", "CONVERSATIONS.CREATED"},
-}
-
-func (r *Receiver) known(typ string) bool { return slices.Contains(knownTypes[r.cfg.Platform], typ) }
-
-// Header names, from the wire contract.
-const (
-	hdrProlificSignature = "X-Prolific-Request-Signature"
-	hdrProlificTimestamp = "X-Prolific-Request-Timestamp"
-	hdrEventID           = "X-Event-ID"
-	hdrEventTimestamp    = "X-Timestamp"
-	hdrRespondentSig     = "Respondent-Webhook-Signature"
-)
-
-// peekKey reads the idempotency key without verifying anything.
-func (r *Receiver) peekKey(req *http.Request, body []byte) string {
-	if r.cfg.Platform == Prolific {
-		return req.Header.Get(hdrEventID)
-	}
-	var env struct {
-		UUID string `json:"uuid"`
-	}
-	_ = json.Unmarshal(body, &env) // an unparsable body has no key
-	return env.UUID
 }
 
 // verify checks the delivery's authenticity. It returns 0 when the delivery
 // is authentic, or the status and message to answer.
-func (r *Receiver) verify(req *http.Request, body []byte) (int, string) {
+func (r *Receiver) verify(d Delivery) (int, string) {
 	if r.bugs[BugNoSignatureCheck] {
 		// Deliberate bug (no-signature-check).
 		return 0, ""
@@ -382,103 +329,24 @@ func (r *Receiver) verify(req *http.Request, body []byte) (int, string) {
 		// Deliberate bug (reserializes-body): the body is parsed and
 		// serialised again in the platform's style before verifying, which
 		// only matches when the sender used exactly that style.
-		body = reserialize(body, r.cfg.Platform == Prolific)
+		d.Body = r.plat.Reserialize(d.Body)
 	}
-	var err error
-	if r.cfg.Platform == Prolific {
-		err = r.verifyProlific(req.Header, body)
-	} else {
-		err = r.verifyRespondent(req.Header, body)
-	}
+	err := r.plat.Verify(d, Keys{Secrets: r.secrets(), Now: r.clk.Now(), Tolerance: r.cfg.Tolerance})
 	switch {
 	case err == nil:
 		return 0, ""
-	case errors.Is(err, errMalformed) && r.bugs[Bug5xxOnMalformedSignature]:
+	case errors.Is(err, ErrMissingSignature) && r.bugs[BugIgnoresMissingSignature]:
+		// Deliberate bug (ignores-missing-signature).
+		return 0, ""
+	case errors.Is(err, ErrMalformedSignature) && r.bugs[Bug5xxOnMalformedSignature]:
 		// Deliberate bug (5xx-on-malformed-signature): the decode error
 		// escapes as a 500.
 		return http.StatusInternalServerError, "internal error"
-	case errors.Is(err, errMismatch) && r.bugs[Bug5xxOnBadSignature]:
+	case errors.Is(err, ErrSignatureMismatch) && r.bugs[Bug5xxOnBadSignature]:
 		// Deliberate bug (5xx-on-bad-signature).
 		return http.StatusInternalServerError, "internal error"
 	}
 	return http.StatusUnauthorized, err.Error()
-}
-
-var (
-	errMissing   = errors.New("signature header missing")
-	errMalformed = errors.New("signature header malformed")
-	errMismatch  = errors.New("signature mismatch")
-	errStale     = errors.New("request timestamp outside the tolerance")
-)
-
-func (r *Receiver) verifyProlific(h http.Header, body []byte) error {
-	sig, ts := h.Get(hdrProlificSignature), h.Get(hdrProlificTimestamp)
-	if sig == "" {
-		if r.bugs[BugIgnoresMissingSignature] {
-			// Deliberate bug (ignores-missing-signature).
-			return nil
-		}
-		return errMissing
-	}
-	if ts == "" {
-		return fmt.Errorf("%w: %s missing", errMalformed, hdrProlificTimestamp)
-	}
-	secs, err := strconv.ParseInt(ts, 10, 64)
-	if err != nil {
-		return fmt.Errorf("%w: %s is not integer seconds", errMalformed, hdrProlificTimestamp)
-	}
-	got, err := decodeStd(sig)
-	if err != nil {
-		return err
-	}
-	if !r.bugs[BugNoTimestampCheck] {
-		if d := r.clk.Now().Sub(time.Unix(secs, 0)); d > r.cfg.Tolerance || d < -r.cfg.Tolerance {
-			return errStale
-		}
-	}
-	msg := append([]byte(ts), body...)
-	for _, s := range r.secrets() {
-		if hmac.Equal(got, mac(sha256.New, s, msg)) {
-			return nil
-		}
-	}
-	return errMismatch
-}
-
-func (r *Receiver) verifyRespondent(h http.Header, body []byte) error {
-	v := h.Get(hdrRespondentSig)
-	if v == "" {
-		if r.bugs[BugIgnoresMissingSignature] {
-			// Deliberate bug (ignores-missing-signature).
-			return nil
-		}
-		return errMissing
-	}
-	alg, sig, ok := strings.Cut(v, "=")
-	if !ok {
-		return fmt.Errorf("%w: want ALGORITHM=BASE64", errMalformed)
-	}
-	var hf func() hash.Hash
-	switch alg {
-	case "sha256":
-		hf = sha256.New
-	case "sha512":
-		hf = sha512.New
-	default:
-		// Like Node's createHmac, an unknown algorithm is a decoding
-		// failure, not a mismatch.
-		return fmt.Errorf("%w: algorithm %q not accepted", errMalformed, alg)
-	}
-	got, err := decodeStd(sig)
-	if err != nil {
-		return err
-	}
-	for _, s := range r.secrets() {
-		if hmac.Equal(got, mac(hf, s, body)) {
-			return nil
-		}
-	}
-	return errMismatch
 }
 
 // secrets lists the keys a signature may be made with.
@@ -488,137 +356,6 @@ func (r *Receiver) secrets() []string {
 		return append([]string{r.cfg.Secret}, r.cfg.OldSecrets...)
 	}
 	return []string{r.cfg.Secret}
-}
-
-// decodeStd decodes canonical standard base64 (padding, no stray bits).
-func decodeStd(s string) ([]byte, error) {
-	b, err := base64.StdEncoding.Strict().DecodeString(s)
-	if err != nil {
-		return nil, fmt.Errorf("%w: not standard base64", errMalformed)
-	}
-	return b, nil
-}
-
-func mac(h func() hash.Hash, key string, msg []byte) []byte {
-	m := hmac.New(h, []byte(key))
-	m.Write(msg)
-	return m.Sum(nil)
-}
-
-// parse reads the event from an authentic delivery.
-func (r *Receiver) parse(req *http.Request, body []byte) (event, error) {
-	if r.cfg.Platform == Prolific {
-		return parseProlific(req.Header, body)
-	}
-	return parseRespondent(body)
-}
-
-func parseProlific(h http.Header, body []byte) (event, error) {
-	var p struct {
-		ResourceID string `json:"resource_id"`
-		EventType  string `json:"event_type"`
-		Status     string `json:"status"`
-	}
-	if err := json.Unmarshal(body, &p); err != nil {
-		return event{}, errors.New("body is not a JSON object of the documented shape")
-	}
-	ev := event{key: h.Get(hdrEventID), typ: p.EventType, resource: p.ResourceID, status: p.Status}
-	if ev.key == "" {
-		return event{}, errors.New(hdrEventID + " missing")
-	}
-	if ev.typ == "" {
-		return event{}, errors.New("event_type missing")
-	}
-	if ts := h.Get(hdrEventTimestamp); ts != "" {
-		secs, err := strconv.ParseInt(ts, 10, 64)
-		if err != nil {
-			return event{}, errors.New(hdrEventTimestamp + " is not integer seconds")
-		}
-		ev.at = time.Unix(secs, 0)
-	}
-	return ev, nil
-}
-
-func parseRespondent(body []byte) (event, error) {
-	var p struct {
-		Event   string `json:"event"`
-		UUID    string `json:"uuid"`
-		Created string `json:"created"`
-		Payload struct {
-			Resource struct {
-				ID            string `json:"id"`
-				MessageID     string `json:"messageId"`
-				UpdatedFields []struct {
-					Name     string `json:"name"`
-					NewValue any    `json:"newValue"`
-				} `json:"updatedFields"`
-				Conversation struct {
-					UID string `json:"uid"`
-				} `json:"conversation"`
-			} `json:"resource"`
-		} `json:"payload"`
-	}
-	if err := json.Unmarshal(body, &p); err != nil {
-		return event{}, errors.New("body is not a JSON object of the documented shape")
-	}
-	if p.Event == "" || p.UUID == "" {
-		return event{}, errors.New("event or uuid missing")
-	}
-	res := p.Payload.Resource
-	ev := event{key: p.UUID, typ: p.Event, resource: res.ID}
-	if ev.resource == "" {
-		ev.resource = res.MessageID
-	}
-	if ev.resource == "" {
-		ev.resource = res.Conversation.UID
-	}
-	for _, f := range res.UpdatedFields {
-		if _, ok := f.NewValue.(string); !ok {
-			ev.nonString = true
-		}
-		if s, ok := f.NewValue.(string); ok && (f.Name == "status" || f.Name == "recruitingStatus") {
-			ev.status = s
-		}
-	}
-	if p.Created != "" {
-		t, err := time.Parse(time.RFC3339Nano, p.Created)
-		if err != nil {
-			return event{}, errors.New("created is not an ISO-8601 time")
-		}
-		ev.at = t
-	}
-	return ev, nil
-}
-
-// reserialize rewrites a JSON document's whitespace the way the platform's
-// own serialiser would: compact, or with Python's ", " and ": " separators.
-// Only the bug path uses it.
-func reserialize(body []byte, python bool) []byte {
-	out := make([]byte, 0, len(body))
-	inStr, esc := false, false
-	for _, c := range body {
-		switch {
-		case inStr:
-			out = append(out, c)
-			switch {
-			case esc:
-				esc = false
-			case c == '\\':
-				esc = true
-			case c == '"':
-				inStr = false
-			}
-		case c == '"':
-			inStr = true
-			out = append(out, c)
-		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
-		case python && (c == ',' || c == ':'):
-			out = append(out, c, ' ')
-		default:
-			out = append(out, c)
-		}
-	}
-	return out
 }
 
 // Start serves a receiver for cfg on 127.0.0.1 (a free port) and returns

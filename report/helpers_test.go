@@ -14,7 +14,9 @@ import (
 	"github.com/hookdrill/hookdrill/clock"
 	"github.com/hookdrill/hookdrill/conform"
 	"github.com/hookdrill/hookdrill/platform"
+	"github.com/hookdrill/hookdrill/platform/all"
 	"github.com/hookdrill/hookdrill/platform/prolific"
+	prolificref "github.com/hookdrill/hookdrill/platform/prolific/reference"
 	"github.com/hookdrill/hookdrill/receiver"
 	"github.com/hookdrill/hookdrill/scenarios"
 )
@@ -34,7 +36,7 @@ const genSecret = "gen-secret-Ld83hFq0Xs2aNv71"
 // its query that reports must redact.
 func startReceiver(tb testing.TB, platform, secret string, bugs ...receiver.Bug) string {
 	tb.Helper()
-	url, stop, err := receiver.Start(receiver.Config{Platform: platform, Secret: secret, OldSecrets: []string{plantedOldSecret}, Bugs: bugs})
+	url, stop, err := receiver.Start(receiver.Config{Platform: mustReference(tb, platform), Secret: secret, OldSecrets: []string{plantedOldSecret}, Bugs: bugs})
 	require.NoError(tb, err)
 	tb.Cleanup(stop)
 	return url
@@ -44,7 +46,7 @@ func startReceiver(tb testing.TB, platform, secret string, bugs ...receiver.Bug)
 // the frozen clock the generated runs use, and returns its webhook URL.
 func startFrozenReceiver(tb testing.TB) string {
 	tb.Helper()
-	url, stop, err := receiver.Start(receiver.Config{Platform: "prolific", Secret: genSecret, Clock: clock.NewSim(frozen())})
+	url, stop, err := receiver.Start(receiver.Config{Platform: prolificref.New(), Secret: genSecret, Clock: clock.NewSim(frozen())})
 	require.NoError(tb, err)
 	tb.Cleanup(stop)
 	return url + "/webhook"
@@ -58,13 +60,13 @@ func demoRun(tb testing.TB, prolificBugs ...receiver.Bug) (assert.Report, int) {
 	var reps []assert.Report
 	var mu sync.Mutex
 	attempts := 0
-	for _, p := range conform.Platforms() {
+	for _, p := range all.Suites().Platforms() {
 		var bugs []receiver.Bug
 		if p == "prolific" {
 			bugs = prolificBugs
 		}
 		url := startReceiver(tb, p, plantedSecret, bugs...)
-		cfg := conform.Config{Platform: p, Target: url + "/webhook?token=" + plantedToken, Secret: plantedSecret,
+		cfg := conform.Config{Platform: p, Suites: all.Suites(), Registry: all.Registry(), Target: url + "/webhook?token=" + plantedToken, Secret: plantedSecret,
 			OldSecret: plantedOldSecret, ProbeApplied: url + "/_state#/processed/{event_id}",
 			ProbeStatus: url + "/_state#/status/{resource_id}", Seed: 20260101}
 		cfg.Base.OnJournal = func(_ *scenarios.Scenario, j *hookdrill.Journal) {
@@ -122,4 +124,12 @@ func runGenerated(tb testing.TB, scs []*scenarios.Scenario, shard scenarios.Shar
 	rep, err := scenarios.Run(context.Background(), cfg, scs)
 	require.NoError(tb, err)
 	return rep
+}
+
+// mustReference returns the reference receiver's part of the named platform.
+func mustReference(tb testing.TB, name string) receiver.Platform {
+	tb.Helper()
+	p, err := all.References().Lookup(name)
+	require.NoError(tb, err)
+	return p
 }

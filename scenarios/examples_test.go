@@ -13,6 +13,9 @@ import (
 
 	"github.com/hookdrill/hookdrill/assert"
 	"github.com/hookdrill/hookdrill/mockserver/scenariomock"
+	"github.com/hookdrill/hookdrill/platform/all"
+	prolificref "github.com/hookdrill/hookdrill/platform/prolific/reference"
+	respondentref "github.com/hookdrill/hookdrill/platform/respondent/reference"
 	"github.com/hookdrill/hookdrill/receiver"
 	"github.com/hookdrill/hookdrill/scenarios"
 )
@@ -23,7 +26,7 @@ const exampleSecret = "example-secret-0123456789"
 // with bugs and returns the report and the names of the failed scenarios.
 func runExamples(t *testing.T, platform string, bugs ...receiver.Bug) (assert.Report, []string) {
 	t.Helper()
-	url, stop, err := receiver.Start(receiver.Config{Platform: platform, Secret: exampleSecret, Bugs: bugs})
+	url, stop, err := receiver.Start(receiver.Config{Platform: mustReference(t, platform), Secret: exampleSecret, Bugs: bugs})
 	require.NoError(t, err)
 	defer stop()
 	env := map[string]string{
@@ -61,7 +64,7 @@ func runExamples(t *testing.T, platform string, bugs ...receiver.Bug) (assert.Re
 // TestExamplesPassOnCorrectReceiver: every example passes against the
 // correct reference receiver of its platform.
 func TestExamplesPassOnCorrectReceiver(t *testing.T) {
-	for _, p := range []string{receiver.Prolific, receiver.Respondent} {
+	for _, p := range all.References().Names() {
 		t.Run(p, func(t *testing.T) {
 			rep, failed := runExamples(t, p)
 			for _, sc := range rep.Scenarios {
@@ -93,13 +96,13 @@ func TestExamplesCatchBrokenReceivers(t *testing.T) {
 		failed   []string
 		message  string // in the text report
 	}{
-		{receiver.Prolific, receiver.BugNoDedup, []string{"prolific/duplicate-applied-once", "prolific/lost-ack-applied-once"}, "want 1, got 2"},
-		{receiver.Prolific, receiver.BugNoOrdering, []string{"prolific/out-of-order"}, `want "APPROVED", got "ACTIVE"`},
-		{receiver.Prolific, receiver.Bug5xxOnBadSignature, []string{"prolific/bad-signatures", "prolific/retry-48h"}, "want 4xx, got 500"},
-		{receiver.Prolific, receiver.BugDedupBeforeVerify, []string{"prolific/retry-48h"}, ""},
-		{receiver.Respondent, receiver.BugNoDedup, []string{"respondent/duplicate-applied-once", "respondent/lost-ack-applied-once"}, "want 1, got 2"},
-		{receiver.Respondent, receiver.BugNoOrdering, []string{"respondent/out-of-order"}, ""},
-		{receiver.Respondent, receiver.BugNoSignatureCheck, []string{"respondent/bad-signatures", "respondent/retry-schedule"}, "want 4xx, got 200"},
+		{prolificref.Name, receiver.BugNoDedup, []string{"prolific/duplicate-applied-once", "prolific/lost-ack-applied-once"}, "want 1, got 2"},
+		{prolificref.Name, receiver.BugNoOrdering, []string{"prolific/out-of-order"}, `want "APPROVED", got "ACTIVE"`},
+		{prolificref.Name, receiver.Bug5xxOnBadSignature, []string{"prolific/bad-signatures", "prolific/retry-48h"}, "want 4xx, got 500"},
+		{prolificref.Name, receiver.BugDedupBeforeVerify, []string{"prolific/retry-48h"}, ""},
+		{respondentref.Name, receiver.BugNoDedup, []string{"respondent/duplicate-applied-once", "respondent/lost-ack-applied-once"}, "want 1, got 2"},
+		{respondentref.Name, receiver.BugNoOrdering, []string{"respondent/out-of-order"}, ""},
+		{respondentref.Name, receiver.BugNoSignatureCheck, []string{"respondent/bad-signatures", "respondent/retry-schedule"}, "want 4xx, got 200"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.platform+"/"+string(tt.bug), func(t *testing.T) {
@@ -110,4 +113,12 @@ func TestExamplesCatchBrokenReceivers(t *testing.T) {
 			require.Contains(t, b.String(), tt.message)
 		})
 	}
+}
+
+// mustReference returns the reference receiver's part of the named platform.
+func mustReference(t testing.TB, name string) receiver.Platform {
+	t.Helper()
+	p, err := all.References().Lookup(name)
+	require.NoError(t, err)
+	return p
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/hookdrill/hookdrill/assert"
 	"github.com/hookdrill/hookdrill/clock"
 	"github.com/hookdrill/hookdrill/mockserver/scenariomock"
+	prolificref "github.com/hookdrill/hookdrill/platform/prolific/reference"
 	"github.com/hookdrill/hookdrill/receiver"
 	"github.com/hookdrill/hookdrill/scenarios"
 )
@@ -30,7 +31,7 @@ func TestDisablingExampleAtAnyTimeOfDay(t *testing.T) {
 		now := day.Add(at)
 		t.Run(now.Format("15:04"), func(t *testing.T) {
 			// The receiver checks request timestamps against the same wall clock.
-			url, stop, err := receiver.Start(receiver.Config{Platform: receiver.Prolific, Secret: exampleSecret, Clock: clock.NewSim(now)})
+			url, stop, err := receiver.Start(receiver.Config{Platform: prolificref.New(), Secret: exampleSecret, Clock: clock.NewSim(now)})
 			require.NoError(t, err)
 			defer stop()
 			sc, err := loader.Parse("prolific/disabling.yaml", data)

@@ -15,8 +15,8 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
-	"github.com/hookdrill/hookdrill/conform"
 	suggest_ "github.com/hookdrill/hookdrill/internal/suggest"
+	"github.com/hookdrill/hookdrill/platform/all"
 	"github.com/hookdrill/hookdrill/receiver"
 	"github.com/hookdrill/hookdrill/report"
 )
@@ -284,7 +284,7 @@ func fixedCompletion(vals ...string) func(*cobra.Command, []string, string) ([]s
 func registerCompletions(cc *cobra.Command) {
 	f := cc.Flags()
 	if f.Lookup("platform") != nil {
-		_ = cc.RegisterFlagCompletionFunc("platform", fixedCompletion(conform.Platforms()...))
+		_ = cc.RegisterFlagCompletionFunc("platform", fixedCompletion(all.Suites().Platforms()...))
 	}
 	if f.Lookup("format") != nil {
 		formats := report.Formats()
@@ -295,7 +295,7 @@ func registerCompletions(cc *cobra.Command) {
 	}
 	if f.Lookup("bug") != nil {
 		var bugs []string
-		for _, p := range conform.Platforms() {
+		for _, p := range all.References() {
 			for _, b := range receiver.Bugs(p) {
 				if !contains(bugs, string(b.Name)) {
 					bugs = append(bugs, string(b.Name))

@@ -15,6 +15,7 @@ import (
 	"github.com/hookdrill/hookdrill"
 	"github.com/hookdrill/hookdrill/assert"
 	"github.com/hookdrill/hookdrill/conform"
+	"github.com/hookdrill/hookdrill/platform/all"
 	"github.com/hookdrill/hookdrill/receiver"
 	"github.com/hookdrill/hookdrill/report"
 )
@@ -77,14 +78,14 @@ func runConform(ctx context.Context, args []string, env *environ) (err error) {
 		return usageErr("--format must be one of %s, got %q", strings.Join(report.Formats(), ", "), *format)
 	}
 	if *show != "" {
-		_, data, err := conform.Source(*show)
+		_, data, err := all.Suites().Source(all.Registry(), *show)
 		if err != nil {
 			return usageErr("%v", err)
 		}
 		_, err = env.stdout.Write(data)
 		return err
 	}
-	platforms := conform.Platforms()
+	platforms := all.Suites().Platforms()
 	if *plat != "" {
 		if !contains(platforms, *plat) {
 			return usageErr("unknown platform %q (valid: %s)", *plat, strings.Join(platforms, ", "))
@@ -106,7 +107,7 @@ func runConform(ctx context.Context, args []string, env *environ) (err error) {
 		// A bug only one platform's receiver has: run that platform only.
 		var have []string
 		for _, p := range platforms {
-			if _, err := receiver.ParseBugs(p, *bugList); err == nil {
+			if part, err := all.References().Lookup(p); err == nil && validBugs(part, *bugList) {
 				have = append(have, p)
 			}
 		}
@@ -132,14 +133,18 @@ func runConform(ctx context.Context, args []string, env *environ) (err error) {
 	var reports []assert.Report
 	for _, p := range platforms {
 		cfg := conform.Config{
-			Platform: p, Target: *target, Secret: *secret, OldSecret: *oldSecret,
+			Platform: p, Suites: all.Suites(), Registry: all.Registry(), Target: *target, Secret: *secret, OldSecret: *oldSecret,
 			ProbeApplied: *applied, ProbeStatus: *status, Strict: *strict, Only: only,
 			Budget: *budget, Seed: *seed, Parallel: *parallel, Events: events,
 		}
 		cfg.Base.Getenv = env.getenv
 		cfg.Base.Hints = conform.CLIHints()
 		if *demo {
-			bugs, err := receiver.ParseBugs(p, *bugList)
+			part, err := all.References().Lookup(p)
+			if err != nil {
+				return usageErr("%v", err)
+			}
+			bugs, err := receiver.ParseBugs(part, *bugList)
 			if err != nil {
 				return usageErr("%v", err)
 			}
@@ -147,7 +152,7 @@ func runConform(ctx context.Context, args []string, env *environ) (err error) {
 			if env.quiet {
 				info = io.Discard
 			}
-			stop, err := startDemo(&cfg, bugs, info)
+			stop, err := startDemo(&cfg, part, bugs, info)
 			if err != nil {
 				return err
 			}
@@ -172,7 +177,7 @@ func runConform(ctx context.Context, args []string, env *environ) (err error) {
 			switch {
 			case errors.As(err, &unreachable):
 				return &exitError{code: exitProblem, err: err}
-			case strings.Contains(err.Error(), "unknown check"), strings.Contains(err.Error(), "unknown "+p+" event type"):
+			case errors.Is(err, conform.ErrUnknownCheck), errors.Is(err, conform.ErrUnknownEventType):
 				return usageErr("%v", err)
 			}
 			return err
@@ -208,7 +213,7 @@ func runConform(ctx context.Context, args []string, env *environ) (err error) {
 // checkTotal is how many checks a run of platform with --only runs: the
 // progress line's total.
 func checkTotal(platform string, only []string) int {
-	checks, err := conform.List(platform)
+	checks, err := all.Suites().List(all.Registry(), platform)
 	if err != nil {
 		return 0
 	}
@@ -254,7 +259,7 @@ func contains(list []string, s string) bool {
 
 func listChecks(w io.Writer, platforms []string) error {
 	for _, p := range platforms {
-		checks, err := conform.List(p)
+		checks, err := all.Suites().List(all.Registry(), p)
 		if err != nil {
 			return err
 		}
@@ -276,7 +281,7 @@ const demoSlowBudget = receiver.DefaultSlowDelay / 2
 
 // startDemo starts the bundled correct receiver for cfg's platform and
 // points cfg at it, probes included.
-func startDemo(cfg *conform.Config, bugs []receiver.Bug, stderr io.Writer) (stop func(), err error) {
+func startDemo(cfg *conform.Config, part receiver.Platform, bugs []receiver.Bug, stderr io.Writer) (stop func(), err error) {
 	if cfg.Target != "" {
 		return nil, usageErr("--demo starts its own receiver: leave out --target")
 	}
@@ -295,7 +300,7 @@ func startDemo(cfg *conform.Config, bugs []receiver.Bug, stderr io.Writer) (stop
 			fmt.Fprintf(stderr, "demo: slow bugs take %s per delivery; latency budget set to %s (--timeout)\n", receiver.DefaultSlowDelay, cfg.Budget)
 		}
 	}
-	url, stop, err := receiver.Start(receiver.Config{Platform: cfg.Platform, Secret: cfg.Secret, OldSecrets: []string{cfg.OldSecret}, Bugs: bugs})
+	url, stop, err := receiver.Start(receiver.Config{Platform: part, Secret: cfg.Secret, OldSecrets: []string{cfg.OldSecret}, Bugs: bugs})
 	if err != nil {
 		return nil, fmt.Errorf("conform --demo: start the reference receiver: %w", err)
 	}
@@ -324,10 +329,20 @@ func joinBugs(bugs []receiver.Bug) string {
 
 func listReceiverBugs(w io.Writer, platforms []string) error {
 	for _, p := range platforms {
+		part, err := all.References().Lookup(p)
+		if err != nil {
+			return err
+		}
 		fmt.Fprintf(w, "%s reference receiver bugs (hookdrill conform --demo --platform %s --bug NAME):\n", p, p)
-		for _, b := range receiver.Bugs(p) {
+		for _, b := range receiver.Bugs(part) {
 			fmt.Fprintf(w, "  %-28s %s\n  %-28s caught by: %s\n", b.Name, b.Summary, "", strings.Join(b.Fails, ", "))
 		}
 	}
 	return nil
+}
+
+// validBugs reports whether every bug of list is in part's catalogue.
+func validBugs(part receiver.Platform, list string) bool {
+	_, err := receiver.ParseBugs(part, list)
+	return err == nil
 }

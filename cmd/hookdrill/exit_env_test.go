@@ -14,6 +14,7 @@ import (
 	tassert "github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	prolificref "github.com/hookdrill/hookdrill/platform/prolific/reference"
 	"github.com/hookdrill/hookdrill/receiver"
 )
 
@@ -38,7 +39,7 @@ func TestHelpHasExitTableAndEnvironment(t *testing.T) {
 // HOOKDRILL_TARGET (it used to report "target: secret is empty").
 func TestRunHonoursEnvironment(t *testing.T) {
 	const secret = "env-secret-0123456789abcdef"
-	url, stop, err := receiver.Start(receiver.Config{Platform: "prolific", Secret: secret})
+	url, stop, err := receiver.Start(receiver.Config{Platform: prolificref.New(), Secret: secret})
 	require.NoError(t, err)
 	t.Cleanup(stop)
 	file := filepath.Join(t.TempDir(), "s.yaml")

@@ -14,11 +14,12 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hookdrill/hookdrill/load"
+	prolificref "github.com/hookdrill/hookdrill/platform/prolific/reference"
 	"github.com/hookdrill/hookdrill/receiver"
 )
 
 func TestLoadCommandWritesReports(t *testing.T) {
-	rcv, err := receiver.New(receiver.Config{Platform: receiver.Prolific, Secret: cliSecret})
+	rcv, err := receiver.New(receiver.Config{Platform: prolificref.New(), Secret: cliSecret})
 	require.NoError(t, err)
 	srv := httptest.NewServer(rcv)
 	t.Cleanup(srv.Close)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/hookdrill/hookdrill"
+	"github.com/hookdrill/hookdrill/platform/all"
 	"github.com/hookdrill/hookdrill/receiver"
 )
 
@@ -42,11 +43,15 @@ func runReceiver(ctx context.Context, args []string, env *environ) error {
 	if *secret == "" {
 		*secret = env.getenv("HOOKDRILL_SECRET")
 	}
-	bugs, err := receiver.ParseBugs(*plat, *bugList)
+	part, err := all.References().Lookup(*plat)
 	if err != nil {
 		return usageErr("%v", err)
 	}
-	cfg := receiver.Config{Platform: *plat, Secret: *secret, Tolerance: *tolerance, SlowDelay: *slow, Bugs: bugs}
+	bugs, err := receiver.ParseBugs(part, *bugList)
+	if err != nil {
+		return usageErr("%v", err)
+	}
+	cfg := receiver.Config{Platform: part, Secret: *secret, Tolerance: *tolerance, SlowDelay: *slow, Bugs: bugs}
 	if *oldSecret != "" {
 		cfg.OldSecrets = []string{*oldSecret}
 	}

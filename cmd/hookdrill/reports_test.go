@@ -13,7 +13,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hookdrill/hookdrill/assert"
-	"github.com/hookdrill/hookdrill/conform"
+	"github.com/hookdrill/hookdrill/platform/all"
+	prolificref "github.com/hookdrill/hookdrill/platform/prolific/reference"
 	"github.com/hookdrill/hookdrill/receiver"
 	"github.com/hookdrill/hookdrill/schema"
 )
@@ -93,7 +94,7 @@ func TestRunInvalidFileAmongValidOnes(t *testing.T) {
 
 // The progress line's total is the number of checks that run (it was 0).
 func TestConformProgressTotal(t *testing.T) {
-	checks, err := conform.List("prolific")
+	checks, err := all.Suites().List(all.Registry(), "prolific")
 	require.NoError(t, err)
 	require.Greater(t, len(checks), 10)
 	tassert.Equal(t, len(checks), checkTotal("prolific", nil))
@@ -106,7 +107,7 @@ func TestConformProgressTotal(t *testing.T) {
 
 // In the CLI the skip hints name flags (conform.Run names Config fields).
 func TestConformSkipHintsNameFlags(t *testing.T) {
-	url, stop, err := receiver.Start(receiver.Config{Platform: "prolific", Secret: cliSecret})
+	url, stop, err := receiver.Start(receiver.Config{Platform: prolificref.New(), Secret: cliSecret})
 	require.NoError(t, err)
 	t.Cleanup(stop)
 	out, errOut, code := runCLI(t, map[string]string{"HOOKDRILL_SECRET": cliSecret}, "conform", "--platform", "prolific", "--target", url,

@@ -9,6 +9,7 @@ import (
 	tassert "github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	prolificref "github.com/hookdrill/hookdrill/platform/prolific/reference"
 	"github.com/hookdrill/hookdrill/receiver"
 )
 
@@ -33,7 +34,7 @@ var reRerun = regexp.MustCompile(`(?m)^\s*rerun: (hookdrill [^\n]*?)(?:  \(.*)?$
 // secret itself is never printed.
 func TestRunRerunPastes(t *testing.T) {
 	const secret = "rerun-secret-0123456789abcdef"
-	url, stop, err := receiver.Start(receiver.Config{Platform: "prolific", Secret: secret, Bugs: []receiver.Bug{receiver.Bug("no-dedup")}})
+	url, stop, err := receiver.Start(receiver.Config{Platform: prolificref.New(), Secret: secret, Bugs: []receiver.Bug{receiver.Bug("no-dedup")}})
 	require.NoError(t, err)
 	t.Cleanup(stop)
 	dir := t.TempDir()
@@ -70,7 +71,7 @@ steps:
 // shell variables; pasted, it reruns the one check, which fails again.
 func TestConformRerunPastes(t *testing.T) {
 	const secret, old = "conform-secret-0123456789ab", "conform-old-secret-0123456789"
-	url, stop, err := receiver.Start(receiver.Config{Platform: "prolific", Secret: secret, OldSecrets: []string{old},
+	url, stop, err := receiver.Start(receiver.Config{Platform: prolificref.New(), Secret: secret, OldSecrets: []string{old},
 		Bugs: []receiver.Bug{receiver.Bug("no-dedup")}})
 	require.NoError(t, err)
 	t.Cleanup(stop)

@@ -14,7 +14,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/hookdrill/hookdrill/assert"
-	"github.com/hookdrill/hookdrill/conform"
+	"github.com/hookdrill/hookdrill/platform/all"
 )
 
 const actionSecret = "action-secret-0123456789"
@@ -92,7 +92,7 @@ func TestActionConform(t *testing.T) {
 	require.Equal(t, 0, r.code, "stdout:\n%s\nstderr:\n%s", r.stdout, r.stderr)
 	tassert.Equal(t, map[string]string{"junit": "reports/conform.xml", "exit-code": "0"}, r.outputs)
 	j := readJUnit(t, filepath.Join(r.dir, "reports/conform.xml"))
-	checks, err := conform.List("prolific")
+	checks, err := all.Suites().List(all.Registry(), "prolific")
 	require.NoError(t, err)
 	n := len(checks) + 1 // the preflight is a row of its own
 	tassert.Equal(t, n, j.Tests)

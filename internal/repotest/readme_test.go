@@ -174,7 +174,7 @@ func TestREADMERunnable(t *testing.T) {
 var (
 	reMDLink   = regexp.MustCompile(`\]\(([^)#\s]+)(#[^)]*)?\)`)
 	reCodeSpan = regexp.MustCompile("`([^`\\s]+)`")
-	reRepoPath = regexp.MustCompile(`^(\.?[A-Za-z0-9_-]+/)*[A-Za-z0-9_.-]+\.(md|ya?ml|json|sh|http|golden)$|^\.ci/|^scripts/|^schema/|^scenarios/testdata/|^conform/suites/`)
+	reRepoPath = regexp.MustCompile(`^(\.?[A-Za-z0-9_-]+/)*[A-Za-z0-9_.-]+\.(md|ya?ml|json|sh|http|golden)$|^\.ci/|^scripts/|^schema/|^scenarios/testdata/|^platform/[a-z]+/conformance/`)
 )
 
 // TestREADMEFilesExist: every file the README links to or names in a

@@ -11,12 +11,18 @@ package all
 
 import (
 	"github.com/hookdrill/hookdrill"
+	"github.com/hookdrill/hookdrill/conform"
 	"github.com/hookdrill/hookdrill/load"
 	"github.com/hookdrill/hookdrill/platform"
 	"github.com/hookdrill/hookdrill/platform/prolific"
+	prolificconf "github.com/hookdrill/hookdrill/platform/prolific/conformance"
 	prolificload "github.com/hookdrill/hookdrill/platform/prolific/loadprofile"
+	prolificref "github.com/hookdrill/hookdrill/platform/prolific/reference"
 	"github.com/hookdrill/hookdrill/platform/respondent"
+	respondentconf "github.com/hookdrill/hookdrill/platform/respondent/conformance"
 	respondentload "github.com/hookdrill/hookdrill/platform/respondent/loadprofile"
+	respondentref "github.com/hookdrill/hookdrill/platform/respondent/reference"
+	"github.com/hookdrill/hookdrill/receiver"
 )
 
 // Registry returns the wire profiles of every platform.
@@ -31,4 +37,14 @@ func Registry() *platform.Registry {
 // event mix and built-in profiles (load.Config.Workloads).
 func LoadWorkloads() load.Workloads {
 	return load.Workloads{prolificload.Workload(), respondentload.Workload()}
+}
+
+// References returns every platform's part of the reference receiver.
+func References() receiver.Platforms {
+	return receiver.Platforms{prolificref.New(), respondentref.New()}
+}
+
+// Suites returns every platform's conformance suite.
+func Suites() conform.Suites {
+	return conform.Suites{prolificconf.Suite(), respondentconf.Suite()}
 }

@@ -1,4 +1,4 @@
-package conform_test
+package corpustest
 
 import (
 	"bytes"
@@ -20,10 +20,11 @@ import (
 
 	"github.com/hookdrill/hookdrill/assert"
 	"github.com/hookdrill/hookdrill/conform"
+	"github.com/hookdrill/hookdrill/platform"
 )
 
 // corpusCase is one run of the suite against one receiver of the corpus
-// (conform/testdata/receivers/NAME/expected.yaml), with the verdict a
+// (DIR/NAME/expected.yaml), with the verdict a
 // careful reviewer gives every check.
 type corpusCase struct {
 	Name string `yaml:"name"`
@@ -64,9 +65,19 @@ type corpusReceiver struct {
 	Cases        []corpusCase `yaml:"cases"`
 }
 
-const corpusDir = "testdata/receivers"
+// Config says which corpus to run, with what.
+type Config struct {
+	// Dir is the corpus directory, one receiver per subdirectory (and the
+	// npm packages of its Node receivers in Dir/node_modules).
+	Dir string
+	// Suites and Registry are what conform.Run gets.
+	Suites   conform.Suites
+	Registry *platform.Registry
+	// MinReceivers is how many receivers the corpus has at least.
+	MinReceivers int
+}
 
-func loadCorpus(t *testing.T) map[string]corpusReceiver {
+func loadCorpus(t *testing.T, corpusDir string, min int) map[string]corpusReceiver {
 	t.Helper()
 	ents, err := os.ReadDir(corpusDir)
 	require.NoError(t, err)
@@ -83,7 +94,7 @@ func loadCorpus(t *testing.T) map[string]corpusReceiver {
 		require.NoError(t, dec.Decode(&r), f)
 		out[e.Name()] = r
 	}
-	require.GreaterOrEqual(t, len(out), 8, "the corpus has at least eight receivers")
+	require.GreaterOrEqual(t, len(out), min, "the corpus has at least %d receivers", min)
 	return out
 }
 
@@ -110,12 +121,12 @@ func pythonWith(modules []string) (string, bool) {
 }
 
 // needTool skips (or, under CI=true, fails) when a tool is missing.
-func needTool(t *testing.T, what string, ok bool) {
+func needTool(t *testing.T, corpusDir, what string, ok bool) {
 	t.Helper()
 	if ok {
 		return
 	}
-	msg := what + " is not installed (.ci/run installs it; see conform/testdata/receivers)"
+	msg := what + " is not installed (.ci/run installs it; see " + corpusDir + ")"
 	if os.Getenv("CI") == "true" {
 		t.Fatal(msg)
 	}
@@ -133,23 +144,23 @@ func freePort(t *testing.T) int {
 
 // startCorpusReceiver starts a receiver on a free 127.0.0.1 port and waits
 // until it accepts connections; it is killed when the test ends.
-func startCorpusReceiver(t *testing.T, name string, r corpusReceiver, env map[string]string, secret string) string {
+func startCorpusReceiver(t *testing.T, corpusDir, name string, r corpusReceiver, env map[string]string, secret string) string {
 	t.Helper()
 	dir, err := filepath.Abs(filepath.Join(corpusDir, name))
 	require.NoError(t, err)
 	for _, tool := range r.Tools {
 		_, err := exec.LookPath(tool)
-		needTool(t, tool, err == nil)
+		needTool(t, corpusDir, tool, err == nil)
 	}
 	python := "python3"
 	if len(r.PythonModules) > 0 {
 		var ok bool
 		python, ok = pythonWith(r.PythonModules)
-		needTool(t, "a python3 with the modules "+strings.Join(r.PythonModules, ", "), ok)
+		needTool(t, corpusDir, "a python3 with the modules "+strings.Join(r.PythonModules, ", "), ok)
 	}
 	for _, m := range r.NodeModules {
 		_, err := os.Stat(filepath.Join(corpusDir, "node_modules", m))
-		needTool(t, "the npm package "+m+" (npm ci in "+corpusDir+")", err == nil)
+		needTool(t, corpusDir, "the npm package "+m+" (npm ci in "+corpusDir+")", err == nil)
 	}
 	argv := slices.Clone(r.Command)
 	if argv[0] == "python3" {
@@ -207,8 +218,8 @@ func verdictOf(sc assert.ScenarioResult) string {
 }
 
 // corpusConfig is the conform configuration of one case.
-func corpusConfig(r corpusReceiver, c corpusCase, base, secret string) conform.Config {
-	cfg := conform.Config{Platform: r.Platform, Target: base + r.Path, Secret: secret, OldSecret: "an-old-secret-rotated-away",
+func corpusConfig(cc Config, r corpusReceiver, c corpusCase, base, secret string) conform.Config {
+	cfg := conform.Config{Suites: cc.Suites, Registry: cc.Registry, Platform: r.Platform, Target: base + r.Path, Secret: secret, OldSecret: "an-old-secret-rotated-away",
 		Strict: true, Events: c.Events, Seed: c.Seed}
 	if r.ProbeApplied != "" {
 		cfg.ProbeApplied = base + r.ProbeApplied
@@ -219,19 +230,20 @@ func corpusConfig(r corpusReceiver, c corpusCase, base, secret string) conform.C
 	return cfg
 }
 
-// TestCorpusVerdicts runs the suite against every receiver of the corpus
-// (Python http.server, Flask, Express, a serverless-style handler, Go
-// net/http; each platform's published sample among them) and asserts the
-// reviewer's table exactly: every check's verdict and, for a failure, what
-// was observed. With HOOKDRILL_CORPUS_BIN set to a hookdrill binary it
-// instead runs that binary's conform (e.g. an older one) and logs how many
+// Run runs the suite against every receiver of the corpus (Python
+// http.server, Flask, Express, a serverless-style handler, Go net/http;
+// each platform's published sample among them) and asserts the reviewer's
+// table exactly: every check's verdict and, for a failure, what was
+// observed. With HOOKDRILL_CORPUS_BIN set to a hookdrill binary it instead
+// runs that binary's conform (e.g. an older one) and logs how many
 // verdicts it gets right (see /work/notes of the verdicts branch).
-func TestCorpusVerdicts(t *testing.T) {
+func Run(t *testing.T, cc Config) {
 	if testing.Short() {
 		t.Skip("starts external receivers")
 	}
+	corpusDir := cc.Dir
 	bin := os.Getenv("HOOKDRILL_CORPUS_BIN")
-	corpus := loadCorpus(t)
+	corpus := loadCorpus(t, corpusDir, cc.MinReceivers)
 	names := make([]string, 0, len(corpus))
 	for n := range corpus {
 		names = append(names, n)
@@ -243,8 +255,8 @@ func TestCorpusVerdicts(t *testing.T) {
 		for _, c := range r.Cases {
 			t.Run(name+"/"+c.Name, func(t *testing.T) {
 				const secret = "corpus-secret-9f2c"
-				base := startCorpusReceiver(t, name, r, c.Env, secret)
-				checks, err := conform.List(r.Platform)
+				base := startCorpusReceiver(t, corpusDir, name, r, c.Env, secret)
+				checks, err := cc.Suites.List(cc.Registry, r.Platform)
 				require.NoError(t, err)
 				want := map[string]string{}
 				for k, v := range c.Verdicts {
@@ -255,7 +267,7 @@ func TestCorpusVerdicts(t *testing.T) {
 				}
 				runs := max(c.Runs, 1)
 				for run := 1; run <= runs; run++ {
-					cfg := corpusConfig(r, c, base, secret)
+					cfg := corpusConfig(cc, r, c, base, secret)
 					var got map[string]string
 					if bin != "" {
 						got = runOldBinary(t, bin, cfg)
