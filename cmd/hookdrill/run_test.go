@@ -28,6 +28,9 @@ func runRunCLI(t *testing.T, getenv map[string]string, args ...string) (string, 
 	env := &environ{stdin: strings.NewReader(""), stdout: &out, stderr: &errb,
 		getenv: func(k string) string { return getenv[k] }}
 	err := runRun(context.Background(), args, env)
+	if err != nil {
+		errb.WriteString(errorText(err)) // as main prints it
+	}
 	return out.String(), errb.String(), exitCode(err)
 }
 
