@@ -76,4 +76,3 @@ func TestHanging(t *testing.T) {
 	require.ErrorAs(t, err, &ne)
 	tassert.True(t, ne.Timeout())
 }
-
