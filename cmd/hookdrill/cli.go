@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/hookdrill/hookdrill"
 	suggest_ "github.com/hookdrill/hookdrill/internal/suggest"
 	"github.com/hookdrill/hookdrill/platform"
 	"github.com/hookdrill/hookdrill/receiver"
@@ -221,6 +222,55 @@ func (a *app) registerCompletions(cc *cobra.Command) {
 		}
 		_ = cc.RegisterFlagCompletionFunc("format", fixedCompletion(formats...))
 	}
+	switch cc.Name() {
+	case "send", "trigger":
+		// EVENT_TYPE: the documented types of --platform (or of every platform).
+		cc.ValidArgsFunction = func(cc *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
+			if len(args) > 0 {
+				return nil, cobra.ShellCompDirectiveNoFileComp
+			}
+			var out []string
+			for _, et := range a.eventTypes(cc) {
+				out = append(out, et.Name+"\t"+et.Description)
+			}
+			return out, cobra.ShellCompDirectiveNoFileComp
+		}
+		_ = cc.RegisterFlagCompletionFunc("status", func(cc *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
+			var out []string
+			for _, et := range a.eventTypes(cc) {
+				if len(args) > 0 && et.Name != args[0] {
+					continue
+				}
+				for _, st := range et.Statuses {
+					if !contains(out, st) {
+						out = append(out, st)
+					}
+				}
+			}
+			return out, cobra.ShellCompDirectiveNoFileComp
+		})
+	case "conform":
+		_ = cc.RegisterFlagCompletionFunc("events", func(cc *cobra.Command, _ []string, _ string) ([]string, cobra.ShellCompDirective) {
+			var out []string
+			for _, et := range a.eventTypes(cc) {
+				out = append(out, et.Name)
+			}
+			return out, cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveNoSpace
+		})
+	}
+	if f.Lookup("retries") != nil && cc.Name() == "send" {
+		_ = cc.RegisterFlagCompletionFunc("retries", func(cc *cobra.Command, _ []string, _ string) ([]string, cobra.ShellCompDirective) {
+			var out []string
+			for _, p := range a.profiles(cc) {
+				for _, k := range sortedKeys(p.RetryPresets()) {
+					if !contains(out, k) {
+						out = append(out, k)
+					}
+				}
+			}
+			return out, cobra.ShellCompDirectiveNoFileComp
+		})
+	}
 	if f.Lookup("bug") != nil {
 		var bugs []string
 		for _, p := range a.reg.Names() {
@@ -232,6 +282,31 @@ func (a *app) registerCompletions(cc *cobra.Command) {
 		}
 		_ = cc.RegisterFlagCompletionFunc("bug", fixedCompletion(bugs...))
 	}
+}
+
+// profiles are the wire profiles of cc's --platform, or of every platform
+// when it is not set (or unknown), for completions.
+func (a *app) profiles(cc *cobra.Command) []hookdrill.Profile {
+	names := a.reg.Names()
+	if p, _ := cc.Flags().GetString("platform"); a.reg.Has(p) {
+		names = []string{p}
+	}
+	var out []hookdrill.Profile
+	for _, n := range names {
+		if p, err := a.reg.Lookup(n); err == nil {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// eventTypes are the documented event types of profiles(cc).
+func (a *app) eventTypes(cc *cobra.Command) []hookdrill.EventType {
+	var out []hookdrill.EventType
+	for _, p := range a.profiles(cc) {
+		out = append(out, p.EventTypes()...)
+	}
+	return out
 }
 
 // colorOn decides --color: auto means stdout is a terminal and NO_COLOR is

@@ -58,3 +58,37 @@ func TestPlatformsComeFromTheRegistry(t *testing.T) {
 	tassert.Equal(t, exitUsage, code)
 	tassert.Contains(t, errOut, `unknown platform "acme" (valid: prolific)`)
 }
+
+// Event types, statuses, retry presets and --events complete from the
+// registry's wire profiles, narrowed by --platform and EVENT_TYPE.
+func TestCompletionFromProfiles(t *testing.T) {
+	reg := platform.MustRegistry(
+		func() hookdrill.Profile { return prolific.New(prolific.Options{}) },
+		func() hookdrill.Profile { return respondent.New(respondent.Options{}) },
+	)
+	values := func(args ...string) []string {
+		t.Helper()
+		out, _, code := runReg(t, reg, append([]string{"__complete"}, args...)...)
+		require.Equal(t, exitOK, code)
+		var vals []string
+		for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+			if !strings.HasPrefix(l, ":") {
+				name, _, _ := strings.Cut(l, "\t")
+				vals = append(vals, name)
+			}
+		}
+		return vals
+	}
+	all := values("trigger", "")
+	tassert.Contains(t, all, "submission.status.change")
+	tassert.Contains(t, all, "SCREENER_RESPONSES.CREATED")
+	resp := values("send", "--platform", "respondent", "")
+	tassert.Contains(t, resp, "SCREENER_RESPONSES.CREATED")
+	tassert.NotContains(t, resp, "submission.status.change")
+	st := values("send", "--platform", "prolific", "submission.status.change", "--status", "")
+	tassert.Contains(t, st, "AWAITING REVIEW")
+	tassert.NotContains(t, st, "RECRUITING")
+	tassert.Empty(t, values("send", "submission.status.change", ""), "one EVENT_TYPE only")
+	tassert.Equal(t, []string{"prolific", "prolific-legacy"}, values("send", "--platform", "prolific", "--retries", ""))
+	tassert.Contains(t, values("conform", "--platform", "respondent", "--events", ""), "MESSAGES.CREATED")
+}
