@@ -42,7 +42,7 @@ func (a *app) loadCmd() *cobra.Command {
 		target:       fs.String("target", "", "receiver URL on 127.0.0.1, [::1] or localhost (required)"),
 		secret:       fs.String("secret", "", "signing secret (default: $HOOKDRILL_SECRET)"),
 		rate:         fs.String("rate", "", "constant arrival rate: N/s, N/m, N/100ms... or max (closed loop, for finding the ceiling)"),
-		profile:      fs.String("profile", "", "built-in profile ("+loadProfileNames()+") or a YAML profile file"),
+		profile:      fs.String("profile", "", "built-in profile (study-fill, bulk-approve, respondent-project) or a YAML profile file"),
 		participants: fs.Int("participants", 0, "N for the built-in profiles (default 2000)"),
 		duration:     fs.Duration("duration", 0, "how long the rate runs (default 60s); for a built-in profile the span T it plays over"),
 		events:       fs.String("events", "", "event mix for --rate: TYPE[:STATUS][=WEIGHT],... (default: the platform's typical mix)"),
@@ -63,15 +63,6 @@ func (a *app) loadCmd() *cobra.Command {
 		quiet:        fs.Bool("quiet", false, "no live progress line"),
 	}
 	return a.command(cc, f.run)
-}
-
-// loadProfileNames lists the built-in load profiles for --profile's help.
-func loadProfileNames() string {
-	var names []string
-	for _, p := range load.Profiles() {
-		names = append(names, p.Name)
-	}
-	return strings.Join(names, ", ")
 }
 
 func (f *loadFlags) run(ctx context.Context, a *app, fs *pflag.FlagSet, env *environ) error {
