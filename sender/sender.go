@@ -470,13 +470,21 @@ func (s *Sender) dropLive(dl *delivery) {
 }
 
 // schedule arms the timer for attempt n, due at the given clock instant.
+// A Close or cancellation that looked for the timer before it was armed
+// (between the attempt's end and here) cannot have stopped it: it is
+// stopped here instead. Close sets closed, and a context its error, before
+// cancelPending reads the timer, so one of the two always sees it.
 func (dl *delivery) schedule(n int, due time.Time, wait time.Duration) {
 	dl.mu.Lock()
-	defer dl.mu.Unlock()
 	if dl.finished {
+		dl.mu.Unlock()
 		return
 	}
 	dl.timer = dl.s.clk.AfterFunc(wait, func() { dl.start(n, due, true) })
+	dl.mu.Unlock()
+	if dl.s.isClosed() || dl.ctx.Err() != nil {
+		dl.cancelPending()
+	}
 }
 
 // cancelPending ends a delivery whose next attempt is waiting on a timer

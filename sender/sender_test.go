@@ -503,3 +503,49 @@ func TestSignWith(t *testing.T) {
 	_, err := sender.New(sender.Config{SignWith: "sundial"})
 	tassert.ErrorContains(t, err, `sign_with must be "wall" or "clock"`)
 }
+
+// A Close or a cancelled context that lands after an attempt ended but
+// before its retry timer is armed still ends the delivery: the timer armed
+// afterwards is cancelled at once instead of holding Close (or the
+// delivery) for the whole wait. The OnAttempt hook runs in exactly that
+// window.
+func TestCancelBetweenAttemptAndRetryTimer(t *testing.T) {
+	for _, how := range []string{"close", "context"} {
+		t.Run(how, func(t *testing.T) {
+			srv, _ := testkit.Answering(t, 500)
+			pol := fastPolicy(3)
+			pol.BaseDelay = time.Hour
+			s, err := sender.New(sender.Config{Profile: fakeProfile{policy: pol}})
+			require.NoError(t, err)
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			closed := make(chan error, 1)
+			h, err := s.Deliver(ctx, sender.Delivery{Event: event(t), Target: hookdrill.Target{URL: srv.URL, Secret: secret},
+				Hooks: sender.Hooks{OnAttempt: func(hookdrill.Attempt) {
+					if how == "close" {
+						go func() { closed <- s.Close() }()
+					} else {
+						cancel()
+					}
+					time.Sleep(100 * time.Millisecond) // Close (or the context's AfterFunc) finds no timer yet
+				}}})
+			require.NoError(t, err)
+			wctx, wcancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer wcancel()
+			res, err := h.Wait(wctx)
+			require.NoError(t, err, "the delivery waits for its one-hour retry")
+			tassert.Equal(t, hookdrill.OutcomeCancelled, res.Outcome)
+			tassert.Len(t, res.Attempts, 1)
+			if how == "close" {
+				select {
+				case err := <-closed:
+					require.NoError(t, err)
+				case <-time.After(5 * time.Second):
+					t.Fatal("Close waits for the retry timer")
+				}
+			} else {
+				require.NoError(t, s.Close())
+			}
+		})
+	}
+}
