@@ -2,8 +2,6 @@ package assert
 
 import (
 	"bytes"
-	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -13,21 +11,13 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hookdrill/hookdrill"
+	"github.com/hookdrill/hookdrill/internal/testkit"
 )
 
-var update = flag.Bool("update", false, "rewrite golden files")
-
+// golden compares got with testdata/name (go test -update rewrites it).
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		require.NoError(t, os.MkdirAll("testdata", 0o755))
-		require.NoError(t, os.WriteFile(path, got, 0o644))
-		return
-	}
-	want, err := os.ReadFile(path)
-	require.NoError(t, err, "run go test -update to create %s", path)
-	tassert.Equal(t, string(want), string(got))
+	testkit.Golden(t, filepath.Join("testdata", name), got)
 }
 
 // sampleReport has one scenario of each verdict.

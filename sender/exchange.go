@@ -17,6 +17,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/hookdrill/hookdrill"
+	"github.com/hookdrill/hookdrill/internal/h1"
 )
 
 // wrongSecret derives the key used by the wrong_secret tamper: related to
@@ -119,40 +120,40 @@ func (dl *delivery) exchange(n int, due time.Time) *hookdrill.Attempt {
 	a.Latency = s.cfg.WallNow().Sub(start)
 	var rerr error
 	if err != nil {
-		var ah *errAfterHeaders
-		if !errors.As(err, &ah) || !resp.got {
+		var ah *h1.BodyError
+		if !errors.As(err, &ah) || !resp.Got {
 			a.Outcome = classify(err, dl.ctx)
 			a.Error = describe(a.Outcome, err, dl.pol.Timeout)
-			var big *HeaderTooLargeError
+			var big *h1.HeaderTooLargeError
 			if errors.As(err, &big) && a.Outcome != hookdrill.OutcomeCancelled && a.Outcome != hookdrill.OutcomeTimeout {
 				a.Outcome, a.Error = hookdrill.OutcomeProtocol, big.Error()
 				a.Truncated = append(a.Truncated, hookdrill.TruncatedResponseHeader)
 			}
 			return a
 		}
-		rerr = ah.err
+		rerr = ah.Err
 	}
-	raw := resp.body
+	raw := resp.Body
 	keep := raw
 	if len(keep) > s.cfg.RecordBodyBytes {
 		keep = keep[:s.cfg.RecordBodyBytes]
 	}
-	hdr, hdrCut := clipHeader(resp.header, s.cfg.RecordHeaderBytes)
+	hdr, hdrCut := clipHeader(resp.Header, s.cfg.RecordHeaderBytes)
 	rec.r = hookdrill.HTTPResponse{
-		Status: resp.status, Header: hdr, Body: string(keep),
-		BodyTruncated: resp.truncated || len(raw) > len(keep), HeaderTruncated: hdrCut,
+		Status: resp.Status, Header: hdr, Body: string(keep),
+		BodyTruncated: resp.Truncated || len(raw) > len(keep), HeaderTruncated: hdrCut,
 	}
 	if hdrCut {
 		a.Truncated = append(a.Truncated, hookdrill.TruncatedRecordedHeader)
 	}
-	if resp.truncated {
+	if resp.Truncated {
 		a.Truncated = append(a.Truncated, hookdrill.TruncatedResponseBody)
 	}
 	if len(raw) > len(keep) {
 		a.Truncated = append(a.Truncated, hookdrill.TruncatedRecordedBody)
 	}
 	a.Response = &rec.r
-	status := resp.status
+	status := resp.Status
 	switch {
 	case rerr != nil:
 		a.Outcome = classify(rerr, dl.ctx)
@@ -162,7 +163,7 @@ func (dl *delivery) exchange(n int, due time.Time) *hookdrill.Attempt {
 	case status >= 300 && status < 400:
 		a.Outcome = hookdrill.OutcomeRedirect
 		a.Error = fmt.Sprintf("HTTP %d redirect to %q is not followed; the platform counts it as a failed delivery",
-			status, hookdrill.RedactURL(resp.header.Get("Location")))
+			status, hookdrill.RedactURL(resp.Header.Get("Location")))
 	default:
 		a.Outcome = hookdrill.OutcomeHTTPError
 		a.Error = fmt.Sprintf("HTTP %d", status)
@@ -266,9 +267,9 @@ func isReset(err error) bool {
 
 // roundTrip sends one POST through the sender's client; the exchange ends
 // at deadline (real time) or when ctx is done. The response is valid when
-// err is nil or an *errAfterHeaders.
-func (s *Sender) roundTrip(ctx context.Context, deadline time.Time, ep *endpoint, h http.Header, order []string, body []byte) (response, error) {
-	u := ep.url
+// err is nil or an *h1.BodyError.
+func (s *Sender) roundTrip(ctx context.Context, deadline time.Time, ep *h1.Endpoint, h http.Header, order []string, body []byte) (h1.Response, error) {
+	u := ep.URL
 	if u.User != nil && h.Get("Authorization") == "" {
 		h = h.Clone()
 		pw, _ := u.User.Password()
@@ -277,13 +278,13 @@ func (s *Sender) roundTrip(ctx context.Context, deadline time.Time, ep *endpoint
 		h.Set("Authorization", req.Header.Get("Authorization"))
 	}
 	if s.h1 != nil {
-		return s.h1.post(ctx, deadline, ep, h, order, body, s.cfg.MaxResponseBytes)
+		return s.h1.Post(ctx, deadline, ep, h, order, body, s.cfg.MaxResponseBytes)
 	}
 	ctx, cancel := context.WithDeadline(ctx, deadline)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), bytes.NewReader(body))
 	if err != nil {
-		return response{}, err
+		return h1.Response{}, err
 	}
 	// net/http writes each key as the map spells it (X-Event-ID stays
 	// X-Event-ID over HTTP/1.1), but in its own order: Host, User-Agent,
@@ -296,15 +297,15 @@ func (s *Sender) roundTrip(ctx context.Context, deadline time.Time, ep *endpoint
 	if err != nil {
 		if strings.Contains(err.Error(), "response headers exceeded") {
 			// net/http's Transport stopped at its MaxResponseHeaderBytes.
-			return response{}, &HeaderTooLargeError{msg: err.Error()}
+			return h1.Response{}, &h1.HeaderTooLargeError{Detail: err.Error()}
 		}
-		return response{}, err
+		return h1.Response{}, err
 	}
 	defer resp.Body.Close()
-	raw, more, rerr := readLimited(resp.Body, s.cfg.MaxResponseBytes)
-	r := response{got: true, status: resp.StatusCode, header: resp.Header, body: raw, truncated: more}
+	raw, more, rerr := h1.ReadLimited(resp.Body, s.cfg.MaxResponseBytes)
+	r := h1.Response{Got: true, Status: resp.StatusCode, Header: resp.Header, Body: raw, Truncated: more}
 	if rerr != nil {
-		return r, &errAfterHeaders{rerr}
+		return r, &h1.BodyError{Err: rerr}
 	}
 	return r, nil
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hookdrill/hookdrill"
+	"github.com/hookdrill/hookdrill/internal/testkit"
 	"github.com/hookdrill/hookdrill/sender"
 )
 
@@ -22,7 +23,7 @@ import (
 // failed attempt: the sender retries once on a fresh connection.
 func TestIdleConnectionClosedByReceiverIsNotAFailure(t *testing.T) {
 	var conns atomic.Int32
-	addr := rawServer(t, func(c net.Conn) {
+	addr := testkit.RawServer(t, func(c net.Conn) {
 		conns.Add(1)
 		readRequest(c)
 		io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
@@ -52,7 +53,7 @@ func TestResponseFraming(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			addr := rawServer(t, keepAlive(func(c net.Conn) bool {
+			addr := testkit.RawServer(t, testkit.KeepAlive(func(c net.Conn) bool {
 				io.WriteString(c, tt.answer)
 				return tt.name != "close-delimited" && tt.name != "HTTP/1.0"
 			}))
@@ -74,7 +75,7 @@ func TestResponseFraming(t *testing.T) {
 // Content-Length and nothing a platform would not send.
 func TestWireRequest(t *testing.T) {
 	got := make(chan *http.Request, 1)
-	addr := rawServer(t, func(c net.Conn) {
+	addr := testkit.RawServer(t, func(c net.Conn) {
 		req, err := http.ReadRequest(bufio.NewReader(c))
 		if err != nil {
 			return
@@ -124,7 +125,7 @@ func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { retu
 // is not reused, and the next delivery works.
 func TestTimeoutDoesNotPoisonTheNextDelivery(t *testing.T) {
 	var n atomic.Int32
-	addr := rawServer(t, keepAlive(func(c net.Conn) bool {
+	addr := testkit.RawServer(t, testkit.KeepAlive(func(c net.Conn) bool {
 		if n.Add(1) == 1 {
 			time.Sleep(400 * time.Millisecond)
 		}

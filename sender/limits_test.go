@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hookdrill/hookdrill"
+	"github.com/hookdrill/hookdrill/internal/testkit"
 	"github.com/hookdrill/hookdrill/sender"
 )
 
@@ -22,7 +23,7 @@ import (
 func streamHead(t *testing.T, total int, line func(i int) string) string {
 	t.Helper()
 	var n atomic.Int32
-	return rawServer(t, func(c net.Conn) {
+	return testkit.RawServer(t, func(c net.Conn) {
 		br := bufio.NewReader(c)
 		for {
 			req, err := http.ReadRequest(br)
@@ -102,7 +103,7 @@ func TestOverlongResponseHeaderIsARecordedOutcome(t *testing.T) {
 // journal, marked recorded_header; a long body is marked recorded_body and,
 // past MaxResponseBytes, response_body.
 func TestLargeAnswersAreKeptClippedAndMarked(t *testing.T) {
-	addr := rawServer(t, keepAlive(func(c net.Conn) bool {
+	addr := testkit.RawServer(t, testkit.KeepAlive(func(c net.Conn) bool {
 		io.WriteString(c, "HTTP/1.1 200 OK\r\nX-Big: "+strings.Repeat("h", 200<<10)+"\r\nContent-Length: 5000\r\n\r\n"+strings.Repeat("b", 5000))
 		return true
 	}))

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hookdrill/hookdrill"
+	"github.com/hookdrill/hookdrill/internal/testkit"
 	"github.com/hookdrill/hookdrill/sender"
 )
 
@@ -43,7 +44,7 @@ func TestLeftoverBytesDoNotBreakTheNextDelivery(t *testing.T) {
 		for _, tt := range tests {
 			t.Run(cl.name+"/"+tt.name, func(t *testing.T) {
 				var n atomic.Int32
-				addr := rawServer(t, keepAlive(func(c net.Conn) bool {
+				addr := testkit.RawServer(t, testkit.KeepAlive(func(c net.Conn) bool {
 					if n.Add(1) == 1 {
 						io.WriteString(c, tt.bad)
 						if tt.later != "" {

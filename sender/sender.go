@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -20,6 +19,7 @@ import (
 
 	"github.com/hookdrill/hookdrill"
 	"github.com/hookdrill/hookdrill/clock"
+	"github.com/hookdrill/hookdrill/internal/h1"
 )
 
 // Defaults for Config.
@@ -131,7 +131,7 @@ type Sender struct {
 	sim      horizonHolder // non-nil on a discrete-event clock
 	journal  *hookdrill.Journal
 	client   *http.Client // set when the user supplies one; otherwise h1 is used
-	h1       *h1Client
+	h1       *h1.Client
 	slots    *slots // bounds the exchanges in flight; queues the rest
 	seq      atomic.Uint64
 	workers  *workers // runs the attempts that cannot run where they start
@@ -188,7 +188,7 @@ func New(cfg Config) (*Sender, error) {
 		s.sim = h
 	}
 	if s.client == nil {
-		s.h1 = newH1Client(cfg.Concurrency, cfg.TLSConfig, cfg.MaxHeaderBytes)
+		s.h1 = h1.NewClient(cfg.Concurrency, cfg.TLSConfig, cfg.MaxHeaderBytes)
 	}
 	return s, nil
 }
@@ -351,7 +351,7 @@ func (s *Sender) Deliver(ctx context.Context, d Delivery) (*Handle, error) {
 	}
 	if tgt == nil {
 		u, _ := url.Parse(d.Target.URL) // Validate parsed it already
-		tgt = &target{ep: newEndpoint(u), log: hookdrill.RedactURL(d.Target.URL)}
+		tgt = &target{ep: h1.NewEndpoint(u), log: hookdrill.RedactURL(d.Target.URL)}
 	}
 	dl := &delivery{
 		s: s, prof: prof, tgt: tgt, ev: d.Event, secret: d.Target.Secret, opt: newExtras(&d), body: body, ctx: ctx,
@@ -401,7 +401,7 @@ func deliveryID(n uint64) string {
 // target is a parsed Target.URL with its redacted form for the journal,
 // shared by the deliveries to that URL. It is never modified once built.
 type target struct {
-	ep  endpoint // ep.url is the parsed URL
+	ep  h1.Endpoint // ep.URL is the parsed URL
 	log string
 }
 
@@ -470,13 +470,21 @@ func (s *Sender) dropLive(dl *delivery) {
 }
 
 // schedule arms the timer for attempt n, due at the given clock instant.
+// A Close or cancellation that looked for the timer before it was armed
+// (between the attempt's end and here) cannot have stopped it: it is
+// stopped here instead. Close sets closed, and a context its error, before
+// cancelPending reads the timer, so one of the two always sees it.
 func (dl *delivery) schedule(n int, due time.Time, wait time.Duration) {
 	dl.mu.Lock()
-	defer dl.mu.Unlock()
 	if dl.finished {
+		dl.mu.Unlock()
 		return
 	}
 	dl.timer = dl.s.clk.AfterFunc(wait, func() { dl.start(n, due, true) })
+	dl.mu.Unlock()
+	if dl.s.isClosed() || dl.ctx.Err() != nil {
+		dl.cancelPending()
+	}
 }
 
 // cancelPending ends a delivery whose next attempt is waiting on a timer
@@ -689,7 +697,7 @@ func (s *Sender) Close() error {
 		s.workers.stop()
 	}
 	if s.h1 != nil {
-		s.h1.close()
+		s.h1.Close()
 	}
 	return nil
 }
@@ -774,13 +782,4 @@ func styleBody(body []byte, st BodyStyle) ([]byte, error) {
 		return b.Bytes(), nil
 	}
 	return nil, fmt.Errorf("unknown body style %q (valid: %s, %s)", st, BodyCanonical, BodyIndented)
-}
-
-// readLimited reads at most limit bytes and reports whether more followed.
-func readLimited(r io.Reader, limit int64) ([]byte, bool, error) {
-	b, err := io.ReadAll(io.LimitReader(r, limit+1))
-	if int64(len(b)) > limit {
-		return b[:limit], true, err
-	}
-	return b, false, err
 }

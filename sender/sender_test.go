@@ -19,6 +19,7 @@ import (
 
 	"github.com/hookdrill/hookdrill"
 	"github.com/hookdrill/hookdrill/clock"
+	"github.com/hookdrill/hookdrill/internal/testkit"
 	"github.com/hookdrill/hookdrill/sender"
 )
 
@@ -138,51 +139,6 @@ func TestDeliverRetriesUntilSuccess(t *testing.T) {
 	}
 }
 
-// rawServer accepts TCP connections and hands each to handle.
-func rawServer(t *testing.T, handle func(net.Conn)) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	var wg sync.WaitGroup
-	t.Cleanup(func() { ln.Close(); wg.Wait() })
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				defer c.Close()
-				handle(c)
-			}()
-		}
-	}()
-	return "http://" + ln.Addr().String() + "/hook"
-}
-
-// keepAlive serves one connection until the client closes it: each
-// request's body is read and discarded, then answer writes the answer and
-// returns whether to keep the connection open.
-func keepAlive(answer func(c net.Conn) bool) func(net.Conn) {
-	return func(c net.Conn) {
-		br := bufio.NewReader(c)
-		for {
-			req, err := http.ReadRequest(br)
-			if err != nil {
-				return
-			}
-			io.Copy(io.Discard, req.Body)
-			if !answer(c) {
-				return
-			}
-		}
-	}
-}
-
 func readRequest(c net.Conn) {
 	req, err := http.ReadRequest(bufio.NewReader(c))
 	if err == nil {
@@ -210,7 +166,7 @@ func TestBrokenReceiversAreRecordedOutcomes(t *testing.T) {
 	}{
 		{"connection refused", func(*testing.T) string { return refusedURL }, hookdrill.OutcomeRefused, nil},
 		{"hangs past the timeout", func(t *testing.T) string {
-			return rawServer(t, func(c net.Conn) {
+			return testkit.RawServer(t, func(c net.Conn) {
 				readRequest(c)
 				select {
 				case <-hang:
@@ -223,13 +179,13 @@ func TestBrokenReceiversAreRecordedOutcomes(t *testing.T) {
 		// packages) cannot turn a slow TLS handshake or a 10 MiB read into
 		// a timeout.
 		{"resets the connection", func(t *testing.T) string {
-			return rawServer(t, func(c net.Conn) {
+			return testkit.RawServer(t, func(c net.Conn) {
 				readRequest(c)
 				c.(*net.TCPConn).SetLinger(0)
 			})
 		}, hookdrill.OutcomeReset, nil},
 		{"answers garbage", func(t *testing.T) string {
-			return rawServer(t, func(c net.Conn) {
+			return testkit.RawServer(t, func(c net.Conn) {
 				readRequest(c)
 				io.WriteString(c, "this is not HTTP at all\r\n\r\n")
 			})
@@ -416,8 +372,7 @@ func TestInactiveSubscriptionStopsRetries(t *testing.T) {
 }
 
 func TestCloseCancelsPendingRetriesAndWaits(t *testing.T) {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(500) }))
-	defer srv.Close()
+	srv, _ := testkit.Answering(t, 500)
 	pol := fastPolicy(3)
 	pol.BaseDelay = time.Hour
 	s, err := sender.New(sender.Config{Profile: fakeProfile{policy: pol}})
@@ -440,8 +395,7 @@ func TestCloseCancelsPendingRetriesAndWaits(t *testing.T) {
 }
 
 func TestContextCancelEndsAPendingDelivery(t *testing.T) {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(500) }))
-	defer srv.Close()
+	srv, _ := testkit.Answering(t, 500)
 	pol := fastPolicy(3)
 	pol.BaseDelay = time.Hour
 	s := newSender(t, sender.Config{Profile: fakeProfile{policy: pol}})
@@ -501,8 +455,7 @@ func TestIndentedBodyIsSignedAsSent(t *testing.T) {
 }
 
 func TestSecretsNeverReachTheJournal(t *testing.T) {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(500) }))
-	defer srv.Close()
+	srv, _ := testkit.Answering(t, 500)
 	j := hookdrill.NewJournal()
 	s := newSender(t, sender.Config{Journal: j})
 	deliver(t, s, sender.Delivery{Event: event(t), Target: hookdrill.Target{URL: srv.URL + "/hook?token=abc123secret", Secret: secret},
@@ -549,4 +502,50 @@ func TestSignWith(t *testing.T) {
 	}
 	_, err := sender.New(sender.Config{SignWith: "sundial"})
 	tassert.ErrorContains(t, err, `sign_with must be "wall" or "clock"`)
+}
+
+// A Close or a cancelled context that lands after an attempt ended but
+// before its retry timer is armed still ends the delivery: the timer armed
+// afterwards is cancelled at once instead of holding Close (or the
+// delivery) for the whole wait. The OnAttempt hook runs in exactly that
+// window.
+func TestCancelBetweenAttemptAndRetryTimer(t *testing.T) {
+	for _, how := range []string{"close", "context"} {
+		t.Run(how, func(t *testing.T) {
+			srv, _ := testkit.Answering(t, 500)
+			pol := fastPolicy(3)
+			pol.BaseDelay = time.Hour
+			s, err := sender.New(sender.Config{Profile: fakeProfile{policy: pol}})
+			require.NoError(t, err)
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			closed := make(chan error, 1)
+			h, err := s.Deliver(ctx, sender.Delivery{Event: event(t), Target: hookdrill.Target{URL: srv.URL, Secret: secret},
+				Hooks: sender.Hooks{OnAttempt: func(hookdrill.Attempt) {
+					if how == "close" {
+						go func() { closed <- s.Close() }()
+					} else {
+						cancel()
+					}
+					time.Sleep(100 * time.Millisecond) // Close (or the context's AfterFunc) finds no timer yet
+				}}})
+			require.NoError(t, err)
+			wctx, wcancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer wcancel()
+			res, err := h.Wait(wctx)
+			require.NoError(t, err, "the delivery waits for its one-hour retry")
+			tassert.Equal(t, hookdrill.OutcomeCancelled, res.Outcome)
+			tassert.Len(t, res.Attempts, 1)
+			if how == "close" {
+				select {
+				case err := <-closed:
+					require.NoError(t, err)
+				case <-time.After(5 * time.Second):
+					t.Fatal("Close waits for the retry timer")
+				}
+			} else {
+				require.NoError(t, s.Close())
+			}
+		})
+	}
 }

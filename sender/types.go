@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/hookdrill/hookdrill"
+	"github.com/hookdrill/hookdrill/internal/h1"
 )
 
 // BodyStyle selects how the body bytes are laid out. Every style is signed
@@ -147,3 +148,8 @@ func (h *Handle) Wait(ctx context.Context) (Result, error) {
 		return Result{DeliveryID: h.id, Status: hookdrill.StatusPending}, ctx.Err()
 	}
 }
+
+// HeaderTooLargeError reports an answer whose header (status line, header
+// lines and any interim 1xx answers) is longer than the sender reads
+// (Config.MaxHeaderBytes). It is the error of the internal HTTP/1.1 client.
+type HeaderTooLargeError = h1.HeaderTooLargeError

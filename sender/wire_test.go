@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hookdrill/hookdrill"
+	"github.com/hookdrill/hookdrill/internal/testkit"
 	"github.com/hookdrill/hookdrill/platform/prolific"
 	"github.com/hookdrill/hookdrill/platform/respondent"
 	"github.com/hookdrill/hookdrill/sender"
@@ -34,7 +35,7 @@ type captured struct {
 func captureServer(t *testing.T) (string, <-chan captured) {
 	t.Helper()
 	ch := make(chan captured, 16)
-	url := rawServer(t, func(c net.Conn) {
+	url := testkit.RawServer(t, func(c net.Conn) {
 		br := bufio.NewReader(c)
 		for {
 			req, err := http.ReadRequest(br)

@@ -3,12 +3,10 @@ package sender_test
 import (
 	"bufio"
 	"bytes"
-	"flag"
 	"io"
 	"math/rand/v2"
 	"net"
 	"net/http"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -19,19 +17,18 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hookdrill/hookdrill"
+	"github.com/hookdrill/hookdrill/internal/testkit"
 	"github.com/hookdrill/hookdrill/platform/prolific"
 	"github.com/hookdrill/hookdrill/platform/respondent"
 	"github.com/hookdrill/hookdrill/sender"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
 // rawCapture answers 200 to every request and sends the exact bytes of
 // each (head and body, framed by its Content-Length) to the channel.
 func rawCapture(t *testing.T) (string, <-chan []byte) {
 	t.Helper()
 	ch := make(chan []byte, 4)
-	url := rawServer(t, func(c net.Conn) {
+	url := testkit.RawServer(t, func(c net.Conn) {
 		br := bufio.NewReader(c)
 		for {
 			var raw bytes.Buffer
@@ -108,12 +105,7 @@ func TestWireGoldenHeaderSpellingAndOrder(t *testing.T) {
 				raw = bytes.Replace(raw, []byte("Host: "+host+"\r\n"), []byte("Host: 127.0.0.1:PORT\r\n"), 1)
 
 				golden := filepath.Join("testdata", "wire_"+p.name+"_"+cl.name+".golden")
-				if *update {
-					require.NoError(t, os.WriteFile(golden, raw, 0o644))
-				}
-				want, err := os.ReadFile(golden)
-				require.NoError(t, err, "run go test ./sender -run TestWireGolden -update")
-				require.Equal(t, string(want), string(raw))
+				testkit.Golden(t, golden, raw) // go test ./sender -run TestWireGolden -update rewrites it
 
 				for _, name := range p.named {
 					tassert.Contains(t, string(raw), "\r\n"+name+": ", "spelled as documented on the wire")

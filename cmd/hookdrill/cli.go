@@ -3,10 +3,7 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
-	"io"
-	"reflect"
 	"regexp"
 	"runtime/debug"
 	"sort"
@@ -17,33 +14,11 @@ import (
 
 	suggest_ "github.com/hookdrill/hookdrill/internal/suggest"
 	"github.com/hookdrill/hookdrill/platform/all"
+	"github.com/hookdrill/hookdrill"
+	"github.com/hookdrill/hookdrill/platform"
 	"github.com/hookdrill/hookdrill/receiver"
 	"github.com/hookdrill/hookdrill/report"
 )
-
-// The command line is built on spf13/cobra (what gh, stripe, k6 and kubectl
-// use): help, `help CMD`, --version, "did you mean" for commands and shell
-// completion come with it. Each command still defines its flags on a
-// standard flag.FlagSet inside its runX function (so runX stays callable
-// from tests with plain arguments); the cobra tree learns those flags by
-// calling runX once with captureArg, and cobra parses the command line. The
-// flags cobra saw are then replayed to runX as --name=value arguments.
-
-// captureArg makes parseCommand hand back its flag set (capturedFlags)
-// instead of parsing.
-const captureArg = "\x00hookdrill-capture-flags"
-
-// capturedFlags is the error parseCommand returns for captureArg.
-type capturedFlags struct{ fs *flag.FlagSet }
-
-func (*capturedFlags) Error() string { return "hookdrill: flags captured" }
-
-// usageSink is the stderr of a capturing call: commandUsage stores the
-// command's synopsis and description in it.
-type usageSink struct {
-	io.Writer
-	synopsis, about string
-}
 
 // exitTable is every command's exit status, in --help and the README.
 const exitTable = `Exit status (every command):
@@ -81,56 +56,81 @@ func versionString() string {
 	return version
 }
 
-// recValue records every value cobra sets on a flag (after checking it
-// with the command's own flag.Value) so that it can be replayed.
-type recValue struct {
-	name  string
-	inner flag.Value
-	rec   *[]string
-	seen  map[string]bool
+// app is one command line: the platforms it knows (platform/all in main,
+// more in tests) and the outside world. Every command is a cobra command
+// whose flags are pflag flags on it; the command's run function gets the
+// parsed flag set and the environment.
+type app struct {
+	reg *platform.Registry
+	env *environ
+	// The root's persistent flags, read by every command.
+	color *string
+	quiet *bool
 }
 
-func (v *recValue) String() string { return v.inner.String() }
-func (v *recValue) Set(s string) error {
-	if err := v.inner.Set(s); err != nil {
+func newApp(reg *platform.Registry, env *environ) *app {
+	return &app{reg: reg, env: env}
+}
+
+// commands are the subcommands, each built with its flags.
+func (a *app) commands() []*cobra.Command {
+	return []*cobra.Command{
+		a.sendCmd(), a.serveCmd(), a.triggerCmd(), a.runCmd(), a.conformCmd(),
+		a.receiverCmd(), a.loadCmd(), a.reportCmd(), a.versionCmd(),
+	}
+}
+
+// runFunc is a command's body: fs holds its parsed flags and arguments.
+type runFunc func(ctx context.Context, a *app, fs *pflag.FlagSet, env *environ) error
+
+// command finishes cc: its help ends with the exit table, flags are listed
+// sorted, known flag values complete, and RunE applies --color, --quiet and
+// the environment's defaults before calling body. An error that is not an
+// *exitError means the command could not run (exit 3).
+func (a *app) command(cc *cobra.Command, body runFunc) *cobra.Command {
+	cc.Long = strings.TrimSpace(cc.Long) + "\n\n" + exitTable
+	cc.Flags().SortFlags = true
+	a.registerCompletions(cc)
+	cc.RunE = func(cc *cobra.Command, _ []string) error {
+		env := *a.env
+		env.quiet = *a.quiet
+		on, err := colorOn(*a.color, a.env)
+		if err != nil {
+			return err
+		}
+		env.color = on
+		fs := cc.Flags()
+		for _, d := range envDefaults {
+			f := fs.Lookup(d.flag)
+			v := a.env.getenv(d.env)
+			if f == nil || f.Changed || v == "" {
+				continue
+			}
+			if d.flag == "target" && fs.Changed("demo") {
+				continue // --demo starts its own receiver
+			}
+			if err := fs.Set(d.flag, v); err != nil {
+				return usageErr("$%s: %v", d.env, err)
+			}
+		}
+		err = body(cc.Context(), a, fs, &env)
+		var ee *exitError
+		if err != nil && !errors.As(err, &ee) {
+			// A command's own error (I/O, ...): it could not run.
+			err = &exitError{code: exitProblem, err: err}
+		}
 		return err
 	}
-	*v.rec = append(*v.rec, "--"+v.name+"="+s)
-	v.seen[v.name] = true
-	return nil
+	return cc
 }
-func (v *recValue) IsBoolFlag() bool {
-	b, ok := v.inner.(interface{ IsBoolFlag() bool })
-	return ok && b.IsBoolFlag()
-}
-func (v *recValue) Type() string {
-	if v.IsBoolFlag() {
-		return "bool"
-	}
-	switch v.inner.(type) {
-	case *listFlag:
-		return "list"
-	case kvFlag:
-		return "NAME=VALUE"
-	}
-	t := reflect.TypeOf(v.inner).String() // *flag.stringValue
-	t = t[strings.LastIndex(t, ".")+1:]
-	t = strings.TrimSuffix(t, "Value")
-	if t == "" || t[0] < 'a' || t[0] > 'z' {
-		return "value"
-	}
-	return t
-}
-
-// longNames are the long names of the commands' one-letter flags.
-var longNames = map[string]string{"v": "verbose"}
 
 // newRoot builds the command tree for one invocation.
-func newRoot(ctx context.Context, env *environ) *cobra.Command {
+func (a *app) newRoot(ctx context.Context) *cobra.Command {
+	env := a.env
 	root := &cobra.Command{
 		Use:   "hookdrill",
-		Short: "test webhook receivers for Prolific and Respondent",
-		Long: "hookdrill tests webhook receivers for Prolific and Respondent: it signs and delivers\n" +
+		Short: "test webhook receivers for " + a.platformTitles(),
+		Long: "hookdrill tests webhook receivers for " + a.platformTitles() + ": it signs and delivers\n" +
 			"events exactly like each platform, mocks their webhook management APIs, runs YAML\n" +
 			"scenarios and conformance suites.\n\n" + exitTable + "\n\n" + envHelp,
 		Version:           versionString(),
@@ -138,140 +138,67 @@ func newRoot(ctx context.Context, env *environ) *cobra.Command {
 		SilenceUsage:      true,
 		CompletionOptions: cobra.CompletionOptions{HiddenDefaultCmd: false},
 	}
+	root.SetContext(ctx)
 	root.SetVersionTemplate("hookdrill {{.Version}}\n")
 	// No -v shorthand: in the commands, -v is --verbose.
 	root.Flags().Bool("version", false, "print the version")
 	root.SetIn(env.stdin)
 	root.SetOut(env.stdout)
 	root.SetErr(env.stderr)
-	color := root.PersistentFlags().String("color", "auto", "colour PASS/FAIL/SKIP in text reports: auto (a terminal, unless NO_COLOR is set), always or never")
-	quiet := root.PersistentFlags().BoolP("quiet", "q", false, "no progress line or informational messages on stderr (the report and errors still print)")
+	a.color = root.PersistentFlags().String("color", "auto", "colour PASS/FAIL/SKIP in text reports: auto (a terminal, unless NO_COLOR is set), always or never")
+	a.quiet = root.PersistentFlags().BoolP("quiet", "q", false, "no progress line or informational messages on stderr (the report and errors still print)")
 	_ = root.RegisterFlagCompletionFunc("color", fixedCompletion("auto", "always", "never"))
 	root.SetFlagErrorFunc(flagError)
-
-	cmds := commands()
-	names := make([]string, 0, len(cmds))
-	for n := range cmds {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		c := cmds[name]
-		if name == "version" {
-			root.AddCommand(&cobra.Command{
-				Use: "version", Short: c.summary, Args: cobra.NoArgs,
-				RunE: func(cc *cobra.Command, _ []string) error {
-					_, err := fmt.Fprintln(cc.OutOrStdout(), "hookdrill", versionString())
-					return err
-				},
-			})
-			continue
-		}
-		sink := &usageSink{Writer: io.Discard}
-		err := c.run(ctx, []string{captureArg}, &environ{stdin: strings.NewReader(""), stdout: io.Discard, stderr: sink, getenv: func(string) string { return "" }})
-		var cf *capturedFlags
-		if !errors.As(err, &cf) {
-			panic(fmt.Sprintf("hookdrill: command %s does not parse its flags with parseCommand: %v", name, err))
-		}
-		var rec []string
-		seen := map[string]bool{}
-		mirror := flag.NewFlagSet(name, flag.ContinueOnError)
-		cf.fs.VisitAll(func(f *flag.Flag) {
-			mirror.Var(&recValue{name: f.Name, inner: f.Value, rec: &rec, seen: seen}, f.Name, f.Usage)
-			switch f.DefValue {
-			case "0", "0s", "false", "[]":
-				mirror.Lookup(f.Name).DefValue = "" // zero: not shown
-			default:
-				mirror.Lookup(f.Name).DefValue = f.DefValue
-			}
-		})
-		use, example := splitSynopsis(sink.synopsis, name)
-		run := c.run
-		cc := &cobra.Command{
-			Use:     use,
-			Short:   c.summary,
-			Long:    commandAbout(sink.about) + "\n\n" + exitTable,
-			Example: example,
-			RunE: func(cc *cobra.Command, args []string) error {
-				cmdEnv := *env
-				cmdEnv.quiet = *quiet
-				on, err := colorOn(*color, env)
-				if err != nil {
-					return err
-				}
-				cmdEnv.color = on
-				full := make([]string, 0, len(rec)+len(args)+4)
-				for _, d := range envDefaults {
-					if mirror.Lookup(d.flag) == nil || seen[d.flag] || env.getenv(d.env) == "" {
-						continue
-					}
-					if d.flag == "target" && seen["demo"] {
-						continue // --demo starts its own receiver
-					}
-					full = append(full, "--"+d.flag+"="+env.getenv(d.env))
-				}
-				full = append(full, rec...)
-				full = append(full, "--")
-				full = append(full, args...)
-				err = run(ctx, full, &cmdEnv)
-				var ee *exitError
-				if err != nil && !errors.As(err, &ee) {
-					// A command's own error (I/O, ...): it could not run.
-					err = &exitError{code: exitProblem, err: err}
-				}
-				return err
-			},
-		}
-		mirror.VisitAll(func(f *flag.Flag) {
-			pf := &pflag.Flag{Name: f.Name, Usage: f.Usage, Value: f.Value.(*recValue), DefValue: f.DefValue}
-			if len(f.Name) == 1 {
-				// -v: a one-letter Go flag is a shorthand with a long name.
-				pf.Shorthand = f.Name
-				if long, ok := longNames[f.Name]; ok {
-					pf.Name = long
-				}
-			}
-			if pf.Value.(*recValue).IsBoolFlag() {
-				pf.NoOptDefVal = "true"
-			}
-			cc.Flags().AddFlag(pf)
-		})
-		cc.Flags().SortFlags = true
-		registerCompletions(cc)
-		root.AddCommand(cc)
-	}
+	cmds := a.commands()
+	sort.Slice(cmds, func(i, j int) bool { return cmds[i].Name() < cmds[j].Name() })
+	root.AddCommand(cmds...)
 	return root
 }
 
-// commandAbout is a command's description without its own sentence about
-// exit codes (the table follows it).
-func commandAbout(about string) string {
-	if i := strings.Index(about, "Exit 0"); i >= 0 {
-		about = about[:i]
+func (a *app) versionCmd() *cobra.Command {
+	return &cobra.Command{
+		Use: "version", Short: "print the version", Args: cobra.NoArgs,
+		RunE: func(cc *cobra.Command, _ []string) error {
+			_, err := fmt.Fprintln(cc.OutOrStdout(), "hookdrill", versionString())
+			return err
+		},
 	}
-	return strings.TrimSpace(about)
 }
 
-// splitSynopsis turns "usage: hookdrill run [flags] FILE...\n       hookdrill
-// run --list" into cobra's Use ("run [flags] FILE...") and further lines as
-// examples.
-func splitSynopsis(s, name string) (use, example string) {
-	lines := strings.Split(strings.TrimSpace(s), "\n")
-	use = name
-	var ex []string
-	for i, l := range lines {
-		l = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(l), "usage:"))
-		l = strings.TrimSpace(strings.TrimPrefix(l, "hookdrill "))
-		if l == "" {
-			continue
-		}
-		if i == 0 {
-			use = l
-			continue
-		}
-		ex = append(ex, "  hookdrill "+l)
+// platformList is "a, b or c": the platform names, for help texts.
+func (a *app) platformList() string { return joinOr(a.reg.Names(), "or") }
+
+// platformTitles is "A, B and C": the platforms' names capitalised.
+func (a *app) platformTitles() string {
+	names := a.reg.Names()
+	for i, n := range names {
+		names[i] = title(n)
 	}
-	return use, strings.Join(ex, "\n")
+	return joinOr(names, "and")
+}
+
+// platformHelp is the help of a --platform flag: the valid names, then
+// note in parentheses.
+func (a *app) platformHelp(note string) string {
+	return "platform: " + a.platformList() + " (" + note + ")"
+}
+
+func title(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// joinOr joins words as "a, b or c" (conj "or") or "a, b and c".
+func joinOr(words []string, conj string) string {
+	switch len(words) {
+	case 0:
+		return ""
+	case 1:
+		return words[0]
+	}
+	return strings.Join(words[:len(words)-1], ", ") + " " + conj + " " + words[len(words)-1]
 }
 
 func fixedCompletion(vals ...string) func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
@@ -281,17 +208,69 @@ func fixedCompletion(vals ...string) func(*cobra.Command, []string, string) ([]s
 }
 
 // registerCompletions completes the flag values hookdrill knows.
-func registerCompletions(cc *cobra.Command) {
+func (a *app) registerCompletions(cc *cobra.Command) {
 	f := cc.Flags()
 	if f.Lookup("platform") != nil {
-		_ = cc.RegisterFlagCompletionFunc("platform", fixedCompletion(all.Suites().Platforms()...))
+		_ = cc.RegisterFlagCompletionFunc("platform", fixedCompletion(a.reg.Names()...))
 	}
 	if f.Lookup("format") != nil {
 		formats := report.Formats()
-		if cc.Name() == "send" || cc.Name() == "trigger" {
+		switch cc.Name() {
+		case "send", "trigger":
 			formats = []string{"text", "json"}
+		case "load":
+			formats = []string{"text", "json", "html"}
 		}
 		_ = cc.RegisterFlagCompletionFunc("format", fixedCompletion(formats...))
+	}
+	switch cc.Name() {
+	case "send", "trigger":
+		// EVENT_TYPE: the documented types of --platform (or of every platform).
+		cc.ValidArgsFunction = func(cc *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
+			if len(args) > 0 {
+				return nil, cobra.ShellCompDirectiveNoFileComp
+			}
+			var out []string
+			for _, et := range a.eventTypes(cc) {
+				out = append(out, et.Name+"\t"+et.Description)
+			}
+			return out, cobra.ShellCompDirectiveNoFileComp
+		}
+		_ = cc.RegisterFlagCompletionFunc("status", func(cc *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
+			var out []string
+			for _, et := range a.eventTypes(cc) {
+				if len(args) > 0 && et.Name != args[0] {
+					continue
+				}
+				for _, st := range et.Statuses {
+					if !contains(out, st) {
+						out = append(out, st)
+					}
+				}
+			}
+			return out, cobra.ShellCompDirectiveNoFileComp
+		})
+	case "conform":
+		_ = cc.RegisterFlagCompletionFunc("events", func(cc *cobra.Command, _ []string, _ string) ([]string, cobra.ShellCompDirective) {
+			var out []string
+			for _, et := range a.eventTypes(cc) {
+				out = append(out, et.Name)
+			}
+			return out, cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveNoSpace
+		})
+	}
+	if f.Lookup("retries") != nil && cc.Name() == "send" {
+		_ = cc.RegisterFlagCompletionFunc("retries", func(cc *cobra.Command, _ []string, _ string) ([]string, cobra.ShellCompDirective) {
+			var out []string
+			for _, p := range a.profiles(cc) {
+				for _, k := range sortedKeys(p.RetryPresets()) {
+					if !contains(out, k) {
+						out = append(out, k)
+					}
+				}
+			}
+			return out, cobra.ShellCompDirectiveNoFileComp
+		})
 	}
 	if f.Lookup("bug") != nil {
 		var bugs []string
@@ -304,6 +283,31 @@ func registerCompletions(cc *cobra.Command) {
 		}
 		_ = cc.RegisterFlagCompletionFunc("bug", fixedCompletion(bugs...))
 	}
+}
+
+// profiles are the wire profiles of cc's --platform, or of every platform
+// when it is not set (or unknown), for completions.
+func (a *app) profiles(cc *cobra.Command) []hookdrill.Profile {
+	names := a.reg.Names()
+	if p, _ := cc.Flags().GetString("platform"); a.reg.Has(p) {
+		names = []string{p}
+	}
+	var out []hookdrill.Profile
+	for _, n := range names {
+		if p, err := a.reg.Lookup(n); err == nil {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// eventTypes are the documented event types of profiles(cc).
+func (a *app) eventTypes(cc *cobra.Command) []hookdrill.EventType {
+	var out []hookdrill.EventType
+	for _, p := range a.profiles(cc) {
+		out = append(out, p.EventTypes()...)
+	}
+	return out
 }
 
 // colorOn decides --color: auto means stdout is a terminal and NO_COLOR is

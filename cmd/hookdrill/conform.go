@@ -5,12 +5,15 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"slices"
 	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/hookdrill/hookdrill"
 	"github.com/hookdrill/hookdrill/assert"
@@ -20,43 +23,68 @@ import (
 	"github.com/hookdrill/hookdrill/report"
 )
 
-func runConform(ctx context.Context, args []string, env *environ) (err error) {
-	fs := flag.NewFlagSet("conform", flag.ContinueOnError)
-	fs.SetOutput(env.stderr)
-	var (
-		plat      = fs.String("platform", "", "platform: prolific or respondent (with --demo: default both)")
-		target    = fs.String("target", "", "receiver URL to check (required unless --demo)")
-		secret    = fs.String("secret", "", "the receiver's signing secret (default: $HOOKDRILL_SECRET)")
-		oldSecret = fs.String("old-secret", "", "a secret that was rotated away: enables the rotated-secret check (default: $HOOKDRILL_OLD_SECRET)")
-		applied   = fs.String("probe-applied", "", "probe for how many times an event was applied: URL#/json/pointer, exec:COMMAND (no shell) or sh:SCRIPT; {event_id}, {resource_id} substituted")
-		status    = fs.String("probe-status", "", "probe for a resource's current status: URL#/json/pointer, exec:COMMAND (no shell) or sh:SCRIPT")
-		strict    = fs.Bool("strict", false, "fail on SHOULD checks too")
-		budget    = fs.Duration("timeout", 0, "latency budget and per-attempt timeout (default: Prolific 10s, Respondent 3s)")
-		seed      = fs.Uint64("seed", 0, "seed for ids and jitter (default: random, reported)")
-		parallel  = fs.Int("parallel", conform.DefaultParallel, "checks run at once")
-		format    = fs.String("format", "text", "report format: text, json, junit or html")
-		outPath   = fs.String("out", "", "write the report to this file instead of stdout")
-		list      = fs.Bool("list", false, "list the checks and exit")
-		show      = fs.String("show", "", "print the scenario file of one check (to copy and adapt) and exit")
-		demo      = fs.Bool("demo", false, "run against the bundled correct reference receiver, started in-process")
-		bugList   = fs.String("bug", "", "with --demo: switch on deliberate bugs in the reference receiver (comma-separated; see --list-bugs)")
-		listBugs  = fs.Bool("list-bugs", false, "list the reference receiver's deliberate bugs and the checks that catch each, and exit")
-		verbose   = fs.Bool("v", false, "also list the steps of passing checks")
-		only      listFlag
-		events    listFlag
-	)
-	fs.Var(&only, "only", "run only these check ids (comma-separated or repeated)")
-	fs.Var(&events, "events", "event types the receiver is subscribed to (comma-separated; default: every documented type)")
-	fs.Usage = commandUsage(fs, env.stderr,
-		"usage: hookdrill conform --platform P --target URL --secret S [flags]\n"+
-			"       hookdrill conform --demo | --list [--platform P] | --show CHECK_ID",
-		"Runs the built-in conformance suite against a webhook receiver. Exit 0 when every\n"+
-			"MUST check passes (with --strict, every SHOULD check too), 1 otherwise (a check failed,\n"+
-			"was inconclusive, or was blocked by a failed preflight), 2 on bad usage, 3 when the\n"+
-			"receiver cannot be reached at all (nothing could run).")
-	if help, err := parseCommand(fs, args); help || err != nil {
-		return err
+// conformFlags are conform's flags.
+type conformFlags struct {
+	plat, target, secret, oldSecret, applied, status, format, outPath, show, bugList *string
+	strict, list, demo, listBugs, verbose                                            *bool
+	budget                                                                           *time.Duration
+	seed                                                                             *uint64
+	parallel                                                                         *int
+	only, events                                                                     listFlag
+}
+
+func (a *app) conformCmd() *cobra.Command {
+	cc := &cobra.Command{
+		Use:     "conform --platform P --target URL --secret S [flags]",
+		Example: "  hookdrill conform --demo | --list [--platform P] | --show CHECK_ID",
+		Short:   "run the built-in conformance suite against a receiver",
+		Long:    "Runs the built-in conformance suite against a webhook receiver.",
 	}
+	fs := cc.Flags()
+	f := &conformFlags{
+		plat:      fs.String("platform", "", a.platformHelp("with --demo: default all")),
+		target:    fs.String("target", "", "receiver URL to check (required unless --demo)"),
+		secret:    fs.String("secret", "", "the receiver's signing secret (default: $HOOKDRILL_SECRET)"),
+		oldSecret: fs.String("old-secret", "", "a secret that was rotated away: enables the rotated-secret check (default: $HOOKDRILL_OLD_SECRET)"),
+		applied:   fs.String("probe-applied", "", "probe for how many times an event was applied: URL#/json/pointer, exec:COMMAND (no shell) or sh:SCRIPT; {event_id}, {resource_id} substituted"),
+		status:    fs.String("probe-status", "", "probe for a resource's current status: URL#/json/pointer, exec:COMMAND (no shell) or sh:SCRIPT"),
+		strict:    fs.Bool("strict", false, "fail on SHOULD checks too"),
+		budget:    fs.Duration("timeout", 0, "latency budget and per-attempt timeout (default: the platform's timeout: "+a.platformTimeouts()+")"),
+		seed:      fs.Uint64("seed", 0, "seed for ids and jitter (default: random, reported)"),
+		parallel:  fs.Int("parallel", conform.DefaultParallel, "checks run at once"),
+		format:    fs.String("format", "text", "report format: "+joinOr(report.Formats(), "or")),
+		outPath:   fs.String("out", "", "write the report to this file instead of stdout"),
+		list:      fs.Bool("list", false, "list the checks and exit"),
+		show:      fs.String("show", "", "print the scenario file of one check (to copy and adapt) and exit"),
+		demo:      fs.Bool("demo", false, "run against the bundled correct reference receiver, started in-process"),
+		bugList:   fs.String("bug", "", "with --demo: switch on deliberate bugs in the reference receiver (comma-separated; see --list-bugs)"),
+		listBugs:  fs.Bool("list-bugs", false, "list the reference receiver's deliberate bugs and the checks that catch each, and exit"),
+		verbose:   fs.BoolP("verbose", "v", false, "also list the steps of passing checks"),
+	}
+	fs.Var(&f.only, "only", "run only these check ids (comma-separated or repeated)")
+	fs.Var(&f.events, "events", "event types the receiver is subscribed to (comma-separated; default: every documented type)")
+	return a.command(cc, f.run)
+}
+
+// platformTimeouts is "Prolific 10s, Respondent 3s": each platform's
+// per-attempt timeout, the conformance suite's default latency budget.
+func (a *app) platformTimeouts() string {
+	var parts []string
+	for _, name := range a.reg.Names() {
+		if p, err := a.reg.Lookup(name); err == nil {
+			parts = append(parts, title(name)+" "+p.RetryPolicy().Timeout.String())
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+func (f *conformFlags) run(ctx context.Context, a *app, fs *pflag.FlagSet, env *environ) (err error) {
+	var (
+		plat, target, secret, oldSecret, applied = f.plat, f.target, f.secret, f.oldSecret, f.applied
+		status, format, outPath, show, bugList   = f.status, f.format, f.outPath, f.show, f.bugList
+		strict, list, demo, listBugs, verbose    = f.strict, f.list, f.demo, f.listBugs, f.verbose
+		budget, seed, parallel, only, events     = f.budget, f.seed, f.parallel, f.only, f.events
+	)
 	if *secret == "" {
 		*secret = env.getenv("HOOKDRILL_SECRET")
 	}
@@ -85,7 +113,7 @@ func runConform(ctx context.Context, args []string, env *environ) (err error) {
 		_, err = env.stdout.Write(data)
 		return err
 	}
-	platforms := all.Suites().Platforms()
+	platforms := a.reg.Names()
 	if *plat != "" {
 		if !contains(platforms, *plat) {
 			return usageErr("unknown platform %q (valid: %s)", *plat, strings.Join(platforms, ", "))

@@ -25,7 +25,7 @@ func TestHelpHasExitTableAndEnvironment(t *testing.T) {
 	tassert.Contains(t, out, exitTable)
 	tassert.Contains(t, out, "HOOKDRILL_SECRET")
 	tassert.Contains(t, out, "NO_COLOR")
-	for name := range commands() {
+	for _, name := range commandNames() {
 		if name == "version" {
 			continue
 		}

@@ -3,59 +3,78 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/hookdrill/hookdrill"
 	"github.com/hookdrill/hookdrill/load"
 	"github.com/hookdrill/hookdrill/platform/all"
 )
 
-func runLoad(ctx context.Context, args []string, env *environ) error {
-	fs := flag.NewFlagSet("load", flag.ContinueOnError)
-	fs.SetOutput(env.stderr)
-	var (
-		plat         = fs.String("platform", "", "platform: prolific or respondent (required)")
-		target       = fs.String("target", "", "receiver URL on 127.0.0.1, [::1] or localhost (required)")
-		secret       = fs.String("secret", "", "signing secret (default: $HOOKDRILL_SECRET)")
-		rate         = fs.String("rate", "", "constant arrival rate: N/s, N/m, N/100ms... or max (closed loop, for finding the ceiling)")
-		profile      = fs.String("profile", "", "built-in profile (study-fill, bulk-approve, respondent-project) or a YAML profile file")
-		participants = fs.Int("participants", 0, "N for the built-in profiles (default 2000)")
-		duration     = fs.Duration("duration", 0, "how long the rate runs (default 60s); for a built-in profile the span T it plays over")
-		events       = fs.String("events", "", "event mix for --rate: TYPE[:STATUS][=WEIGHT],... (default: the platform's typical mix)")
-		seed         = fs.Uint64("seed", 0, "seed for the schedule, the mix, ids and jitter (default: random, printed)")
-		shard        = fs.String("shard", "", "run only part i of n of the schedule, e.g. 2/4 (merge the JSON reports with hookdrill report)")
-		retries      = fs.String("retries", "platform", "platform (retry failed deliveries on the platform's schedule) or none")
-		speedup      = fs.Float64("retry-speedup", load.DefaultRetrySpeedup, "divide the platform's waits between attempts by this (1 = real clock)")
-		timeout      = fs.Duration("timeout", 0, "per-attempt timeout (default: the platform's)")
-		drain        = fs.Duration("drain", load.DefaultDrain, "after the schedule, wait this long for deliveries in flight and their retries")
-		maxInFlight  = fs.Int("max-in-flight", load.DefaultMaxInFlight, "requests in flight at most; later deliveries wait (and their latency counts the wait)")
-		maxQueue     = fs.Int("max-queue", load.DefaultMaxQueue, "deliveries waiting for a slot at most; beyond it they are dropped and counted")
-		probeURL     = fs.String("probe-applied", "", "after the run, GET this URL for {\"processed\": {event id: times applied}} and check sampled events were applied exactly once")
-		probeSample  = fs.Float64("probe-sample", load.DefaultProbeSample, "fraction of deliveries the probe checks")
-		format       = fs.String("format", "text", "report format: text, json or html")
-		out          = fs.String("out", "", "write the report to this file (default: standard output)")
-		journal      = fs.String("journal", "", "also write every attempt to this JSONL file as the run goes")
-		insecure     = fs.Bool("insecure", false, "accept any TLS certificate from the receiver")
-		quiet        = fs.Bool("quiet", false, "no live progress line")
-	)
-	fs.Usage = commandUsage(fs, env.stderr,
-		"usage: hookdrill load --platform P --target URL --secret S (--rate 200/s | --profile NAME|FILE) [flags]",
-		"Open-model load test: signed deliveries start on schedule whatever the receiver\n"+
-			"does, latency is measured from when each was due, failed deliveries are retried\n"+
-			"on the platform's (compressed) schedule. Ctrl-C writes the partial report.\n"+
-			"Exit 0 when the run completed, 1 when it stopped early (receiver down,\n"+
-			"interrupted) or the probe found lost or duplicated events, 2 on bad usage.")
-	if help, err := parseCommand(fs, args); help || err != nil {
-		return err
+// loadFlags are load's flags.
+type loadFlags struct {
+	plat, target, secret, rate, profile, events, shard, retries, probeURL, format, out, journal *string
+	participants, maxInFlight, maxQueue                                                         *int
+	duration, timeout, drain                                                                    *time.Duration
+	seed                                                                                        *uint64
+	speedup, probeSample                                                                        *float64
+	insecure, quiet                                                                             *bool
+}
+
+func (a *app) loadCmd() *cobra.Command {
+	cc := &cobra.Command{
+		Use:   "load --platform P --target URL --secret S (--rate 200/s | --profile NAME|FILE) [flags]",
+		Short: "open-model load test: signed deliveries on a schedule, latency, retries, exactly-once probe",
+		Long: "Open-model load test: signed deliveries start on schedule whatever the receiver\n" +
+			"does, latency is measured from when each was due, failed deliveries are retried\n" +
+			"on the platform's (compressed) schedule. Ctrl-C writes the partial report.",
 	}
+	fs := cc.Flags()
+	f := &loadFlags{
+		plat:         fs.String("platform", "", a.platformHelp("required")),
+		target:       fs.String("target", "", "receiver URL on 127.0.0.1, [::1] or localhost (required)"),
+		secret:       fs.String("secret", "", "signing secret (default: $HOOKDRILL_SECRET)"),
+		rate:         fs.String("rate", "", "constant arrival rate: N/s, N/m, N/100ms... or max (closed loop, for finding the ceiling)"),
+		profile:      fs.String("profile", "", "built-in profile (study-fill, bulk-approve, respondent-project) or a YAML profile file"),
+		participants: fs.Int("participants", 0, "N for the built-in profiles (default 2000)"),
+		duration:     fs.Duration("duration", 0, "how long the rate runs (default 60s); for a built-in profile the span T it plays over"),
+		events:       fs.String("events", "", "event mix for --rate: TYPE[:STATUS][=WEIGHT],... (default: the platform's typical mix)"),
+		seed:         fs.Uint64("seed", 0, "seed for the schedule, the mix, ids and jitter (default: random, printed)"),
+		shard:        fs.String("shard", "", "run only part i of n of the schedule, e.g. 2/4 (merge the JSON reports with hookdrill report)"),
+		retries:      fs.String("retries", "platform", "platform (retry failed deliveries on the platform's schedule) or none"),
+		speedup:      fs.Float64("retry-speedup", load.DefaultRetrySpeedup, "divide the platform's waits between attempts by this (1 = real clock)"),
+		timeout:      fs.Duration("timeout", 0, "per-attempt timeout (default: the platform's)"),
+		drain:        fs.Duration("drain", load.DefaultDrain, "after the schedule, wait this long for deliveries in flight and their retries"),
+		maxInFlight:  fs.Int("max-in-flight", load.DefaultMaxInFlight, "requests in flight at most; later deliveries wait (and their latency counts the wait)"),
+		maxQueue:     fs.Int("max-queue", load.DefaultMaxQueue, "deliveries waiting for a slot at most; beyond it they are dropped and counted"),
+		probeURL:     fs.String("probe-applied", "", "after the run, GET this URL for {\"processed\": {event id: times applied}} and check sampled events were applied exactly once"),
+		probeSample:  fs.Float64("probe-sample", load.DefaultProbeSample, "fraction of deliveries the probe checks"),
+		format:       fs.String("format", "text", "report format: text, json or html"),
+		out:          fs.String("out", "", "write the report to this file (default: standard output)"),
+		journal:      fs.String("journal", "", "also write every attempt to this JSONL file as the run goes"),
+		insecure:     fs.Bool("insecure", false, "accept any TLS certificate from the receiver"),
+		quiet:        fs.Bool("quiet", false, "no live progress line"),
+	}
+	return a.command(cc, f.run)
+}
+
+func (f *loadFlags) run(ctx context.Context, a *app, fs *pflag.FlagSet, env *environ) error {
+	var (
+		plat, target, secret, rate, profile, events    = f.plat, f.target, f.secret, f.rate, f.profile, f.events
+		shard, retries, probeURL, format, out, journal = f.shard, f.retries, f.probeURL, f.format, f.out, f.journal
+		participants, maxInFlight, maxQueue            = f.participants, f.maxInFlight, f.maxQueue
+		duration, timeout, drain, seed                 = f.duration, f.timeout, f.drain, f.seed
+		speedup, probeSample, insecure, quiet          = f.speedup, f.probeSample, f.insecure, f.quiet
+	)
 	if fs.NArg() != 0 {
-		fs.Usage()
 		return usageErr("load takes no arguments, got %q", fs.Args())
 	}
 	if *secret == "" {

@@ -1,9 +1,3 @@
-// Command hookdrill tests webhook receivers for Prolific and Respondent: it
-// signs and delivers events exactly like each platform, mocks their webhook
-// management APIs, runs YAML scenarios and conformance suites.
-//
-// This package only parses flags and wires the library packages together;
-// everything it does is available from Go code.
 package main
 
 import (
@@ -15,6 +9,9 @@ import (
 	"os/signal"
 	"regexp"
 	"syscall"
+
+	"github.com/hookdrill/hookdrill/platform"
+	"github.com/hookdrill/hookdrill/platform/all"
 )
 
 // Exit codes shared by every command.
@@ -44,12 +41,6 @@ func usageErr(format string, a ...any) error {
 // failed marks the run as a failed verdict (exit 1) with a summary message.
 func failed(format string, a ...any) error {
 	return &exitError{code: exitFailed, err: fmt.Errorf(format, a...)}
-}
-
-// command is one subcommand.
-type command struct {
-	summary string
-	run     func(ctx context.Context, args []string, env *environ) error
 }
 
 // environ is what a command may touch of the outside world.
@@ -82,40 +73,30 @@ func (e *environ) stopSignals(c chan<- os.Signal) {
 	signal.Stop(c)
 }
 
-func commands() map[string]command {
-	return map[string]command{
-		"send":     {"sign and deliver one event with the platform's retries", runSend},
-		"serve":    {"serve mock Prolific and Respondent webhook APIs and a control API", runServe},
-		"trigger":  {"make a running mock server emit an event and follow its delivery", runTrigger},
-		"run":      {"run YAML scenarios against a receiver and assert how it behaved", runRun},
-		"conform":  {"run the built-in conformance suite against a receiver", runConform},
-		"receiver": {"serve the bundled reference receiver, correct or with deliberate bugs", runReceiver},
-		"load":     {"open-model load test: signed deliveries on a schedule, latency, retries, exactly-once probe", runLoad},
-		"report":   {"convert saved JSON reports to text, JSON, JUnit or HTML, merging several into one", runReport},
-		"version":  {"print the version", runVersion},
-	}
-}
-
 // version is set at build time with -ldflags "-X main.version=..."
 // (Dockerfile, .goreleaser.yaml); see versionString.
 var version = "dev"
 
-// runVersion is the version command for callers of a runX function; the
-// command line's version command lives in newRoot.
-func runVersion(_ context.Context, _ []string, env *environ) error {
-	_, err := fmt.Fprintln(env.stdout, "hookdrill", versionString())
-	return err
-}
-
 var reUnknownCommand = regexp.MustCompile(`^unknown command "([^"]*)"`)
 
-// run is main without the process: testable end to end.
+// run is main without the process: testable end to end. It knows the
+// platforms of platform/all.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) error {
+	return runWith(ctx, all.Registry(), args, stdin, stdout, stderr, getenv)
+}
+
+// runWith is run with the platforms of reg (tests add platforms of their
+// own).
+func runWith(ctx context.Context, reg *platform.Registry, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) error {
 	if getenv == nil {
 		getenv = func(string) string { return "" }
 	}
-	env := &environ{stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv}
-	root := newRoot(ctx, env)
+	return newApp(reg, &environ{stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv}).execute(ctx, args)
+}
+
+// execute runs one command line (without the program name).
+func (a *app) execute(ctx context.Context, args []string) error {
+	root := a.newRoot(ctx)
 	if len(args) == 0 {
 		_ = root.Help()
 		return &exitError{code: exitUsage, err: errors.New("no command given")}

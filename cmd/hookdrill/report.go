@@ -3,36 +3,47 @@ package main
 import (
 	"bytes"
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"slices"
 	"strings"
 
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
 	"github.com/hookdrill/hookdrill/report"
 )
 
-func runReport(_ context.Context, args []string, env *environ) error {
-	fs := flag.NewFlagSet("report", flag.ContinueOnError)
-	fs.SetOutput(env.stderr)
-	var (
-		format  = fs.String("format", "text", "output format: "+strings.Join(report.Formats(), ", "))
-		outPath = fs.String("out", "", "write the report to this file instead of stdout")
-		verbose = fs.Bool("v", false, "text report: also list the steps of passing scenarios")
-		title   = fs.String("title", "", "HTML report: the page title (default \"hookdrill report\")")
-	)
-	fs.Usage = commandUsage(fs, env.stderr,
-		"usage: hookdrill report [--format text|json|junit|html] [--out FILE] REPORT.json...",
-		"Converts saved JSON reports (run or conform --format json; \"-\" reads stdin) to another\n"+
-			"format and merges several into one: the shards of run --shard i/n, both platforms of\n"+
-			"conform. Exit 0 when the merged report passed, 1 when it records a failure, 2 on bad\n"+
-			"usage or unreadable reports.")
-	if help, err := parseCommand(fs, args); help || err != nil {
-		return err
+// reportFlags are report's flags.
+type reportFlags struct {
+	format, outPath, title *string
+	verbose                *bool
+}
+
+func (a *app) reportCmd() *cobra.Command {
+	cc := &cobra.Command{
+		Use:   "report [--format text|json|junit|html] [--out FILE] REPORT.json...",
+		Short: "convert saved JSON reports to text, JSON, JUnit or HTML, merging several into one",
+		Long: "Converts saved JSON reports (run or conform --format json; \"-\" reads stdin) to another\n" +
+			"format and merges several into one: the shards of run --shard i/n, every platform of\n" +
+			"conform.",
 	}
+	fs := cc.Flags()
+	f := &reportFlags{
+		format:  fs.String("format", "text", "output format: "+strings.Join(report.Formats(), ", ")),
+		outPath: fs.String("out", "", "write the report to this file instead of stdout"),
+		verbose: fs.BoolP("verbose", "v", false, "text report: also list the steps of passing scenarios"),
+		title:   fs.String("title", "", "HTML report: the page title (default \"hookdrill report\")"),
+	}
+	return a.command(cc, f.run)
+}
+
+func (f *reportFlags) run(_ context.Context, a *app, fs *pflag.FlagSet, env *environ) error {
+	var (
+		format, outPath, title, verbose = f.format, f.outPath, f.title, f.verbose
+	)
 	if fs.NArg() == 0 {
-		fs.Usage()
 		return usageErr("report needs at least one JSON report")
 	}
 	if !report.ValidFormat(*format) {

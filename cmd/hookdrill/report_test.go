@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hookdrill/hookdrill/assert"
+	"github.com/hookdrill/hookdrill/internal/testkit"
 )
 
 func runReportCLI(t *testing.T, stdin string, args ...string) (string, string, int) {
@@ -26,7 +27,7 @@ func runReportCLI(t *testing.T, stdin string, args ...string) (string, string, i
 // TestReportMergesShards: the shards of a run, saved as JSON, merge into
 // one report with every scenario, in every format.
 func TestReportMergesShards(t *testing.T) {
-	srv, _ := answering(t, 200)
+	srv, _ := testkit.Answering(t, 200)
 	dir, outDir := t.TempDir(), t.TempDir()
 	for i := range 5 {
 		writeScenario(t, dir, fmt.Sprintf("s%d.yaml", i), strings.Replace(scenarioOK, "cli/ok", fmt.Sprintf("cli/s%d", i), 1))

@@ -15,6 +15,7 @@ import (
 	"github.com/hookdrill/hookdrill/assert"
 	"github.com/hookdrill/hookdrill/platform/all"
 	prolificref "github.com/hookdrill/hookdrill/platform/prolific/reference"
+	"github.com/hookdrill/hookdrill/internal/testkit"
 	"github.com/hookdrill/hookdrill/receiver"
 	"github.com/hookdrill/hookdrill/schema"
 )
@@ -65,7 +66,7 @@ func TestConformDemoJSONIsOneReport(t *testing.T) {
 // report (here JUnit, to a file) lists the invalid file as an error, and
 // the exit status is 2. It used to write no report at all.
 func TestRunInvalidFileAmongValidOnes(t *testing.T) {
-	srv, _ := answering(t, 200)
+	srv, _ := testkit.Answering(t, 200)
 	dir := t.TempDir()
 	writeScenario(t, dir, "ok.yaml", scenarioOK)
 	bad := writeScenario(t, dir, "bad.yaml", "version: 1\nname: bad\nplatform: prolific\nsteps:\n  - sned: x\n")
@@ -120,7 +121,7 @@ func TestConformSkipHintsNameFlags(t *testing.T) {
 
 // run's skip hints name its flags, variables included.
 func TestRunSkipHintsNameFlags(t *testing.T) {
-	srv, _ := answering(t, 200)
+	srv, _ := testkit.Answering(t, 200)
 	dir := t.TempDir()
 	writeScenario(t, dir, "needs.yaml", `version: 1
 name: cli/needs

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -11,6 +10,10 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/hookdrill/hookdrill"
 	"github.com/hookdrill/hookdrill/assert"
@@ -24,6 +27,7 @@ import (
 type kvFlag map[string]string
 
 func (k kvFlag) String() string { return "" }
+func (k kvFlag) Type() string   { return "NAME=VALUE" }
 func (k kvFlag) Set(v string) error {
 	name, val, ok := strings.Cut(v, "=")
 	if !ok || strings.TrimSpace(name) == "" {
@@ -33,38 +37,55 @@ func (k kvFlag) Set(v string) error {
 	return nil
 }
 
-func runRun(ctx context.Context, args []string, env *environ) (err error) {
-	fs := flag.NewFlagSet("run", flag.ContinueOnError)
-	fs.SetOutput(env.stderr)
-	var (
-		target   = fs.String("target", "", "receiver URL: overrides every scenario's target (default: $HOOKDRILL_TARGET)")
-		secret   = fs.String("secret", "", "signing secret: overrides every scenario's secret (default: $HOOKDRILL_SECRET; rerun commands say \"$HOOKDRILL_SECRET\")")
-		applied  = fs.String("probe-applied", "", "probe template \"applied\": URL#/json/pointer, exec:COMMAND (no shell) or sh:SCRIPT, {event_id} and {resource_id} substituted")
-		status   = fs.String("probe-status", "", "probe template \"status\": URL#/json/pointer, exec:COMMAND (no shell) or sh:SCRIPT")
-		seed     = fs.Uint64("seed", 0, "seed for every scenario (default: each file's seed, or random; always reported)")
-		runRe    = fs.String("run", "", "run only scenarios whose name or check id matches this regular expression")
-		parallel = fs.Int("parallel", scenarios.DefaultParallel, "independent scenarios run at once")
-		shard    = fs.String("shard", "", "run one slice i/n of the scenarios (e.g. 2/4), for splitting across CI jobs")
-		format   = fs.String("format", "text", "report format: text, json, junit or html")
-		outPath  = fs.String("out", "", "write the report to this file instead of stdout")
-		timeout  = fs.Duration("timeout", 0, "bound for each scenario without its own timeout (default 5m)")
-		journal  = fs.String("journal", "", "write each scenario's journal (every attempt) as DIR/NAME.jsonl")
-		insecure = fs.Bool("insecure", false, "accept any TLS certificate from receivers and probes")
-		list     = fs.Bool("list", false, "list the selected scenarios and exit")
-		verbose  = fs.Bool("v", false, "text report: also list the steps of passing scenarios")
-		probes   = kvFlag{}
-		vars     = kvFlag{}
-	)
-	fs.Var(probes, "probe", "named probe template NAME=TEMPLATE (repeatable)")
-	fs.Var(vars, "var", "override a scenario variable NAME=VALUE (repeatable)")
-	fs.Usage = commandUsage(fs, env.stderr,
-		"usage: hookdrill run [flags] FILE|DIR...",
-		"Runs scenario files (format version 1; directories are searched for *.yaml and\n"+
-			"*.yml). Exit 0 when every scenario passed (or was skipped), 1 when one failed,\n"+
-			"2 on bad usage, invalid scenario files or scenarios that could not run.")
-	if help, err := parseCommand(fs, args); help || err != nil {
-		return err
+// runFlags are run's flags.
+type runFlags struct {
+	target, secret, applied, status, runRe, shard, format, outPath, journal *string
+	seed                                                                    *uint64
+	parallel                                                                *int
+	timeout                                                                 *time.Duration
+	insecure, list, verbose                                                 *bool
+	probes, vars                                                            kvFlag
+}
+
+func (a *app) runCmd() *cobra.Command {
+	cc := &cobra.Command{
+		Use:   "run [flags] FILE|DIR...",
+		Short: "run YAML scenarios against a receiver and assert how it behaved",
+		Long: "Runs scenario files (format version 1; directories are searched for *.yaml and\n" +
+			"*.yml).",
 	}
+	fs := cc.Flags()
+	f := &runFlags{
+		target:   fs.String("target", "", "receiver URL: overrides every scenario's target (default: $HOOKDRILL_TARGET)"),
+		secret:   fs.String("secret", "", "signing secret: overrides every scenario's secret (default: $HOOKDRILL_SECRET; rerun commands say \"$HOOKDRILL_SECRET\")"),
+		applied:  fs.String("probe-applied", "", "probe template \"applied\": URL#/json/pointer, exec:COMMAND (no shell) or sh:SCRIPT, {event_id} and {resource_id} substituted"),
+		status:   fs.String("probe-status", "", "probe template \"status\": URL#/json/pointer, exec:COMMAND (no shell) or sh:SCRIPT"),
+		seed:     fs.Uint64("seed", 0, "seed for every scenario (default: each file's seed, or random; always reported)"),
+		runRe:    fs.String("run", "", "run only scenarios whose name or check id matches this regular expression"),
+		parallel: fs.Int("parallel", scenarios.DefaultParallel, "independent scenarios run at once"),
+		shard:    fs.String("shard", "", "run one slice i/n of the scenarios (e.g. 2/4), for splitting across CI jobs"),
+		format:   fs.String("format", "text", "report format: "+joinOr(report.Formats(), "or")),
+		outPath:  fs.String("out", "", "write the report to this file instead of stdout"),
+		timeout:  fs.Duration("timeout", 0, "bound for each scenario without its own timeout (default 5m)"),
+		journal:  fs.String("journal", "", "write each scenario's journal (every attempt) as DIR/NAME.jsonl"),
+		insecure: fs.Bool("insecure", false, "accept any TLS certificate from receivers and probes"),
+		list:     fs.Bool("list", false, "list the selected scenarios and exit"),
+		verbose:  fs.BoolP("verbose", "v", false, "text report: also list the steps of passing scenarios"),
+		probes:   kvFlag{},
+		vars:     kvFlag{},
+	}
+	fs.Var(f.probes, "probe", "named probe template NAME=TEMPLATE (repeatable)")
+	fs.Var(f.vars, "var", "override a scenario variable NAME=VALUE (repeatable)")
+	return a.command(cc, f.run)
+}
+
+func (f *runFlags) run(ctx context.Context, a *app, fs *pflag.FlagSet, env *environ) (err error) {
+	var (
+		target, secret, applied, status, runRe = f.target, f.secret, f.applied, f.status, f.runRe
+		shard, format, outPath, journal, seed  = f.shard, f.format, f.outPath, f.journal, f.seed
+		parallel, timeout, insecure, list      = f.parallel, f.timeout, f.insecure, f.list
+		verbose, probes, vars                  = f.verbose, f.probes, f.vars
+	)
 	// Everything this command writes besides the report (which the runner
 	// redacts) goes through one Redactor: stderr and the returned error.
 	red := hookdrill.NewRedactor(*secret)
@@ -87,7 +108,6 @@ func runRun(ctx context.Context, args []string, env *environ) (err error) {
 	env = &redEnv
 	defer func() { err = red.Error(err) }()
 	if fs.NArg() == 0 {
-		fs.Usage()
 		return usageErr("run needs at least one scenario FILE or DIR")
 	}
 	if !report.ValidFormat(*format) {
@@ -297,9 +317,9 @@ func shellQuote(s string) string {
 // rerun command of each failure. The secret is "$HOOKDRILL_SECRET" and
 // variables named like secrets are redacted (they are never printed); --seed and
 // --run are added per scenario.
-func rerunArgs(fs *flag.FlagSet) []string {
+func rerunArgs(fs *pflag.FlagSet) []string {
 	var out []string
-	fs.Visit(func(f *flag.Flag) {
+	fs.Visit(func(f *pflag.Flag) {
 		switch f.Name {
 		case "secret":
 			if f.Value.String() != "" {

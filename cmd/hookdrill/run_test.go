@@ -4,13 +4,10 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
-	"sync/atomic"
 	"testing"
 
 	tassert "github.com/stretchr/testify/assert"
@@ -18,6 +15,7 @@ import (
 
 	"github.com/hookdrill/hookdrill"
 	"github.com/hookdrill/hookdrill/assert"
+	"github.com/hookdrill/hookdrill/internal/testkit"
 )
 
 // runCLI runs "hookdrill run ARGS" and returns stdout, stderr and the exit
@@ -28,6 +26,9 @@ func runRunCLI(t *testing.T, getenv map[string]string, args ...string) (string, 
 	env := &environ{stdin: strings.NewReader(""), stdout: &out, stderr: &errb,
 		getenv: func(k string) string { return getenv[k] }}
 	err := runRun(context.Background(), args, env)
+	if err != nil {
+		errb.WriteString(errorText(err)) // as main prints it
+	}
 	return out.String(), errb.String(), exitCode(err)
 }
 
@@ -37,19 +38,6 @@ func writeScenario(t *testing.T, dir, name, src string) string {
 	p := filepath.Join(dir, name)
 	require.NoError(t, os.WriteFile(p, []byte(src), 0o644))
 	return p
-}
-
-// answering returns a receiver that answers every delivery with code and
-// counts them.
-func answering(t *testing.T, code int) (*httptest.Server, *atomic.Int64) {
-	t.Helper()
-	var n atomic.Int64
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		n.Add(1)
-		w.WriteHeader(code)
-	}))
-	t.Cleanup(srv.Close)
-	return srv, &n
 }
 
 const scenarioOK = `version: 1
@@ -76,7 +64,7 @@ steps:
 `
 
 func TestRunCommandPasses(t *testing.T) {
-	srv, n := answering(t, 200)
+	srv, n := testkit.Answering(t, 200)
 	dir := t.TempDir()
 	writeScenario(t, dir, "ok.yaml", scenarioOK)
 	writeScenario(t, dir, "two.yml", scenarioTwo)
@@ -91,7 +79,7 @@ func TestRunCommandPasses(t *testing.T) {
 }
 
 func TestRunCommandFailsWithRerun(t *testing.T) {
-	srv, _ := answering(t, 401)
+	srv, _ := testkit.Answering(t, 401)
 	dir := t.TempDir()
 	file := writeScenario(t, dir, "ok.yaml", scenarioOK)
 	_, errOut, code := runRunCLI(t, nil, "--target", srv.URL+"/hook", "--var", "api_key=abc", "--retries-not-a-flag")
@@ -107,7 +95,7 @@ func TestRunCommandFailsWithRerun(t *testing.T) {
 }
 
 func TestRunCommandFormats(t *testing.T) {
-	srv, _ := answering(t, 200)
+	srv, _ := testkit.Answering(t, 200)
 	dir := t.TempDir()
 	file := writeScenario(t, dir, "ok.yaml", scenarioOK)
 	env := map[string]string{"TARGET": srv.URL}
@@ -133,7 +121,7 @@ func TestRunCommandFormats(t *testing.T) {
 }
 
 func TestRunCommandSelection(t *testing.T) {
-	srv, n := answering(t, 200)
+	srv, n := testkit.Answering(t, 200)
 	dir := t.TempDir()
 	writeScenario(t, dir, "ok.yaml", scenarioOK)
 	writeScenario(t, dir, "two.yaml", scenarioTwo)
@@ -202,7 +190,7 @@ func TestRunCommandScenarioError(t *testing.T) {
 }
 
 func TestRunCommandJournal(t *testing.T) {
-	srv, _ := answering(t, 200)
+	srv, _ := testkit.Answering(t, 200)
 	dir := t.TempDir()
 	file := writeScenario(t, dir, "ok.yaml", scenarioOK)
 	jdir := filepath.Join(dir, "journals")
@@ -229,7 +217,7 @@ func TestKVFlag(t *testing.T) {
 // (the command once sharded the slice a second time, so shard 2/3 of 12
 // scenarios ran 1 instead of 4).
 func TestRunShardRunsItsWholeSlice(t *testing.T) {
-	srv, _ := answering(t, 200)
+	srv, _ := testkit.Answering(t, 200)
 	dir := t.TempDir()
 	for i := range 7 {
 		writeScenario(t, dir, fmt.Sprintf("s%d.yaml", i), strings.Replace(scenarioOK, "cli/ok", fmt.Sprintf("cli/s%d", i), 1))

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -13,10 +11,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
 	"github.com/hookdrill/hookdrill"
 	"github.com/hookdrill/hookdrill/assert"
 	"github.com/hookdrill/hookdrill/clock"
-	"github.com/hookdrill/hookdrill/platform/all"
 	"github.com/hookdrill/hookdrill/sender"
 )
 
@@ -24,6 +24,7 @@ import (
 type listFlag []string
 
 func (l *listFlag) String() string { return strings.Join(*l, ",") }
+func (l *listFlag) Type() string   { return "list" }
 func (l *listFlag) Set(v string) error {
 	for _, p := range strings.Split(v, ",") {
 		if p = strings.TrimSpace(p); p != "" {
@@ -33,46 +34,76 @@ func (l *listFlag) Set(v string) error {
 	return nil
 }
 
-func runSend(ctx context.Context, args []string, env *environ) (err error) {
-	fs := flag.NewFlagSet("send", flag.ContinueOnError)
-	fs.SetOutput(env.stderr)
-	var (
-		plat      = fs.String("platform", "", "platform: prolific or respondent (required)")
-		target    = fs.String("target", "", "receiver URL to deliver to (required)")
-		secret    = fs.String("secret", "", "signing secret (default: $HOOKDRILL_SECRET)")
-		status    = fs.String("status", "", "status the event announces (default: a typical one for the event type)")
-		resource  = fs.String("resource-id", "", "resource id (default: a seeded fake id)")
-		eventID   = fs.String("event-id", "", "event id / X-Event-ID / uuid (default: a seeded fake id)")
-		seed      = fs.Uint64("seed", 0, "seed for ids and jitter (default: random, printed)")
-		retries   = fs.String("retries", "", "retry policy preset (default: the platform's; see -h output)")
-		attempts  = fs.Int("max-attempts", 0, "override the policy's attempt count (1 = no retries)")
-		timeout   = fs.Duration("timeout", 0, "override the per-attempt timeout")
-		clk       = fs.String("clock", "sim", "clock for the waits between attempts: sim (instant) or real")
-		format    = fs.String("format", "text", "output format: text or json")
-		lostAck   = fs.Int("lost-ack", 0, "treat the receiver's first N answers as timeouts")
-		bodyStyle = fs.String("body-style", "canonical", "body layout: canonical or indented (still correctly signed)")
-		algorithm = fs.String("algorithm", "", "signature algorithm where the platform names one (respondent: sha256, sha512)")
-		insecure  = fs.Bool("insecure", false, "accept any TLS certificate from the receiver")
-		journal   = fs.String("journal", "", "also write every attempt to this JSONL file")
-		tampers   listFlag
-	)
-	fs.Var(&tampers, "tamper", "corrupt the delivery (repeatable, comma-separated): "+tamperNames())
-	fs.Usage = commandUsage(fs, env.stderr,
-		"usage: hookdrill send --platform P --target URL --secret S [flags] EVENT_TYPE",
-		"Signs and delivers one event exactly as the platform does, retrying on the\n"+
-			"platform's schedule (on a simulated clock by default, so days pass instantly).\n"+
-			"Exit 0 when delivered, 1 when the delivery finally failed, 2 on bad usage.")
-	if help, err := parseCommand(fs, args); help || err != nil {
-		return err
+// sendFlags are send's flags.
+type sendFlags struct {
+	plat, target, secret, status, resource, eventID, retries, clk, format, bodyStyle, algorithm, journal *string
+	seed                                                                                                 *uint64
+	attempts, lostAck                                                                                    *int
+	timeout                                                                                              *time.Duration
+	insecure                                                                                             *bool
+	tampers                                                                                              listFlag
+}
+
+func (a *app) sendCmd() *cobra.Command {
+	cc := &cobra.Command{
+		Use:   "send --platform P --target URL --secret S [flags] EVENT_TYPE",
+		Short: "sign and deliver one event with the platform's retries",
+		Long: "Signs and delivers one event exactly as the platform does, retrying on the\n" +
+			"platform's schedule (on a simulated clock by default, so days pass instantly).",
 	}
+	fs := cc.Flags()
+	f := &sendFlags{
+		plat:      fs.String("platform", "", a.platformHelp("required")),
+		target:    fs.String("target", "", "receiver URL to deliver to (required)"),
+		secret:    fs.String("secret", "", "signing secret (default: $HOOKDRILL_SECRET)"),
+		status:    fs.String("status", "", "status the event announces (default: a typical one for the event type)"),
+		resource:  fs.String("resource-id", "", "resource id (default: a seeded fake id)"),
+		eventID:   fs.String("event-id", "", "event id / X-Event-ID / uuid (default: a seeded fake id)"),
+		seed:      fs.Uint64("seed", 0, "seed for ids and jitter (default: random, printed)"),
+		retries:   fs.String("retries", "", "retry policy preset (default: the platform's): "+a.retryPresets()),
+		attempts:  fs.Int("max-attempts", 0, "override the policy's attempt count (1 = no retries)"),
+		timeout:   fs.Duration("timeout", 0, "override the per-attempt timeout"),
+		clk:       fs.String("clock", "sim", "clock for the waits between attempts: sim (instant) or real"),
+		format:    fs.String("format", "text", "output format: text or json"),
+		lostAck:   fs.Int("lost-ack", 0, "treat the receiver's first N answers as timeouts"),
+		bodyStyle: fs.String("body-style", "canonical", "body layout: canonical or indented (still correctly signed)"),
+		algorithm: fs.String("algorithm", "", "signature algorithm where the platform names one (respondent: sha256, sha512)"),
+		insecure:  fs.Bool("insecure", false, "accept any TLS certificate from the receiver"),
+		journal:   fs.String("journal", "", "also write every attempt to this JSONL file"),
+	}
+	fs.Var(&f.tampers, "tamper", "corrupt the delivery (repeatable, comma-separated): "+tamperNames())
+	return a.command(cc, f.run)
+}
+
+// retryPresets lists every platform's retry presets for --retries' help.
+func (a *app) retryPresets() string {
+	var parts []string
+	for _, name := range a.reg.Names() {
+		p, err := a.reg.Lookup(name)
+		if err != nil {
+			continue
+		}
+		if keys := sortedKeys(p.RetryPresets()); len(keys) > 0 {
+			parts = append(parts, name+": "+strings.Join(keys, ", "))
+		}
+	}
+	return strings.Join(parts, "; ")
+}
+
+func (f *sendFlags) run(ctx context.Context, a *app, fs *pflag.FlagSet, env *environ) (err error) {
+	var (
+		plat, target, secret, status, resource, eventID = f.plat, f.target, f.secret, f.status, f.resource, f.eventID
+		retries, clk, format, bodyStyle, algorithm      = f.retries, f.clk, f.format, f.bodyStyle, f.algorithm
+		journal, seed, attempts, lostAck                = f.journal, f.seed, f.attempts, f.lostAck
+		timeout, insecure, tampers                      = f.timeout, f.insecure, f.tampers
+	)
 	if fs.NArg() != 1 {
-		fs.Usage()
 		return usageErr("send takes exactly one EVENT_TYPE argument, got %d", fs.NArg())
 	}
 	if *plat == "" {
-		return usageErr("--platform is required (valid: %s)", strings.Join(all.Registry().Names(), ", "))
+		return usageErr("--platform is required (valid: %s)", strings.Join(a.reg.Names(), ", "))
 	}
-	prof, err := all.Registry().Lookup(*plat)
+	prof, err := a.reg.Lookup(*plat)
 	if err != nil {
 		return usageErr("%v", err)
 	}
@@ -359,64 +390,4 @@ func writeJournal(path string, j *hookdrill.Journal) error {
 		return fmt.Errorf("write journal %s: %w", path, err)
 	}
 	return os.Rename(tmp, path)
-}
-
-// parseArgs parses fs from args, allowing flags after positional arguments
-// ("send EVENT --status X" as well as "send --status X EVENT").
-// parseCommand parses a command's arguments with parseArgs. help is true
-// when -h or --help was asked for (the usage has been printed: nothing else
-// to do); a parse error is a usage error (exit 2).
-// commandUsage returns a command's usage function: its synopsis, a blank line,
-// what it does, a blank line, then its flags, all written to w.
-func commandUsage(fs *flag.FlagSet, w io.Writer, synopsis, about string) func() {
-	return func() {
-		// Help is cobra's (newRoot); the flag set only hands over its text.
-		if sink, ok := w.(*usageSink); ok {
-			sink.synopsis, sink.about = synopsis, about
-		}
-	}
-}
-
-func parseCommand(fs *flag.FlagSet, args []string) (help bool, err error) {
-	if len(args) == 1 && args[0] == captureArg {
-		fs.Usage()
-		return true, &capturedFlags{fs: fs}
-	}
-	if err := parseArgs(fs, args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return true, nil
-		}
-		return false, usageErr("%v", err)
-	}
-	return false, nil
-}
-
-func parseArgs(fs *flag.FlagSet, args []string) error {
-	var flags, pos []string
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		if a == "--" {
-			pos = append(pos, args[i+1:]...)
-			break
-		}
-		if !strings.HasPrefix(a, "-") || a == "-" {
-			pos = append(pos, a)
-			continue
-		}
-		flags = append(flags, a)
-		name := strings.TrimLeft(a, "-")
-		if strings.Contains(name, "=") {
-			continue
-		}
-		if f := fs.Lookup(name); f != nil {
-			if b, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && b.IsBoolFlag() {
-				continue
-			}
-		}
-		if i+1 < len(args) {
-			flags = append(flags, args[i+1])
-			i++
-		}
-	}
-	return fs.Parse(append(flags, pos...))
 }

@@ -4,9 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"io"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hookdrill/hookdrill"
+	"github.com/hookdrill/hookdrill/internal/testkit"
 )
 
 // runCLI runs hookdrill in-process and returns stdout, stderr and the exit code.
@@ -29,19 +27,10 @@ func runCLI(t *testing.T, env map[string]string, args ...string) (string, string
 	return out.String(), errb.String(), exitCode(err)
 }
 
+// statusServer is a receiver answering codes in turn; its URL ends in /hook.
 func statusServer(t *testing.T, codes ...int) string {
 	t.Helper()
-	n := 0
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		io.Copy(io.Discard, r.Body)
-		code := codes[len(codes)-1]
-		if n < len(codes) {
-			code = codes[n]
-		}
-		n++
-		w.WriteHeader(code)
-	}))
-	t.Cleanup(srv.Close)
+	srv, _ := testkit.Answering(t, codes...)
 	return srv.URL + "/hook"
 }
 

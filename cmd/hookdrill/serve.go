@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -12,6 +11,9 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/hookdrill/hookdrill"
 	"github.com/hookdrill/hookdrill/clock"
@@ -22,40 +24,58 @@ import (
 // DefaultServeAddr is where `hookdrill serve` listens by default.
 const DefaultServeAddr = "127.0.0.1:8787"
 
-func runServe(ctx context.Context, args []string, env *environ) error {
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(env.stderr)
-	var (
-		addr      = fs.String("addr", DefaultServeAddr, "address to listen on")
-		clk       = fs.String("clock", "real", "server clock: real, or sim (advance it with the control API)")
-		statePath = fs.String("state", "", "keep secrets, subscriptions, webhooks, event logs and read-only resources in this JSON file across restarts")
-		seed      = fs.Uint64("seed", 0, "seed for ids, secrets and generated events (default: random, printed)")
-		token     = fs.String("token", "", "Prolific API token to require (default: any non-empty token)")
-		apiKey    = fs.String("api-key", "", "Respondent x-api-key to require (default: any non-empty value)")
-		apiSecret = fs.String("api-secret", "", "Respondent x-api-secret to require (default: any non-empty value)")
-		strict    = fs.Bool("strict-targets", false, "reject Prolific target URLs the real API rejects (non-https, localhost, private addresses)")
-		shape     = fs.String("create-shape", string(mockserver.DefaultCreateShape), "create-subscription body: object (what Prolific's clients decode) or results (the documented list)")
-		reuseTok  = fs.Bool("reuse-confirm-token", false, "let a confirmed subscription be confirmed again with its X-Hook-Secret (an idempotent 200) instead of refusing the single-use token (400)")
-		simFetch  = fs.Bool("simulate-fetchable", false, "make the screener responses announced by Respondent's simulate fetchable (default: throwaway ids, 404 as on the platform)")
-		logLimit  = fs.Int("event-log-limit", mockserver.DefaultEventLogLimit, "event-log records kept per subscription and webhook, newest first (in memory and in --state)")
-		unknown   = fs.Bool("allow-unknown-fields", false, "ignore unknown request body fields instead of answering 400")
-		maxBody   = fs.Int64("max-body", mockserver.DefaultMaxBodyBytes, "largest request body accepted, in bytes (larger: 413)")
-		insecure  = fs.Bool("insecure", false, "accept any TLS certificate from receivers")
-		grace     = fs.Duration("grace", DefaultGrace, "on SIGINT/SIGTERM, give attempts in flight this long to finish (a second signal stops at once)")
-		journal   = fs.String("journal", "", "append the journal (API calls, attempts, notices) to this JSONL file as it is recorded")
-	)
-	srvOpts := serverFlags(fs)
-	fs.Usage = commandUsage(fs, env.stderr,
-		"usage: hookdrill serve [flags]",
-		"Serves mock Prolific (/api/v1/) and Respondent (/v1/) webhook management APIs and a\n"+
-			"control API (/_hookdrill/). Events triggered with `hookdrill trigger` reach every\n"+
-			"confirmed subscription signed, retried and logged as the platform does it.\n"+
-			"Runs until interrupted (SIGINT/SIGTERM).")
-	if help, err := parseCommand(fs, args); help || err != nil {
-		return err
+// serveFlags are serve's flags.
+type serveFlags struct {
+	addr, clk, statePath, token, apiKey, apiSecret, shape, journal *string
+	seed                                                           *uint64
+	strict, reuseTok, simFetch, unknown, insecure                  *bool
+	logLimit                                                       *int
+	maxBody                                                        *int64
+	grace                                                          *time.Duration
+	srvOpts                                                        *httpserve.Options
+}
+
+func (a *app) serveCmd() *cobra.Command {
+	cc := &cobra.Command{
+		Use:   "serve [flags]",
+		Short: "serve mock " + a.platformTitles() + " webhook APIs and a control API",
+		Long: "Serves mock Prolific (/api/v1/) and Respondent (/v1/) webhook management APIs and a\n" +
+			"control API (/_hookdrill/). Events triggered with `hookdrill trigger` reach every\n" +
+			"confirmed subscription signed, retried and logged as the platform does it.\n" +
+			"Runs until interrupted (SIGINT/SIGTERM).",
 	}
+	fs := cc.Flags()
+	f := &serveFlags{
+		addr:      fs.String("addr", DefaultServeAddr, "address to listen on"),
+		clk:       fs.String("clock", "real", "server clock: real, or sim (advance it with the control API)"),
+		statePath: fs.String("state", "", "keep secrets, subscriptions, webhooks, event logs and read-only resources in this JSON file across restarts"),
+		seed:      fs.Uint64("seed", 0, "seed for ids, secrets and generated events (default: random, printed)"),
+		token:     fs.String("token", "", "Prolific API token to require (default: any non-empty token)"),
+		apiKey:    fs.String("api-key", "", "Respondent x-api-key to require (default: any non-empty value)"),
+		apiSecret: fs.String("api-secret", "", "Respondent x-api-secret to require (default: any non-empty value)"),
+		strict:    fs.Bool("strict-targets", false, "reject Prolific target URLs the real API rejects (non-https, localhost, private addresses)"),
+		shape:     fs.String("create-shape", string(mockserver.DefaultCreateShape), "create-subscription body: object (what Prolific's clients decode) or results (the documented list)"),
+		reuseTok:  fs.Bool("reuse-confirm-token", false, "let a confirmed subscription be confirmed again with its X-Hook-Secret (an idempotent 200) instead of refusing the single-use token (400)"),
+		simFetch:  fs.Bool("simulate-fetchable", false, "make the screener responses announced by Respondent's simulate fetchable (default: throwaway ids, 404 as on the platform)"),
+		logLimit:  fs.Int("event-log-limit", mockserver.DefaultEventLogLimit, "event-log records kept per subscription and webhook, newest first (in memory and in --state)"),
+		unknown:   fs.Bool("allow-unknown-fields", false, "ignore unknown request body fields instead of answering 400"),
+		maxBody:   fs.Int64("max-body", mockserver.DefaultMaxBodyBytes, "largest request body accepted, in bytes (larger: 413)"),
+		insecure:  fs.Bool("insecure", false, "accept any TLS certificate from receivers"),
+		grace:     fs.Duration("grace", DefaultGrace, "on SIGINT/SIGTERM, give attempts in flight this long to finish (a second signal stops at once)"),
+		journal:   fs.String("journal", "", "append the journal (API calls, attempts, notices) to this JSONL file as it is recorded"),
+		srvOpts:   serverFlags(fs),
+	}
+	return a.command(cc, f.run)
+}
+
+func (f *serveFlags) run(ctx context.Context, a *app, fs *pflag.FlagSet, env *environ) error {
+	var (
+		addr, clk, statePath, token, apiKey, apiSecret = f.addr, f.clk, f.statePath, f.token, f.apiKey, f.apiSecret
+		shape, journal, seed, strict, reuseTok         = f.shape, f.journal, f.seed, f.strict, f.reuseTok
+		simFetch, unknown, insecure, logLimit          = f.simFetch, f.unknown, f.insecure, f.logLimit
+		maxBody, grace, srvOpts                        = f.maxBody, f.grace, f.srvOpts
+	)
 	if fs.NArg() != 0 {
-		fs.Usage()
 		return usageErr("serve takes no arguments, got %q", fs.Args())
 	}
 	if err := srvOpts.Validate(); err != nil {
@@ -198,7 +218,7 @@ func isLoopback(host string) bool {
 }
 
 // serverFlags registers the HTTP server limits every serving command has.
-func serverFlags(fs *flag.FlagSet) *httpserve.Options {
+func serverFlags(fs *pflag.FlagSet) *httpserve.Options {
 	o := &httpserve.Options{}
 	fs.DurationVar(&o.ReadHeaderTimeout, "read-header-timeout", httpserve.DefaultReadHeaderTimeout, "longest a client may take to send a request's headers")
 	fs.DurationVar(&o.ReadTimeout, "read-timeout", httpserve.DefaultReadTimeout, "longest a client may take to send a whole request")

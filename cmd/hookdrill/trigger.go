@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -12,41 +11,55 @@ import (
 	"strings"
 	"time"
 
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
 	"github.com/hookdrill/hookdrill"
 	"github.com/hookdrill/hookdrill/assert"
 	"github.com/hookdrill/hookdrill/mockserver"
-	"github.com/hookdrill/hookdrill/platform/all"
 )
 
-func runTrigger(ctx context.Context, args []string, env *environ) error {
-	fs := flag.NewFlagSet("trigger", flag.ContinueOnError)
-	fs.SetOutput(env.stderr)
-	var (
-		server    = fs.String("server", "", "mock server base URL (default: $HOOKDRILL_SERVER, else http://"+DefaultServeAddr+")")
-		plat      = fs.String("platform", "", "platform: prolific or respondent (default: the one whose event type EVENT_TYPE is; prolific with --payload)")
-		status    = fs.String("status", "", "status the event announces (default: a typical one for the event type)")
-		resource  = fs.String("resource-id", "", "resource id (default: a seeded fake id)")
-		workspace = fs.String("workspace", "", "Prolific workspace whose subscriptions get the event (default: every workspace)")
-		study     = fs.String("study", "", "Prolific study a new submission belongs to (GET /api/v1/studies/{id}/submissions/; default: one derived from the submission id)")
-		eventID   = fs.String("event-id", "", "event id / X-Event-ID / uuid (default: generated)")
-		payload   = fs.String("payload", "", "send this JSON object as the body (a file name, or @- for stdin); EVENT_TYPE is then optional")
-		wait      = fs.Duration("wait", 10*time.Second, "how long to follow the deliveries (0: do not wait)")
-		advance   = fs.Bool("advance", false, "on a simulated server clock, run it until every retry is done")
-		format    = fs.String("format", "text", "output format: text or json")
-		token     = fs.String("token", "", "the server's --token, for a server listening beyond loopback (default: $HOOKDRILL_TOKEN)")
-		extras    listFlag
-	)
-	fs.Var(&extras, "extra", "platform-specific field key=value (repeatable), e.g. participant_id=..., screenerResponseUpdatedType=REJECTED.TRUE")
-	fs.Usage = commandUsage(fs, env.stderr,
-		"usage: hookdrill trigger [--server URL] [--platform P] [flags] EVENT_TYPE",
-		"Asks a running `hookdrill serve` to emit an event, then prints where it went and each\n"+
-			"attempt's outcome. Exit 0 when every delivery succeeded, 1 when one failed, went\n"+
-			"nowhere or was still pending after --wait, 2 on bad usage.")
-	if help, err := parseCommand(fs, args); help || err != nil {
-		return err
+// triggerFlags are trigger's flags.
+type triggerFlags struct {
+	server, plat, status, resource, workspace, study, eventID, payload, format, token *string
+	wait                                                                              *time.Duration
+	advance                                                                           *bool
+	extras                                                                            listFlag
+}
+
+func (a *app) triggerCmd() *cobra.Command {
+	cc := &cobra.Command{
+		Use:   "trigger [--server URL] [--platform P] [flags] EVENT_TYPE",
+		Short: "make a running mock server emit an event and follow its delivery",
+		Long: "Asks a running `hookdrill serve` to emit an event, then prints where it went and each\n" +
+			"attempt's outcome.",
 	}
+	fs := cc.Flags()
+	f := &triggerFlags{
+		server:    fs.String("server", "", "mock server base URL (default: $HOOKDRILL_SERVER, else http://"+DefaultServeAddr+")"),
+		plat:      fs.String("platform", "", a.platformHelp("default: the one whose event type EVENT_TYPE is; with --payload alone, the mock server's default")),
+		status:    fs.String("status", "", "status the event announces (default: a typical one for the event type)"),
+		resource:  fs.String("resource-id", "", "resource id (default: a seeded fake id)"),
+		workspace: fs.String("workspace", "", "Prolific workspace whose subscriptions get the event (default: every workspace)"),
+		study:     fs.String("study", "", "Prolific study a new submission belongs to (GET /api/v1/studies/{id}/submissions/; default: one derived from the submission id)"),
+		eventID:   fs.String("event-id", "", "event id / X-Event-ID / uuid (default: generated)"),
+		payload:   fs.String("payload", "", "send this JSON object as the body (a file name, or @- for stdin); EVENT_TYPE is then optional"),
+		wait:      fs.Duration("wait", 10*time.Second, "how long to follow the deliveries (0: do not wait)"),
+		advance:   fs.Bool("advance", false, "on a simulated server clock, run it until every retry is done"),
+		format:    fs.String("format", "text", "output format: text or json"),
+		token:     fs.String("token", "", "the server's --token, for a server listening beyond loopback (default: $HOOKDRILL_TOKEN)"),
+	}
+	fs.Var(&f.extras, "extra", "platform-specific field key=value (repeatable), e.g. participant_id=..., screenerResponseUpdatedType=REJECTED.TRUE")
+	return a.command(cc, f.run)
+}
+
+func (f *triggerFlags) run(ctx context.Context, a *app, fs *pflag.FlagSet, env *environ) error {
+	var (
+		server, plat, status, resource, workspace = f.server, f.plat, f.status, f.resource, f.workspace
+		study, eventID, payload, format, token    = f.study, f.eventID, f.payload, f.format, f.token
+		wait, advance, extras                     = f.wait, f.advance, f.extras
+	)
 	if fs.NArg() > 1 || (fs.NArg() == 0 && *payload == "") {
-		fs.Usage()
 		return usageErr("trigger takes exactly one EVENT_TYPE argument, got %d", fs.NArg())
 	}
 	if *format != "text" && *format != "json" {
@@ -68,7 +81,7 @@ func runTrigger(ctx context.Context, args []string, env *environ) error {
 	}
 	client.SetToken(*token)
 	if *plat == "" && fs.NArg() == 1 {
-		*plat, _ = all.Registry().ForEventType(fs.Arg(0)) // unknown: the server answers with the valid types
+		*plat, _ = a.reg.ForEventType(fs.Arg(0)) // unknown: the server answers with the valid types
 	}
 	req := mockserver.TriggerRequest{Platform: *plat, EventType: fs.Arg(0), Status: *status, ResourceID: *resource,
 		WorkspaceID: *workspace, StudyID: *study, EventID: *eventID}

@@ -2,7 +2,6 @@ package prolific_test
 
 import (
 	"bytes"
-	"flag"
 	"math/rand/v2"
 	"net/http"
 	"os"
@@ -12,11 +11,10 @@ import (
 	"time"
 
 	"github.com/hookdrill/hookdrill"
+	"github.com/hookdrill/hookdrill/internal/testkit"
 	"github.com/hookdrill/hookdrill/platform/prolific"
 	"github.com/stretchr/testify/require"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files under testdata/")
 
 // Spec 7.2 / 2.2 values.
 const (
@@ -103,15 +101,12 @@ func render(t testing.TB, requestLine, host string, h http.Header, names []strin
 	return b.Bytes()
 }
 
+// golden compares got with testdata/name (go test -update rewrites it).
 func golden(t testing.TB, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		require.NoError(t, os.WriteFile(path, got, 0o644))
+	if !testkit.Golden(t, filepath.Join("testdata", name), got) {
+		t.FailNow()
 	}
-	want, err := os.ReadFile(path)
-	require.NoError(t, err, "run go test -update to create %s", path)
-	require.Equal(t, string(want), string(got), "golden %s differs (go test -update rewrites it)", path)
 }
 
 // hget returns the first value of header name in h in any case: signed

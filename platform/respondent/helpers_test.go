@@ -2,7 +2,6 @@ package respondent_test
 
 import (
 	"bytes"
-	"flag"
 	"math/rand/v2"
 	"net/http"
 	"os"
@@ -12,11 +11,10 @@ import (
 	"time"
 
 	"github.com/hookdrill/hookdrill"
+	"github.com/hookdrill/hookdrill/internal/testkit"
 	"github.com/hookdrill/hookdrill/platform/respondent"
 	"github.com/stretchr/testify/require"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files under testdata/")
 
 // Spec 7.4 / 4.2 values.
 const (
@@ -75,13 +73,10 @@ func readHTTPFile(t testing.TB, name string) httpFile {
 	return f
 }
 
+// golden compares got with testdata/name (go test -update rewrites it).
 func golden(t testing.TB, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		require.NoError(t, os.WriteFile(path, got, 0o644))
+	if !testkit.Golden(t, filepath.Join("testdata", name), got) {
+		t.FailNow()
 	}
-	want, err := os.ReadFile(path)
-	require.NoError(t, err, "run go test -update to create %s", path)
-	require.Equal(t, string(want), string(got), "golden %s differs (go test -update rewrites it)", path)
 }

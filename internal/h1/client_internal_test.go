@@ -1,4 +1,4 @@
-package sender
+package h1
 
 import (
 	"bufio"
@@ -22,10 +22,10 @@ func generic(t testing.TB, raw string, maxBody int64) (exchangeResult, error) {
 	if err != nil {
 		return res, err
 	}
-	b, more, rerr := readLimited(resp.Body, maxBody)
-	res.got, res.status, res.header, res.body, res.truncated = true, resp.StatusCode, resp.Header, b, more
+	b, more, rerr := ReadLimited(resp.Body, maxBody)
+	res.Got, res.Status, res.Header, res.Body, res.Truncated = true, resp.StatusCode, resp.Header, b, more
 	if rerr != nil {
-		return res, &errAfterHeaders{rerr}
+		return res, &BodyError{rerr}
 	}
 	res.keep = !more && !resp.Close
 	if res.keep {
@@ -117,7 +117,7 @@ func TestReadSimpleResponseTruncates(t *testing.T) {
 		want, wantErr := generic(t, raw, 8)
 		tassert.Equal(t, want, got)
 		tassert.Equal(t, wantErr, err)
-		tassert.True(t, got.truncated)
+		tassert.True(t, got.Truncated)
 		tassert.False(t, got.keep)
 	}
 }
@@ -167,10 +167,10 @@ func TestHeadCacheReparsesAChangedHead(t *testing.T) {
 		tassert.Equal(t, want, got, raw)
 		tassert.Equal(t, wantErr, err, raw)
 		if i == 1 || i == 5 {
-			tassert.Equal(t, reflect.ValueOf(prev).Pointer(), reflect.ValueOf(got.header).Pointer(), "an identical head shares the parsed header map")
+			tassert.Equal(t, reflect.ValueOf(prev).Pointer(), reflect.ValueOf(got.Header).Pointer(), "an identical head shares the parsed header map")
 		} else if prev != nil {
-			tassert.NotEqual(t, reflect.ValueOf(prev).Pointer(), reflect.ValueOf(got.header).Pointer(), "a changed head gets its own map")
+			tassert.NotEqual(t, reflect.ValueOf(prev).Pointer(), reflect.ValueOf(got.Header).Pointer(), "a changed head gets its own map")
 		}
-		prev = got.header
+		prev = got.Header
 	}
 }

@@ -1,6 +1,6 @@
 //go:build !unix
 
-package sender
+package h1
 
 // useRaw does nothing here: send uses the ordinary calls.
 func (cn *h1Conn) useRaw() {}

@@ -1,4 +1,4 @@
-package sender
+package h1
 
 import (
 	"bufio"
@@ -19,20 +19,10 @@ import (
 	"time"
 )
 
-// h1Client is a small HTTP/1.1 client for the one thing the sender does:
-// POST a body, read the answer. Compared with net/http's Transport it has no
-// per-connection reader and writer goroutines, so a delivery costs about
-// half the CPU; throughput against a local receiver is what load-style
-// scenarios and benchmarks measure. Requests are written the way net/http
-// writes them (request line, Host, headers, Content-Length), responses are
-// parsed by net/http's own http.ReadResponse.
-//
-// Connections are kept alive and reused per scheme://host:port. A reused
-// connection that turns out to have been closed by the receiver while idle
-// (EOF or reset before any byte of an answer) is retried once on a fresh
-// connection, as net/http does, so an idle-timeout on the receiver's side is
-// never reported as a failed delivery.
-type h1Client struct {
+// Client is the lean HTTP/1.1 POST client described in the package
+// comment. It is safe for concurrent use: each Post has a connection of its
+// own, and idle connections are pooled per scheme://host:port.
+type Client struct {
 	dialer    net.Dialer
 	tlsConf   *tls.Config
 	maxIdle   int
@@ -66,8 +56,12 @@ type h1Conn struct {
 // requests; a larger body's buffer is dropped after use.
 const maxKeptWriteBuffer = 16 << 10
 
-func newH1Client(maxIdle int, tlsConf *tls.Config, maxHeader int64) *h1Client {
-	return &h1Client{
+// NewClient returns a client that keeps at most maxIdle idle connections
+// per scheme://host:port, sets up https connections with a clone of tlsConf
+// (nil: crypto/tls defaults; ServerName defaults to the URL's host), and
+// reads at most maxHeader bytes of an answer's head.
+func NewClient(maxIdle int, tlsConf *tls.Config, maxHeader int64) *Client {
+	return &Client{
 		dialer:    net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second},
 		tlsConf:   tlsConf,
 		maxIdle:   maxIdle,
@@ -103,16 +97,18 @@ func (l *headLimit) Read(p []byte) (int, error) {
 }
 
 // HeaderTooLargeError reports an answer whose header (status line, header
-// lines and any interim 1xx answers) is longer than the sender reads
-// (Config.MaxHeaderBytes).
+// lines and any interim 1xx answers) is longer than the client reads (the
+// maxHeader of NewClient, which the sender sets from its
+// Config.MaxHeaderBytes; the message names that setting).
 type HeaderTooLargeError struct {
 	Limit int64 // bytes; 0 when the limit is a net/http client's own
-	msg   string
+	// Detail is the other client's own message when Limit is 0.
+	Detail string
 }
 
 func (e *HeaderTooLargeError) Error() string {
-	if e.msg != "" {
-		return "the response header is larger than the client reads; the answer was not read further (" + e.msg + ")"
+	if e.Detail != "" {
+		return "the response header is larger than the client reads; the answer was not read further (" + e.Detail + ")"
 	}
 	return "the response header is larger than the " + byteSize(e.Limit) +
 		" the sender reads (sender.Config.MaxHeaderBytes); the answer was not read further"
@@ -129,32 +125,33 @@ func byteSize(n int64) string {
 	return strconv.FormatInt(n, 10) + " bytes"
 }
 
-// response is what one exchange returns.
-type response struct {
-	got       bool // the status and headers were read (the zero value has none)
-	status    int
-	header    http.Header
-	body      []byte
-	truncated bool
+// Response is what one exchange returns.
+type Response struct {
+	Got       bool // the status and headers were read (the zero value has none)
+	Status    int
+	Header    http.Header // read-only: identical heads on a connection share one map
+	Body      []byte      // at most the maxBody bytes of Post
+	Truncated bool        // the body was longer than maxBody
 }
 
-// errAfterHeaders marks an error that happened while reading the body.
-type errAfterHeaders struct{ err error }
+// BodyError marks an error that happened while reading the body, after the
+// status and headers: the Response returned with it is valid.
+type BodyError struct{ Err error }
 
-func (e *errAfterHeaders) Error() string { return e.err.Error() }
-func (e *errAfterHeaders) Unwrap() error { return e.err }
+func (e *BodyError) Error() string { return e.Err.Error() }
+func (e *BodyError) Unwrap() error { return e.Err }
 
-// endpoint is a parsed target URL with what every request to it needs,
+// Endpoint is a parsed target URL with what every request to it needs,
 // worked out once: the connection pool key, the dial address and the start
 // of the request head.
-type endpoint struct {
-	url  *url.URL
+type Endpoint struct {
+	URL  *url.URL
 	key  string // scheme://host:port
 	addr string // host:port
 	head string // "POST <request-uri> HTTP/1.1\r\nHost: <host>\r\n"
 }
 
-func newEndpoint(u *url.URL) endpoint {
+func NewEndpoint(u *url.URL) Endpoint {
 	host, port := u.Hostname(), u.Port()
 	if port == "" {
 		port = "80"
@@ -163,15 +160,15 @@ func newEndpoint(u *url.URL) endpoint {
 		}
 	}
 	addr := net.JoinHostPort(host, port)
-	return endpoint{
-		url:  u,
+	return Endpoint{
+		URL:  u,
 		key:  u.Scheme + "://" + addr,
 		addr: addr,
 		head: "POST " + u.RequestURI() + " HTTP/1.1\r\nHost: " + u.Host + "\r\n",
 	}
 }
 
-func (c *h1Client) get(key string) *h1Conn {
+func (c *Client) get(key string) *h1Conn {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	l := c.idle[key]
@@ -183,7 +180,7 @@ func (c *h1Client) get(key string) *h1Conn {
 	return cn
 }
 
-func (c *h1Client) put(key string, cn *h1Conn) {
+func (c *Client) put(key string, cn *h1Conn) {
 	c.mu.Lock()
 	if !c.closed && len(c.idle[key]) < c.maxIdle {
 		c.idle[key] = append(c.idle[key], cn)
@@ -194,7 +191,10 @@ func (c *h1Client) put(key string, cn *h1Conn) {
 	cn.nc.Close()
 }
 
-func (c *h1Client) close() {
+// Close closes the idle connections and makes connections still in use be
+// closed instead of pooled when their Post returns. Post may still be called
+// (it dials, and closes afterwards).
+func (c *Client) Close() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.closed = true
@@ -206,20 +206,20 @@ func (c *h1Client) close() {
 	}
 }
 
-func (c *h1Client) dial(ctx context.Context, deadline time.Time, ep *endpoint) (*h1Conn, error) {
+func (c *Client) dial(ctx context.Context, deadline time.Time, ep *Endpoint) (*h1Conn, error) {
 	ctx, cancel := context.WithDeadline(ctx, deadline)
 	defer cancel()
 	nc, err := c.dialer.DialContext(ctx, "tcp", ep.addr)
 	if err != nil {
 		return nil, err
 	}
-	if ep.url.Scheme == "https" {
+	if ep.URL.Scheme == "https" {
 		conf := &tls.Config{}
 		if c.tlsConf != nil {
 			conf = c.tlsConf.Clone()
 		}
 		if conf.ServerName == "" {
-			conf.ServerName = ep.url.Hostname()
+			conf.ServerName = ep.URL.Hostname()
 		}
 		tc := tls.Client(nc, conf)
 		if err := tc.HandshakeContext(ctx); err != nil {
@@ -234,9 +234,12 @@ func (c *h1Client) dial(ctx context.Context, deadline time.Time, ep *endpoint) (
 	return cn, nil
 }
 
-// post sends one request and reads the answer, keeping at most maxBody
-// bytes of its body. The exchange ends at deadline or when ctx is done.
-func (c *h1Client) post(ctx context.Context, deadline time.Time, ep *endpoint, h http.Header, order []string, body []byte, maxBody int64) (response, error) {
+// Post sends one POST of body with the headers h (names in order first, see
+// the package comment) to ep and reads the answer, keeping at most maxBody
+// bytes of its body. Dialling, the TLS handshake, writing and reading all
+// end at deadline or when ctx is done. The Response is valid when err is
+// nil or a *BodyError (the head was read, the body was not read whole).
+func (c *Client) Post(ctx context.Context, deadline time.Time, ep *Endpoint, h http.Header, order []string, body []byte, maxBody int64) (Response, error) {
 	for try := 0; ; try++ {
 		cn, reused := c.get(ep.key), true
 		for cn != nil && try == 0 && cn.dirty() {
@@ -252,7 +255,7 @@ func (c *h1Client) post(ctx context.Context, deadline time.Time, ep *endpoint, h
 			}
 			var err error
 			if cn, err = c.dial(ctx, deadline, ep); err != nil {
-				return response{}, err
+				return Response{}, err
 			}
 			reused = false
 		}
@@ -266,18 +269,18 @@ func (c *h1Client) post(ctx context.Context, deadline time.Time, ep *endpoint, h
 			} else {
 				cn.nc.Close()
 			}
-			return resp.response, nil
+			return resp.Response, nil
 		}
 		cn.nc.Close()
 		if reused && !answered && ctx.Err() == nil && time.Now().Before(deadline) && isStaleConn(err) {
 			continue // the receiver closed the idle connection: once more on a new one
 		}
-		return response{}, err
+		return Response{}, err
 	}
 }
 
 type exchangeResult struct {
-	response
+	Response
 	keep bool
 }
 
@@ -289,7 +292,7 @@ func isStaleConn(err error) bool {
 	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || isReset(err)
 }
 
-func (c *h1Client) exchange(ctx context.Context, deadline time.Time, cn *h1Conn, ep *endpoint, h http.Header, order []string, body []byte, maxBody int64) (res exchangeResult, answered bool, err error) {
+func (c *Client) exchange(ctx context.Context, deadline time.Time, cn *h1Conn, ep *Endpoint, h http.Header, order []string, body []byte, maxBody int64) (res exchangeResult, answered bool, err error) {
 	// The deadline is left in place afterwards: a connection going back to
 	// the pool gets a new one before its next use.
 	cn.nc.SetDeadline(deadline)
@@ -337,10 +340,10 @@ func (c *h1Client) exchange(ctx context.Context, deadline time.Time, cn *h1Conn,
 		io.Copy(io.Discard, resp.Body) // 1xx interim answer: the final one follows
 		resp.Body.Close()
 	}
-	raw, more, rerr := readLimited(resp.Body, maxBody)
-	res.got, res.status, res.header, res.body, res.truncated = true, resp.StatusCode, resp.Header, raw, more
+	raw, more, rerr := ReadLimited(resp.Body, maxBody)
+	res.Got, res.Status, res.Header, res.Body, res.Truncated = true, resp.StatusCode, resp.Header, raw, more
 	if rerr != nil {
-		return res, true, &errAfterHeaders{rerr}
+		return res, true, &BodyError{Err: rerr}
 	}
 	res.keep = !more && !resp.Close && resp.StatusCode != http.StatusSwitchingProtocols
 	if res.keep {
@@ -393,30 +396,30 @@ func readSimpleResponse(br *bufio.Reader, maxBody int64, hc *headCache) (res exc
 	status, clen, hdr := h.status, h.clen, h.hdr
 	noBody := status == 204 || status == 304
 	br.Discard(len(head) + 2)
-	res.got, res.status, res.header = true, status, hdr
+	res.Got, res.Status, res.Header = true, status, hdr
 	res.keep = true
 	if noBody || clen == 0 {
-		res.body = []byte{}
+		res.Body = []byte{}
 		return res, true, nil
 	}
 	if clen > maxBody || clen > maxSimpleBody {
-		raw, more, rerr := readLimited(&exactReader{r: br, n: clen}, maxBody)
-		res.body, res.truncated = raw, more
+		raw, more, rerr := ReadLimited(&exactReader{r: br, n: clen}, maxBody)
+		res.Body, res.Truncated = raw, more
 		res.keep = rerr == nil && !more
 		if rerr != nil {
-			return res, true, &errAfterHeaders{rerr}
+			return res, true, &BodyError{Err: rerr}
 		}
 		return res, true, nil
 	}
 	b := make([]byte, clen)
 	k, rerr := io.ReadFull(br, b)
-	res.body = b[:k]
+	res.Body = b[:k]
 	if rerr != nil {
 		if rerr == io.EOF {
 			rerr = io.ErrUnexpectedEOF
 		}
 		res.keep = false
-		return res, true, &errAfterHeaders{rerr}
+		return res, true, &BodyError{Err: rerr}
 	}
 	return res, true, nil
 }
@@ -613,7 +616,7 @@ func asciiEqualFold(b []byte, s string) bool {
 // its documentation lists them; a name there matches a key of h in any
 // case and is written as order spells it), then every other header sorted
 // by name.
-func appendRequest(b []byte, ep *endpoint, h http.Header, order []string, body []byte) []byte {
+func appendRequest(b []byte, ep *Endpoint, h http.Header, order []string, body []byte) []byte {
 	b = append(b, ep.head...)
 	var arr [16]string
 	keys := arr[:0]
@@ -759,4 +762,18 @@ func (cn *h1Conn) send() error {
 		err = &c
 	}
 	return err
+}
+
+// ReadLimited reads up to limit+1 bytes of r and returns at most limit of
+// them, reporting whether more followed (the rest of r is left unread).
+func ReadLimited(r io.Reader, limit int64) ([]byte, bool, error) {
+	b, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if int64(len(b)) > limit {
+		return b[:limit], true, err
+	}
+	return b, false, err
+}
+
+func isReset(err error) bool {
+	return errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ECONNABORTED)
 }
