@@ -10,6 +10,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptrace"
 	"slices"
 	"strings"
 	"syscall"
@@ -261,6 +262,17 @@ func classify(err error, ctx context.Context) hookdrill.Outcome {
 	return hookdrill.OutcomeNetwork
 }
 
+// staleConnError reports whether err is how a request fails on a reused
+// connection that held leftover bytes or was closed by the receiver: a
+// malformed answer, a reset or an early EOF, never a timeout.
+func staleConnError(err error) bool {
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		return false
+	}
+	return isProtocol(err) || isReset(err) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)
+}
+
 func isReset(err error) bool {
 	return errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ECONNABORTED)
 }
@@ -282,18 +294,36 @@ func (s *Sender) roundTrip(ctx context.Context, deadline time.Time, ep *h1.Endpo
 	}
 	ctx, cancel := context.WithDeadline(ctx, deadline)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), bytes.NewReader(body))
-	if err != nil {
-		return h1.Response{}, err
+	// A receiver that wrote more than its answer (bytes past
+	// Content-Length, a body on a 204) leaves them on the connection, and
+	// net/http may reuse it for the next request before noticing, which
+	// then reads those bytes as its answer. Like the lean client, a request
+	// that fails that way on a reused connection is sent once more (the
+	// transport has dropped the broken connection by then); never after a
+	// timeout.
+	var reused bool
+	trace := &httptrace.ClientTrace{GotConn: func(i httptrace.GotConnInfo) { reused = i.Reused }}
+	var resp *http.Response
+	var err error
+	for try := 0; ; try++ {
+		reused = false
+		var req *http.Request
+		req, err = http.NewRequestWithContext(httptrace.WithClientTrace(ctx, trace), http.MethodPost, u.String(), bytes.NewReader(body))
+		if err != nil {
+			return h1.Response{}, err
+		}
+		// net/http writes each key as the map spells it (X-Event-ID stays
+		// X-Event-ID over HTTP/1.1), but in its own order: Host, User-Agent,
+		// Content-Length, then the rest sorted by name.
+		req.Header = h.Clone()
+		if _, ok := req.Header["User-Agent"]; !ok {
+			req.Header["User-Agent"] = []string{""} // send none rather than Go's default
+		}
+		resp, err = s.client.Do(req)
+		if err == nil || try > 0 || !reused || ctx.Err() != nil || !staleConnError(err) {
+			break
+		}
 	}
-	// net/http writes each key as the map spells it (X-Event-ID stays
-	// X-Event-ID over HTTP/1.1), but in its own order: Host, User-Agent,
-	// Content-Length, then the rest sorted by name.
-	req.Header = h.Clone()
-	if _, ok := req.Header["User-Agent"]; !ok {
-		req.Header["User-Agent"] = []string{""} // send none rather than Go's default
-	}
-	resp, err := s.client.Do(req)
 	if err != nil {
 		if strings.Contains(err.Error(), "response headers exceeded") {
 			// net/http's Transport stopped at its MaxResponseHeaderBytes.
