@@ -13,6 +13,7 @@ import (
 
 	"github.com/hookdrill/hookdrill/assert"
 	"github.com/hookdrill/hookdrill/mockserver/scenariomock"
+	"github.com/hookdrill/hookdrill/platform/all"
 	"github.com/hookdrill/hookdrill/receiver"
 	"github.com/hookdrill/hookdrill/scenarios"
 )
@@ -37,7 +38,7 @@ func runExamples(t *testing.T, platform string, bugs ...receiver.Bug) (assert.Re
 			"status":  url + "/_state#/status/{resource_id}",
 		},
 		Getenv:   func(k string) string { return env[k] },
-		Mock:     scenariomock.New,
+		Mock:     scenariomock.Factory(all.Mocks()...),
 		Parallel: 1,
 	}
 	scs, err := scenarios.Load(os.DirFS("testdata/examples"), platform)

@@ -15,6 +15,7 @@ import (
 	"github.com/hookdrill/hookdrill"
 	"github.com/hookdrill/hookdrill/assert"
 	"github.com/hookdrill/hookdrill/mockserver/scenariomock"
+	"github.com/hookdrill/hookdrill/platform/all"
 	"github.com/hookdrill/hookdrill/report"
 	"github.com/hookdrill/hookdrill/scenarios"
 )
@@ -103,7 +104,7 @@ func runRun(ctx context.Context, args []string, env *environ) (err error) {
 		Target: *target, Secret: *secret, Secrets: []string{*secret}, Seed: *seed, Run: *runRe, Parallel: *parallel, Timeout: *timeout,
 		Probes: probes, Vars: vars, Getenv: env.getenv, Command: "hookdrill run",
 		Hints: map[string]string{"probe.applied": "--probe-applied", "probe.status": "--probe-status"},
-		Mock:  scenariomock.New,
+		Mock:  scenariomock.Factory(all.Mocks()...),
 	}
 	if *shard != "" {
 		sh, err := scenarios.ParseShard(*shard)

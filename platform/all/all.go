@@ -11,9 +11,12 @@ package all
 
 import (
 	"github.com/hookdrill/hookdrill"
+	"github.com/hookdrill/hookdrill/mockserver/scenariomock"
 	"github.com/hookdrill/hookdrill/platform"
 	"github.com/hookdrill/hookdrill/platform/prolific"
+	prolificmock "github.com/hookdrill/hookdrill/platform/prolific/mock"
 	"github.com/hookdrill/hookdrill/platform/respondent"
+	respondentmock "github.com/hookdrill/hookdrill/platform/respondent/mock"
 )
 
 // Registry returns the wire profiles of every platform.
@@ -22,4 +25,10 @@ func Registry() *platform.Registry {
 		func() hookdrill.Profile { return prolific.New(prolific.Options{}) },
 		func() hookdrill.Profile { return respondent.New(respondent.Options{}) },
 	)
+}
+
+// Mocks returns every platform's scenario mock maker (the scenario runner's
+// embedded mock API: scenariomock.Factory(all.Mocks()...)).
+func Mocks() []scenariomock.Maker {
+	return []scenariomock.Maker{prolificmock.Scenario, respondentmock.Scenario}
 }

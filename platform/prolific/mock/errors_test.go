@@ -1,0 +1,140 @@
+package mock
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	tassert "github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestProlificErrorShapes checks status and body shape (spec 1.0) for bad
+// input on every endpoint: never a 500.
+func TestProlificErrorShapes(t *testing.T) {
+	e := newEnv(t, Config{MaxBodyBytes: 256})
+	e.json("POST", "/api/v1/hooks/secrets/", `{"workspace_id": "aaaaaaaaaaaaaaaaaaaaaaaa"}`, 201, nil)
+	sub, _, err := e.srv.CreateSubscription("aaaaaaaaaaaaaaaaaaaaaaaa", "study.status.change", "https://x.example/h")
+	require.NoError(t, err)
+	subs := "/api/v1/hooks/subscriptions/"
+	one := subs + sub.ID + "/"
+	tests := []struct {
+		name, method, path, body string
+		hdr                      []string
+		status                   int
+		field                    string // a key of detail (per-field validation), or "" for a string detail
+		inDetail                 string
+	}{
+		{"no token", "GET", "/api/v1/hooks/event-types/", "", []string{"X-No-Auth", "1"}, 401, "", "Authentication credentials were not provided."},
+		{"bearer instead of token", "GET", subs, "", []string{"Authorization", "Bearer T"}, 401, "", ""},
+		{"unknown path", "GET", "/api/v1/hooks/nothing/", "", nil, 404, "", "Not found"},
+		{"wrong method", "PUT", one, `{}`, nil, 405, "", "PUT"},
+		{"wrong method on list", "DELETE", subs, "", nil, 405, "", ""},
+		{"too large", "POST", subs, `{"workspace_id": "` + strings.Repeat("w", 300) + `"}`, nil, 413, "", "exceeds"},
+		{"malformed JSON", "POST", subs, `{"workspace_id": `, nil, 400, "", "JSON parse error"},
+		{"not an object", "POST", subs, `[1, 2]`, nil, 400, "non_field_errors", "list"},
+		{"empty body", "POST", subs, ``, nil, 400, "workspace_id", "required"},
+		{"wrong type", "POST", subs, `{"workspace_id": 5, "event_type": "study.status.change", "target_url": "https://x.example"}`, nil, 400, "workspace_id", "valid string"},
+		{"null field", "POST", subs, `{"workspace_id": null, "event_type": "study.status.change", "target_url": "https://x.example"}`, nil, 400, "workspace_id", "null"},
+		{"unknown field", "POST", subs, `{"workspaceId": "w", "workspace_id": "aaaaaaaaaaaaaaaaaaaaaaaa", "event_type": "study.status.change", "target_url": "https://x.example"}`, nil, 400, "workspaceId", "Unknown field"},
+		{"unknown event type", "POST", subs, `{"workspace_id": "aaaaaaaaaaaaaaaaaaaaaaaa", "event_type": "participant.completed", "target_url": "https://x.example"}`, nil, 400, "event_type", "not a valid choice"},
+		{"no secret", "POST", subs, `{"workspace_id": "cccccccccccccccccccccccc", "event_type": "study.status.change", "target_url": "https://x.example"}`, nil, 400, "", "workspaces with a secret"},
+		{"bad is_enabled type", "POST", subs, `{"workspace_id": "aaaaaaaaaaaaaaaaaaaaaaaa", "event_type": "study.status.change", "target_url": "https://x.example", "is_enabled": "yes"}`, nil, 400, "is_enabled", "boolean"},
+		{"wrong confirmation secret", "POST", one, `{"secret": "nope"}`, nil, 400, "secret", "does not match"},
+		{"confirmation without secret", "POST", one, `{}`, nil, 400, "secret", "required"},
+		{"confirm unknown id", "POST", subs + "ffffffffffffffffffffffff/", `{"secret": "x"}`, nil, 404, "", "No subscription"},
+		{"patch wrong type", "PATCH", one, `{"is_enabled": "false"}`, nil, 400, "is_enabled", "boolean"},
+		{"enable unconfirmed", "PATCH", one, `{"is_enabled": true}`, nil, 400, "is_enabled", "Confirm"},
+		{"patch bad target", "PATCH", one, `{"target_url": "nope"}`, nil, 400, "target_url", "valid URL"},
+		{"delete unknown", "DELETE", subs + "nope/", "", nil, 404, "", ""},
+		{"events bad limit", "GET", one + "events/?limit=0", "", nil, 400, "limit", "greater than or equal to 1"},
+		{"events limit too big", "GET", one + "events/?limit=1001", "", nil, 400, "limit", "less than or equal to 1000"},
+		{"events bad offset", "GET", one + "events/?offset=x", "", nil, 400, "offset", "integer"},
+		{"events bad status", "GET", one + "events/?status=DONE", "", nil, 400, "status", "not a valid choice"},
+		{"events bad status array", "GET", one + `events/?status=["FAILED"`, "", nil, 400, "status", "JSON array"},
+		{"events unknown subscription", "GET", subs + "nope/events/", "", nil, 404, "", ""},
+		{"list bad is_enabled", "GET", subs + "?is_enabled=maybe", "", nil, 400, "is_enabled", "boolean"},
+		{"secrets without workspace", "GET", "/api/v1/hooks/secrets/", "", nil, 400, "workspace_id", "required"},
+		{"create secret without workspace", "POST", "/api/v1/hooks/secrets/", `{}`, nil, 400, "workspace_id", "required"},
+		{"unknown submission", "GET", "/api/v1/submissions/nope/", "", nil, 404, "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp, body := e.do(tt.method, tt.path, tt.body, tt.hdr...)
+			require.Equal(t, tt.status, resp.StatusCode, "%s", body)
+			tassert.Equal(t, "application/json", resp.Header.Get("Content-Type"))
+			var pe struct {
+				Error struct {
+					Status    *int            `json:"status"`
+					ErrorCode *int            `json:"error_code"`
+					Title     *string         `json:"title"`
+					Detail    json.RawMessage `json:"detail"`
+				} `json:"error"`
+			}
+			require.NoError(t, json.Unmarshal(body, &pe), "%s", body)
+			require.NotNil(t, pe.Error.Status, "%s", body)
+			require.NotNil(t, pe.Error.ErrorCode)
+			require.NotNil(t, pe.Error.Title)
+			require.NotEmpty(t, pe.Error.Detail)
+			tassert.Equal(t, tt.status, *pe.Error.Status)
+			if tt.field != "" {
+				var d map[string][]string
+				require.NoError(t, json.Unmarshal(pe.Error.Detail, &d), "per-field detail: %s", pe.Error.Detail)
+				require.Contains(t, d, tt.field)
+				tassert.Contains(t, strings.Join(d[tt.field], " "), tt.inDetail)
+			} else if tt.inDetail != "" {
+				tassert.Contains(t, string(pe.Error.Detail), tt.inDetail)
+			}
+		})
+	}
+	// Every one of those calls is in the journal with its status.
+	for _, c := range e.srv.Journal().Snapshot().APICalls() {
+		tassert.NotEqual(t, 500, c.Status)
+	}
+}
+
+func TestRespondentErrorShapes(t *testing.T) {
+	e := newEnv(t, Config{RespondentAPIKey: "K", RespondentAPISecret: "S"})
+	var w Webhook
+	e.json("POST", "/v1/webhooks", `{"url": "http://127.0.0.1:9/h"}`, 201, &w)
+	tests := []struct {
+		name, method, path, body string
+		hdr                      []string
+		status                   int
+		inMessage                string
+	}{
+		{"no key", "GET", "/v1/webhooks", "", []string{"x-api-secret", "S"}, 401, "Unauthorized"},
+		{"wrong secret", "GET", "/v1/webhooks", "", []string{"x-api-key", "K", "x-api-secret", "nope"}, 401, "Unauthorized"},
+		{"malformed", "POST", "/v1/webhooks", `{"url":`, nil, 400, "JSON"},
+		{"missing url", "POST", "/v1/webhooks", `{}`, nil, 400, "url should not be empty"},
+		{"bad url", "POST", "/v1/webhooks", `{"url": "nope"}`, nil, 400, "url must be a URL address"},
+		{"wrong type", "POST", "/v1/webhooks", `{"url": 3}`, nil, 400, "url must be a string"},
+		{"extra property", "POST", "/v1/webhooks", `{"url": "https://x.example", "events": []}`, nil, 400, "property events should not exist"},
+		{"unknown webhook", "GET", "/v1/webhooks/ffffffffffffffffffffffff", "", nil, 404, "Webhook not found"},
+		{"simulate bad event", "POST", "/v1/webhooks/" + w.ID + "/simulate", `{"event": "NOPE"}`, nil, 400, "event must be one of"},
+		{"simulate bad variant", "POST", "/v1/webhooks/" + w.ID + "/simulate", `{"event": "SCREENER_RESPONSES.UPDATED", "screenerResponseUpdatedType": "X"}`, nil, 400, "screenerResponseUpdatedType"},
+		{"simulate variant on wrong event", "POST", "/v1/webhooks/" + w.ID + "/simulate", `{"event": "PROJECTS.UPDATED", "screenerResponseUpdatedType": "REJECTED.TRUE"}`, nil, 400, "only valid"},
+		{"simulate unknown webhook", "POST", "/v1/webhooks/nope/simulate", `{"event": "PROJECTS.UPDATED"}`, nil, 404, "Webhook not found"},
+		{"unrouted method", "PATCH", "/v1/webhooks/" + w.ID, `{}`, nil, 404, "Cannot PATCH"},
+		{"unknown screener response", "GET", "/v1/projects/p/screener-responses/r", "", nil, 404, "not found"},
+		{"too large", "POST", "/v1/webhooks", `{"url": "https://x.example/` + strings.Repeat("a", 2<<20) + `"}`, nil, 413, "exceeds"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			hdr := tt.hdr
+			if hdr == nil {
+				hdr = []string{"x-api-key", "K", "x-api-secret", "S"}
+			}
+			resp, body := e.do(tt.method, tt.path, tt.body, hdr...)
+			require.Equal(t, tt.status, resp.StatusCode, "%s", body)
+			var ne struct {
+				StatusCode int `json:"statusCode"`
+				Message    any `json:"message"`
+			}
+			require.NoError(t, json.Unmarshal(body, &ne), "%s", body)
+			tassert.Equal(t, tt.status, ne.StatusCode)
+			b, _ := json.Marshal(ne.Message)
+			tassert.Contains(t, string(b), tt.inMessage)
+		})
+	}
+}
