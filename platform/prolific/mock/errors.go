@@ -92,18 +92,8 @@ func notFound(what, id string) *mockserver.Error {
 	return e
 }
 
-func badRequest(detail any) *mockserver.Error {
-	e := mockserver.BadRequest(detail)
-	e.Code = CodeBadRequest
-	return e
-}
-
 // fieldErrors collects per-field validation messages.
 type fieldErrors = mockserver.FieldErrors
 
-func fieldErr(fe fieldErrors) *mockserver.Error {
-	if e := fe.Err(CodeValidation); e != nil {
-		return e
-	}
-	return nil
-}
+// fieldErr is the 400 of the fields that failed (CodeValidation), or nil.
+func fieldErr(fe fieldErrors) *mockserver.Error { return fe.Err(CodeValidation) }
