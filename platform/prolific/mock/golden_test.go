@@ -14,10 +14,8 @@ import (
 	tassert "github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/hookdrill/hookdrill"
 	"github.com/hookdrill/hookdrill/clock"
 	"github.com/hookdrill/hookdrill/platform/prolific"
-	"github.com/hookdrill/hookdrill/platform/respondent"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -80,7 +78,7 @@ func checkGolden(t *testing.T, name, got string) {
 		return
 	}
 	want, err := os.ReadFile(path)
-	require.NoError(t, err, "run go test ./mockserver -run %s -update to create it", t.Name())
+	require.NoError(t, err, "run go test ./platform/prolific/mock -run %s -update to create it", t.Name())
 	tassert.Equal(t, string(want), got, "golden %s differs; rerun with -update if the change is intended", path)
 }
 
@@ -119,27 +117,6 @@ func TestGoldenProlific71(t *testing.T) {
 	require.NoError(t, err)
 	tassert.Equal(t, `{"resource_id": "6394cee383e14a167638b3a1", "event_type": "submission.status.change", "participant_id": "5f0c1c2d3e4f5a6b7c8d9e0f", "status": "AWAITING REVIEW"}`, string(body),
 		"the spec 7.2 wire body")
-}
-
-// TestGoldenRespondent73 replays spec 7.3.
-func TestGoldenRespondent73(t *testing.T) {
-	e, fd := goldenEnv(t, Config{})
-	got := transcript(t, e, []exchange{
-		{method: "POST", path: "/v1/webhooks", body: `{"url": "https://hooks.example.org/respondent"}`},
-		{method: "GET", path: "/v1/webhooks/{id}/event-types"},
-		{method: "POST", path: "/v1/webhooks/{id}/simulate", body: `{"event": "SCREENER_RESPONSES.UPDATED", "screenerResponseUpdatedType": "REJECTED.TRUE"}`},
-		{method: "GET", path: "/v1/webhooks"},
-		{method: "DELETE", path: "/v1/webhooks/{id}"},
-		{method: "GET", path: "/v1/webhooks/{id}"},
-	})
-	checkGolden(t, "respondent-7.3.golden", got)
-	tassert.Contains(t, got, `{"eventTypes":["PROJECTS.UPDATED","SCREENER_RESPONSES.CREATED","SCREENER_RESPONSES.UPDATED","MESSAGES.CREATED","CONVERSATIONS.CREATED"]}`)
-	require.Len(t, fd.got, 1)
-	ev := fd.got[0].Event
-	tassert.Equal(t, respondent.EventScreenerResponsesUpdated, ev.Type)
-	b, err := hookdrill.EncodeCompact(ev.Payload)
-	require.NoError(t, err)
-	tassert.Contains(t, string(b), `"updatedFields":[{"name":"rejected","oldValue":false,"newValue":true}]`)
 }
 
 // TestAPICallsJournaled checks the api_call entries of a short exchange.
