@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"net/http"
 	"sort"
 
@@ -26,6 +25,8 @@ type fakePlatform struct {
 	hooks map[string]*fakeHook // guarded by h.Lock
 	// loadErr, when set, refuses any saved state (a platform's validation).
 	loadErr error
+	// optErr, when set, is a configuration error Attach reports.
+	optErr error
 }
 
 type fakeHook struct {
@@ -49,6 +50,9 @@ func (f *fakePlatform) Name() string   { return "fake" }
 func (f *fakePlatform) Prefix() string { return "/fake/" }
 
 func (f *fakePlatform) Attach(h *Host, saved *Saved) error {
+	if f.optErr != nil {
+		return f.optErr
+	}
 	if f.h != nil {
 		return errors.New("attached twice")
 	}
@@ -57,11 +61,11 @@ func (f *fakePlatform) Attach(h *Host, saved *Saved) error {
 		return nil
 	}
 	if f.loadErr != nil {
-		return f.loadErr
+		return StateErrorf("%v", f.loadErr)
 	}
 	if len(saved.Section) > 0 {
 		if err := json.Unmarshal(saved.Section, &f.hooks); err != nil {
-			return err
+			return StateErrorf("fake: %v", err)
 		}
 	}
 	for _, raw := range saved.Records {
@@ -71,7 +75,7 @@ func (f *fakePlatform) Attach(h *Host, saved *Saved) error {
 		}
 		var r fakeRecord
 		if err := json.Unmarshal(raw, &r); err != nil {
-			return err
+			return StateErrorf("fake record: %v", err)
 		}
 		if r.Put != nil {
 			f.hooks[r.Put.ID] = r.Put
@@ -82,7 +86,7 @@ func (f *fakePlatform) Attach(h *Host, saved *Saved) error {
 	}
 	for id, hk := range f.hooks {
 		if hk == nil || hk.ID != id || hk.Secret == "" {
-			return fmt.Errorf("hook %q is invalid", id)
+			return StateErrorf("hook %q is invalid", id)
 		}
 	}
 	h.Events().Retain(func(owner string) bool { _, ok := f.hooks[owner]; return ok })

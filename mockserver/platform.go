@@ -31,7 +31,8 @@ type Platform interface {
 	Prefix() string
 	// Attach binds the platform to its server. New calls it once, after
 	// the id generator is seeded, with the platform's saved state (nil
-	// without a state file or section) for it to load and validate.
+	// without a state file) for it to load and validate: what is wrong
+	// with it is a *StateError (StateErrorf).
 	Attach(h *Host, saved *Saved) error
 	// Mount registers the platform's routes on r (see Route).
 	Mount(r *mux.Router)
@@ -53,6 +54,18 @@ type Platform interface {
 	// Saved record on load). Lock held. The undo restores it when the
 	// reset cannot be saved.
 	Reset() (undo func())
+}
+
+// StateError is a problem with a platform's saved state (Platform.Attach):
+// New reports it as ErrCorruptState, naming the file, and leaves the file
+// alone. Attach's other errors are configuration errors.
+type StateError struct{ Problem string }
+
+func (e *StateError) Error() string { return e.Problem }
+
+// StateErrorf returns a *StateError.
+func StateErrorf(format string, a ...any) error {
+	return &StateError{Problem: fmt.Sprintf(format, a...)}
 }
 
 // Describer is implemented by platforms that report their settings in

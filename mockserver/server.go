@@ -91,10 +91,11 @@ func New(cfg Config) (*Server, error) {
 			saved = loaded.platforms[p.Name()]
 		}
 		if err := p.Attach(&Host{s: s, name: p.Name()}, saved); err != nil {
-			if loaded == nil {
+			var se *StateError
+			if !errors.As(err, &se) {
 				return nil, fmt.Errorf("mockserver: %s: %w", p.Name(), err)
 			}
-			problems = append(problems, err.Error())
+			problems = append(problems, se.Problem)
 		}
 	}
 	if len(problems) > 0 {

@@ -377,7 +377,7 @@ func (m *Mock) load(saved *mockserver.Saved) error {
 		dec := json.NewDecoder(strings.NewReader(string(saved.Section)))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(st); err != nil {
-			return fmt.Errorf("prolific: %v", err)
+			return mockserver.StateErrorf("prolific: %v", err)
 		}
 		if st.Secrets == nil {
 			st.Secrets = map[string]*SecretDetail{}
@@ -387,12 +387,12 @@ func (m *Mock) load(saved *mockserver.Saved) error {
 		}
 		for id, sub := range st.Subscriptions {
 			if sub == nil || sub.ID != id {
-				return fmt.Errorf("subscription %q does not match its key", id)
+				return mockserver.StateErrorf("subscription %q does not match its key", id)
 			}
 		}
 		for ws, sec := range st.Secrets {
 			if sec == nil || sec.WorkspaceID != ws {
-				return fmt.Errorf("secret of workspace %q does not match its key", ws)
+				return mockserver.StateErrorf("secret of workspace %q does not match its key", ws)
 			}
 		}
 	}
@@ -405,12 +405,12 @@ func (m *Mock) load(saved *mockserver.Saved) error {
 		dec := json.NewDecoder(strings.NewReader(string(raw)))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&r); err != nil {
-			return fmt.Errorf("prolific record %d: %v", i+1, err)
+			return mockserver.StateErrorf("prolific record %d: %v", i+1, err)
 		}
 		r.apply(st)
 	}
 	if err := m.validate(st); err != nil {
-		return err
+		return mockserver.StateErrorf("%v", err)
 	}
 	m.st = st
 	for _, h := range st.Health {

@@ -269,14 +269,14 @@ func (m *Mock) load(saved *mockserver.Saved) error {
 		dec := json.NewDecoder(strings.NewReader(string(saved.Section)))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(st); err != nil {
-			return fmt.Errorf("respondent: %v", err)
+			return mockserver.StateErrorf("respondent: %v", err)
 		}
 		if st.Webhooks == nil {
 			st.Webhooks = map[string]*webhookRec{}
 		}
 		for id, w := range st.Webhooks {
 			if w == nil || w.ID != id {
-				return fmt.Errorf("webhook %q does not match its key", id)
+				return mockserver.StateErrorf("webhook %q does not match its key", id)
 			}
 		}
 	}
@@ -291,12 +291,12 @@ func (m *Mock) load(saved *mockserver.Saved) error {
 		dec := json.NewDecoder(strings.NewReader(string(raw)))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&r); err != nil {
-			return fmt.Errorf("respondent record %d: %v", i+1, err)
+			return mockserver.StateErrorf("respondent record %d: %v", i+1, err)
 		}
 		r.apply(st)
 	}
 	if err := m.validate(st); err != nil {
-		return err
+		return mockserver.StateErrorf("%v", err)
 	}
 	m.st = st
 	maps := m.resourceMaps()
