@@ -6,7 +6,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -396,8 +395,6 @@ const (
 	ControlPrefix    = mockserver.ControlPrefix
 )
 
-func walPath(statePath string) string { return statePath + ".wal" }
-
 func platformOf(path string) string {
 	switch {
 	case strings.HasPrefix(path, ProlificPrefix):
@@ -406,21 +403,6 @@ func platformOf(path string) string {
 		return respondent.Name
 	}
 	return ""
-}
-
-// nestError is NestJS's default exception body, as the tests decode it.
-type nestError struct {
-	StatusCode int    `json:"statusCode"`
-	Message    any    `json:"message"`
-	Error      string `json:"error,omitempty"`
-}
-
-func tempPrefix(statePath string) string { return "." + filepath.Base(statePath) + ".tmp" }
-
-// controlError is the control API's error body.
-type controlError struct {
-	Error  string `json:"error"`
-	Detail any    `json:"detail,omitempty"`
 }
 
 // NewClient is the control API client.

@@ -1,4 +1,4 @@
-package mock
+package mockserver_test
 
 import (
 	"context"

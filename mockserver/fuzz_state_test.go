@@ -1,4 +1,4 @@
-package mock
+package mockserver_test
 
 import (
 	"os"
@@ -33,9 +33,12 @@ func FuzzLoadState(f *testing.F) {
 			}
 			return
 		}
-		for id := range s.st.Subscriptions {
-			if _, _, err := s.Events(id, EventFilter{}); err != nil {
-				t.Fatalf("event log of %q loaded but not readable: %v", id, err)
+		for _, enabled := range []bool{true, false} {
+			subs, _ := s.Subscriptions("", enabled, 0, 0)
+			for _, sub := range subs {
+				if _, _, err := s.Events(sub.ID, EventFilter{}); err != nil {
+					t.Fatalf("event log of %q loaded but not readable: %v", sub.ID, err)
+				}
 			}
 		}
 		if w, err := s.ActiveWebhook(); err == nil {
