@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gorilla/mux"
 	"github.com/stretchr/testify/require"
 
 	"github.com/hookdrill/hookdrill"
@@ -189,6 +190,8 @@ type Config struct {
 	RespondentAPISecret string
 	SimulateFetchable   bool
 	MaxBodyBytes        int64
+	StatePath           string
+	StateFS             mockserver.StateFS
 	Log                 io.Writer
 }
 
@@ -196,18 +199,22 @@ type Config struct {
 type Server struct {
 	*mockserver.Server
 	*Mock
-	cfg Config
-	clk clock.Clock
+	cfg    Config
+	clk    clock.Clock
+	router *mux.Router
 }
 
 func newServer(cfg Config) (*Server, error) {
 	m := New(Options{APIKey: cfg.RespondentAPIKey, APISecret: cfg.RespondentAPISecret, SimulateFetchable: cfg.SimulateFetchable})
 	srv, err := mockserver.New(mockserver.Config{Clock: cfg.Clock, Journal: cfg.Journal, Dispatcher: cfg.Dispatcher,
-		Seed: cfg.Seed, MaxBodyBytes: cfg.MaxBodyBytes, Log: cfg.Log, Platforms: []mockserver.Platform{m}})
+		Seed: cfg.Seed, MaxBodyBytes: cfg.MaxBodyBytes, StatePath: cfg.StatePath, StateFS: cfg.StateFS, Log: cfg.Log,
+		Platforms: []mockserver.Platform{m}})
 	if err != nil {
 		return nil, err
 	}
-	return &Server{Server: srv, Mock: m, cfg: cfg, clk: srv.Clock()}, nil
+	r := mux.NewRouter()
+	m.Mount(r)
+	return &Server{Server: srv, Mock: m, cfg: cfg, clk: srv.Clock(), router: r}, nil
 }
 
 // Trigger is the server's.
@@ -226,3 +233,8 @@ type (
 )
 
 var ErrNotFound = mockserver.ErrNotFound
+
+type (
+	StateFile = mockserver.StateFile
+	OSStateFS = mockserver.OSStateFS
+)
