@@ -44,7 +44,7 @@ type Platform interface {
 	Unrouted(r *http.Request, methodNotAllowed bool) *Error
 	// WriteError writes e in the platform's error shape.
 	WriteError(w http.ResponseWriter, r *http.Request, e *Error)
-	// Secrets lists every secret the platform holds or was configured
+	// KnownSecrets lists every secret the platform holds or was configured
 	// with (signing secrets, tokens, keys), to redact from the journal.
 	// Lock held.
 	KnownSecrets() []string
