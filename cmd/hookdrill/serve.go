@@ -17,8 +17,8 @@ import (
 	"github.com/hookdrill/hookdrill/clock"
 	"github.com/hookdrill/hookdrill/httpserve"
 	"github.com/hookdrill/hookdrill/mockserver"
+	"github.com/hookdrill/hookdrill/platform/all"
 	prolificmock "github.com/hookdrill/hookdrill/platform/prolific/mock"
-	respondentmock "github.com/hookdrill/hookdrill/platform/respondent/mock"
 )
 
 // DefaultServeAddr is where `hookdrill serve` listens by default.
@@ -66,12 +66,11 @@ func runServe(ctx context.Context, args []string, env *environ) error {
 	if *grace < 0 {
 		return usageErr("--grace must not be negative, got %s", *grace)
 	}
-	proOpts := prolificmock.Options{Token: *token, StrictTargets: *strict, CreateShape: prolificmock.CreateShape(*shape),
-		AllowUnknownFields: *unknown, ReuseConfirmToken: *reuseTok}
-	resOpts := respondentmock.Options{APIKey: *apiKey, APISecret: *apiSecret, SimulateFetchable: *simFetch}
+	plats, platErr := all.MockPlatforms(all.MockSettings{Token: *token, StrictTargets: *strict, CreateShape: *shape,
+		AllowUnknownFields: *unknown, ReuseConfirmToken: *reuseTok, APIKey: *apiKey, APISecret: *apiSecret, SimulateFetchable: *simFetch})
 	cfg := mockserver.Config{
 		Seed: *seed, EventLogLimit: *logLimit, MaxBodyBytes: *maxBody, StatePath: *statePath, Log: env.stderr,
-		Platforms: []mockserver.Platform{prolificmock.New(proOpts), respondentmock.New(resOpts)},
+		Platforms: plats,
 	}
 	switch *clk {
 	case "real":
@@ -109,7 +108,7 @@ func runServe(ctx context.Context, args []string, env *environ) error {
 		}
 		cfg.JournalDurable = jf.WaitWritten
 	}
-	if err := errors.Join(cfg.Validate(), proOpts.Validate(), resOpts.Validate()); err != nil {
+	if err := errors.Join(cfg.Validate(), platErr); err != nil {
 		return usageErr("%v", err)
 	}
 	srv, err := mockserver.New(cfg)
