@@ -232,6 +232,17 @@ func TestCorePersistence(t *testing.T) {
 		require.NoError(t, s2.Close())
 	}
 
+	// A log under no served platform's key is dropped, as a gone owner's.
+	stray := filepath.Join(t.TempDir(), "state.json")
+	require.NoError(t, os.WriteFile(stray, []byte(`{"version":2,"events":{"gone":[{"owner":"gone","id":"e","status":"FAILED"}],`+
+		`"nope/x":[{"owner":"x","id":"e","status":"FAILED"}]}}`), 0o600))
+	s3, err := New(Config{StatePath: stray, Platforms: []Platform{newFake()}})
+	require.NoError(t, err)
+	s3.mu.Lock()
+	tassert.Empty(t, s3.events.logs)
+	s3.mu.Unlock()
+	require.NoError(t, s3.Close())
+
 	before, err := os.ReadFile(path)
 	require.NoError(t, err)
 	_, err = New(Config{StatePath: path, Platforms: []Platform{&namedFake{newFake(), "other"}}})

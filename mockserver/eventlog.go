@@ -153,6 +153,17 @@ func DescribeStatuses() string {
 
 func (st *eventStore) reset() { st.logs = map[string][]*LogRecord{} }
 
+// retainPlatforms drops loaded logs that belong to no served platform (as
+// the logs of owners that are gone are dropped).
+func (st *eventStore) retainPlatforms(names []string) {
+	for k := range st.logs {
+		p, _, _ := strings.Cut(k, "/")
+		if !slices.Contains(names, p) {
+			delete(st.logs, k)
+		}
+	}
+}
+
 // onAttempt folds one attempt into rec; s.mu held.
 func (st *eventStore) onAttempt(rec *LogRecord, a hookdrill.Attempt, at time.Time, failedOnEach bool) {
 	before := rec.Status

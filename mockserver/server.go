@@ -98,6 +98,7 @@ func New(cfg Config) (*Server, error) {
 			problems = append(problems, se.Problem)
 		}
 	}
+	s.events.retainPlatforms(s.platformNames())
 	if len(problems) > 0 {
 		sort.Strings(problems)
 		return nil, fmt.Errorf("mockserver: state file %s: %w: %s (it was left untouched: fix it, or move it away to start empty)",
