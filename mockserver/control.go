@@ -46,13 +46,12 @@ type JournalPage struct {
 type Info struct {
 	// Seed reproduces every id and secret the server made: it is only
 	// given on request (GET /_hookdrill/info?seed=1).
-	Seed           uint64      `json:"seed,omitempty"`
-	Clock          string      `json:"clock"` // "sim" or "real"
-	Now            time.Time   `json:"now"`
-	StrictTargets  bool        `json:"strict_targets"`
-	CreateShape    CreateShape `json:"create_shape"`
-	ProlificBase   string      `json:"prolific_base"`
-	RespondentBase string      `json:"respondent_base"`
+	Seed  uint64    `json:"seed,omitempty"`
+	Clock string    `json:"clock"` // "sim" or "real"
+	Now   time.Time `json:"now"`
+	// Platforms describes each platform's API by name: its base path
+	// ("base") and the settings it reports (Describer).
+	Platforms map[string]map[string]any `json:"platforms"`
 }
 
 // ClockState returns the clock's state.
@@ -70,8 +69,18 @@ func (s *Server) Info() Info {
 	if s.sim != nil {
 		c = "sim"
 	}
-	return Info{Clock: c, Now: s.clk.Now(), StrictTargets: s.cfg.StrictTargets,
-		CreateShape: s.cfg.CreateShape, ProlificBase: ProlificPrefix, RespondentBase: RespondentPrefix}
+	in := Info{Clock: c, Now: s.clk.Now(), Platforms: map[string]map[string]any{}}
+	for _, p := range s.plats {
+		d := map[string]any{}
+		if ds, ok := p.(Describer); ok {
+			for k, v := range ds.Describe() {
+				d[k] = v
+			}
+		}
+		d["base"] = p.Prefix()
+		in.Platforms[p.Name()] = d
+	}
+	return in
 }
 
 func (s *Server) handleTrigger(w http.ResponseWriter, r *http.Request) {
@@ -102,7 +111,7 @@ func (s *Server) handleAdvance(w http.ResponseWriter, r *http.Request) {
 	dec := json.NewDecoder(bytes.NewReader(infoOf(r).body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&req); err != nil {
-		s.writeError(w, r, badRequest("body must be {\"by\": \"1h\"}, {\"to\": \"<RFC 3339>\"} or {\"until_idle\": true}: "+err.Error()))
+		s.writeError(w, r, BadRequest("body must be {\"by\": \"1h\"}, {\"to\": \"<RFC 3339>\"} or {\"until_idle\": true}: "+err.Error()))
 		return
 	}
 	n := 0
@@ -116,7 +125,7 @@ func (s *Server) handleAdvance(w http.ResponseWriter, r *http.Request) {
 		n++
 	}
 	if n != 1 {
-		s.writeError(w, r, badRequest("give exactly one of by, to, until_idle"))
+		s.writeError(w, r, BadRequest("give exactly one of by, to, until_idle"))
 		return
 	}
 	var err error
@@ -124,7 +133,7 @@ func (s *Server) handleAdvance(w http.ResponseWriter, r *http.Request) {
 	case req.By != "":
 		d, perr := time.ParseDuration(req.By)
 		if perr != nil || d < 0 {
-			s.writeError(w, r, badRequest("by must be a non-negative Go duration such as 90m or 48h"))
+			s.writeError(w, r, BadRequest("by must be a non-negative Go duration such as 90m or 48h"))
 			return
 		}
 		err = s.sim.Advance(r.Context(), d)
@@ -146,7 +155,7 @@ func (s *Server) handleJournal(w http.ResponseWriter, r *http.Request) {
 	if v := q.Get("since"); v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || n < 0 {
-			s.writeError(w, r, badRequest("since must be a non-negative integer"))
+			s.writeError(w, r, BadRequest("since must be a non-negative integer"))
 			return
 		}
 		since = n
@@ -156,7 +165,7 @@ func (s *Server) handleJournal(w http.ResponseWriter, r *http.Request) {
 		format = "json"
 	}
 	if format != "json" && format != "jsonl" {
-		s.writeError(w, r, badRequest("format must be json or jsonl"))
+		s.writeError(w, r, BadRequest("format must be json or jsonl"))
 		return
 	}
 	snap := s.journal.Since(since)

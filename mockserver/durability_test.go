@@ -1,4 +1,4 @@
-package mockserver
+package mockserver_test
 
 import (
 	"encoding/json"
@@ -7,8 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync/atomic"
-	"syscall"
 	"testing"
 
 	tassert "github.com/stretchr/testify/assert"
@@ -18,43 +16,6 @@ import (
 )
 
 // fullFS is the OS file system that, while full is set, fails every write
-// after its first half byte: a disk that fills up mid-record.
-type fullFS struct {
-	OSStateFS
-	full atomic.Bool
-}
-
-type fullFile struct {
-	*os.File
-	fs *fullFS
-}
-
-func (f fullFile) Write(b []byte) (int, error) {
-	if f.fs.full.Load() {
-		n, _ := f.File.Write(b[:len(b)/2])
-		return n, &os.PathError{Op: "write", Path: f.Name(), Err: syscall.ENOSPC}
-	}
-	return f.File.Write(b)
-}
-
-func (f *fullFS) CreateTemp(dir, pattern string) (StateFile, error) {
-	g, err := os.CreateTemp(dir, pattern)
-	if err != nil {
-		return nil, err
-	}
-	return fullFile{g, f}, nil
-}
-
-func (f *fullFS) OpenAppend(name string) (StateFile, error) {
-	g, err := os.OpenFile(name, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
-	if err != nil {
-		return nil, err
-	}
-	return fullFile{g, f}, nil
-}
-
-// TestFailedSaveIs503 fills the disk: every change is answered 503 in the
-// platform's error shape, is not made, and is gone after a restart too;
 // the log holds no half-written record.
 func TestFailedSaveIs503(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "state.json")
@@ -121,7 +82,7 @@ func TestFailedSaveIs503(t *testing.T) {
 	fsys.full.Store(false)
 	_, err = e.srv.ConfirmSubscription(sub.ID, tok)
 	require.NoError(t, err)
-	s2, err := New(Config{StatePath: path, Seed: 1})
+	s2, err := newServer(Config{StatePath: path, Seed: 1})
 	require.NoError(t, err)
 	defer s2.Close()
 	subs, _ = s2.Subscriptions("", true, 0, 0)
@@ -135,7 +96,7 @@ func TestFailedSaveIs503(t *testing.T) {
 func TestCrashLosesNothingAcknowledged(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "state.json")
-	s1, err := New(Config{StatePath: path, Seed: 3})
+	s1, err := newServer(Config{StatePath: path, Seed: 3})
 	require.NoError(t, err)
 	_, err = s1.CreateSecret("aaaaaaaaaaaaaaaaaaaaaaaa", "")
 	require.NoError(t, err)
@@ -157,7 +118,7 @@ func TestCrashLosesNothingAcknowledged(t *testing.T) {
 	tmp := filepath.Join(dir, tempPrefix(path)+"12345")
 	require.NoError(t, os.WriteFile(tmp, []byte(`{"secrets":"SECRETVALUE"}`), 0o600))
 
-	s2, err := New(Config{StatePath: path, Seed: 3})
+	s2, err := newServer(Config{StatePath: path, Seed: 3})
 	require.NoError(t, err)
 	defer s2.Close()
 	subs, _ := s2.Subscriptions("aaaaaaaaaaaaaaaaaaaaaaaa", true, 0, 0)
@@ -178,7 +139,7 @@ func TestCrashLosesNothingAcknowledged(t *testing.T) {
 func TestStateFileRefused(t *testing.T) {
 	valid := func(t *testing.T) string {
 		path := filepath.Join(t.TempDir(), "state.json")
-		s, err := New(Config{StatePath: path, Seed: 1})
+		s, err := newServer(Config{StatePath: path, Seed: 1})
 		require.NoError(t, err)
 		_, err = s.CreateSecret("aaaaaaaaaaaaaaaaaaaaaaaa", "")
 		require.NoError(t, err)
@@ -189,7 +150,7 @@ func TestStateFileRefused(t *testing.T) {
 		path := valid(t)
 		require.NoError(t, os.Chmod(path, 0o400))
 		before, _ := os.ReadFile(path)
-		_, err := New(Config{StatePath: path})
+		_, err := newServer(Config{StatePath: path})
 		require.Error(t, err)
 		tassert.Contains(t, err.Error(), "read-only")
 		after, _ := os.ReadFile(path)
@@ -199,7 +160,7 @@ func TestStateFileRefused(t *testing.T) {
 		path := valid(t)
 		link := filepath.Join(filepath.Dir(path), "link.json")
 		require.NoError(t, os.Symlink(path, link))
-		_, err := New(Config{StatePath: link})
+		_, err := newServer(Config{StatePath: link})
 		require.Error(t, err)
 		tassert.Contains(t, err.Error(), "symbolic link")
 		fi, err := os.Lstat(link)
@@ -212,16 +173,16 @@ func TestStateFileRefused(t *testing.T) {
 // is refused at load, naming what is wrong.
 func TestStateFileValidated(t *testing.T) {
 	sub := func(eventType, target string) string {
-		return `{"version":1,"secrets":{"aaaaaaaaaaaaaaaaaaaaaaaa":{"id":"s","value":"v","workspace_id": "aaaaaaaaaaaaaaaaaaaaaaaa"}},"subscriptions":{"a":{"id":"a","event_type":"` +
-			eventType + `","target_url":"` + target + `","workspace_id": "aaaaaaaaaaaaaaaaaaaaaaaa","is_enabled":true,"confirmed":true,"confirm_token":"t","seq":1,"created":"2026-01-01T00:00:00Z"}}}`
+		return `{"version":2,"platforms":{"prolific":{"secrets":{"aaaaaaaaaaaaaaaaaaaaaaaa":{"id":"s","value":"v","workspace_id": "aaaaaaaaaaaaaaaaaaaaaaaa"}},"subscriptions":{"a":{"id":"a","event_type":"` +
+			eventType + `","target_url":"` + target + `","workspace_id": "aaaaaaaaaaaaaaaaaaaaaaaa","is_enabled":true,"confirmed":true,"confirm_token":"t","seq":1,"created":"2026-01-01T00:00:00Z"}}}}}`
 	}
 	tests := map[string]struct{ content, want string }{
 		"unknown event type": {sub("study.exploded", "https://x.example/h"), "study.exploded"},
 		"ftp target":         {sub("study.status.change", "ftp://x.example/h"), "target_url"},
 		"control target":     {sub("study.status.change", "http://127.0.0.1:8787//_hookdrill/reset"), "control API"},
-		"empty secret":       {`{"version":1,"secrets":{"aaaaaaaaaaaaaaaaaaaaaaaa":{"id":"s","value":"","workspace_id": "aaaaaaaaaaaaaaaaaaaaaaaa"}}}`, "secret of workspace"},
-		"webhook ftp":        {`{"version":1,"webhooks":{"a":{"id":"a","url":"ftp://x/","privateKey":"k","active":true,"seq":1,"created":"2026-01-01T00:00:00Z"}}}`, "webhook"},
-		"webhook empty key":  {`{"version":1,"webhooks":{"a":{"id":"a","url":"https://x/","privateKey":"","active":true,"seq":1,"created":"2026-01-01T00:00:00Z"}}}`, "privateKey"},
+		"empty secret":       {`{"version":2,"platforms":{"prolific":{"secrets":{"aaaaaaaaaaaaaaaaaaaaaaaa":{"id":"s","value":"","workspace_id": "aaaaaaaaaaaaaaaaaaaaaaaa"}}}}}`, "secret of workspace"},
+		"webhook ftp":        {`{"version":2,"platforms":{"respondent":{"webhooks":{"a":{"id":"a","url":"ftp://x/","privateKey":"k","active":true,"seq":1,"created":"2026-01-01T00:00:00Z"}}}}}`, "webhook"},
+		"webhook empty key":  {`{"version":2,"platforms":{"respondent":{"webhooks":{"a":{"id":"a","url":"https://x/","privateKey":"","active":true,"seq":1,"created":"2026-01-01T00:00:00Z"}}}}}`, "privateKey"},
 		"bad log line":       {"", "line 1"},
 	}
 	for name, tc := range tests {
@@ -232,7 +193,7 @@ func TestStateFileValidated(t *testing.T) {
 			} else {
 				require.NoError(t, os.WriteFile(walPath(path), []byte("{nope\n"), 0o600))
 			}
-			_, err := New(Config{StatePath: path})
+			_, err := newServer(Config{StatePath: path})
 			require.ErrorIs(t, err, ErrCorruptState)
 			tassert.Contains(t, err.Error(), tc.want)
 			if tc.content != "" {
@@ -248,11 +209,8 @@ func TestStateFileValidated(t *testing.T) {
 // folded into a new snapshot, and nothing is lost.
 func TestLogCompaction(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "state.json")
-	s, err := New(Config{StatePath: path, Seed: 2})
+	s, err := newServer(Config{StatePath: path, Seed: 2, CompactAt: 2048})
 	require.NoError(t, err)
-	s.mu.Lock()
-	s.compactAt = 2048
-	s.mu.Unlock()
 	_, err = s.CreateSecret("aaaaaaaaaaaaaaaaaaaaaaaa", "")
 	require.NoError(t, err)
 	maxLog := int64(0)
@@ -267,7 +225,7 @@ func TestLogCompaction(t *testing.T) {
 	require.NoError(t, err)
 	tassert.Less(t, maxLog, snap.Size()+4096, "the log was folded in, not left to grow")
 	// A crash now: the snapshot and what is left of the log hold all 40.
-	s2, err := New(Config{StatePath: path, Seed: 2})
+	s2, err := newServer(Config{StatePath: path, Seed: 2})
 	require.NoError(t, err)
 	defer s2.Close()
 	subs, _ := s2.Subscriptions("aaaaaaaaaaaaaaaaaaaaaaaa", false, 0, 0)

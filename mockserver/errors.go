@@ -9,41 +9,26 @@ import (
 )
 
 // Sentinel errors the Go API returns (wrapped in *Error); callers branch on
-// them with errors.Is.
+// them with errors.Is. Platforms add their own.
 var (
 	ErrNotFound     = errors.New("not found")
 	ErrValidation   = errors.New("validation failed")
-	ErrNoSecret     = errors.New("workspace has no secret")
-	ErrBadSecret    = errors.New("confirmation secret does not match")
 	ErrUnauthorized = errors.New("no valid credentials")
 	ErrClosed       = errors.New("mockserver: closed")
 )
 
-// Prolific error_code values (P18: undocumented, stable arbitrary integers
-// per error kind).
-const (
-	CodeBadRequest       = 140000 // malformed body or query
-	CodeValidation       = 140001 // a well-formed request with invalid fields
-	CodeNoSecret         = 140002 // subscription for a workspace without a secret
-	CodeBadConfirmSecret = 140003 // wrong X-Hook-Secret in a confirmation
-	CodeUnauthorized     = 140100
-	CodeForbidden        = 140300
-	CodeNotFound         = 140400
-	CodeMethodNotAllowed = 140500
-	CodeTooLarge         = 141300
-	CodeUnsupportedMedia = 141500
-	CodeInternal         = 150000
-)
-
-// Error is an API error. The HTTP layer writes it in each platform's shape:
-// Prolific's {"error": {...}} (spec 1.0) or NestJS's
-// {"statusCode","message","error"} (spec 4.0).
+// Error is an API error. The HTTP layer writes it in the shape of the API
+// the request is for: the platform's (Platform.WriteError) under its
+// prefix, {"error", "detail"} on the control API.
 type Error struct {
 	Status int // HTTP status
-	Code   int // Prolific error_code
+	// Code is the platform's own error code, if it has any; 0 lets the
+	// platform's shape pick the one for Status.
+	Code int
 	// Detail is a string, a []string, or a map of field name to messages.
 	Detail any
-	kind   error
+	// Kind is the sentinel the error is a case of (errors.Is), or nil.
+	Kind error
 }
 
 func (e *Error) Error() string {
@@ -51,7 +36,7 @@ func (e *Error) Error() string {
 }
 
 // Unwrap returns the sentinel the error is a case of.
-func (e *Error) Unwrap() error { return e.kind }
+func (e *Error) Unwrap() error { return e.Kind }
 
 // Messages flattens Detail into sentences, fields sorted.
 func (e *Error) Messages() []string {
@@ -77,78 +62,46 @@ func (e *Error) Messages() []string {
 	return []string{fmt.Sprint(e.Detail)}
 }
 
-func notFound(what, id string) *Error {
-	return &Error{Status: http.StatusNotFound, Code: CodeNotFound, kind: ErrNotFound,
+// NotFound is the 404 for an id of a kind of resource.
+func NotFound(what, id string) *Error {
+	return &Error{Status: http.StatusNotFound, Kind: ErrNotFound,
 		Detail: fmt.Sprintf("No %s matches the given query: %q.", what, id)}
 }
 
-func badRequest(detail any) *Error {
-	return &Error{Status: http.StatusBadRequest, Code: CodeBadRequest, kind: ErrValidation, Detail: detail}
+// BadRequest is a 400 with detail (a string, []string or field map).
+func BadRequest(detail any) *Error {
+	return &Error{Status: http.StatusBadRequest, Kind: ErrValidation, Detail: detail}
 }
 
-// fieldErrors collects per-field validation messages.
-type fieldErrors map[string][]string
+// FieldErrors collects per-field validation messages.
+type FieldErrors map[string][]string
 
-func (f fieldErrors) add(field, format string, a ...any) {
+// Add adds a message for field.
+func (f FieldErrors) Add(field, format string, a ...any) {
 	f[field] = append(f[field], fmt.Sprintf(format, a...))
 }
 
-// err returns nil when no field failed.
-func (f fieldErrors) err() *Error {
+// Err returns the 400 with every field's messages (code: the platform's
+// code for a validation error, 0 for the default), or nil when no field
+// failed.
+func (f FieldErrors) Err(code int) *Error {
 	if len(f) == 0 {
 		return nil
 	}
-	return &Error{Status: http.StatusBadRequest, Code: CodeValidation, kind: ErrValidation, Detail: map[string][]string(f)}
+	return &Error{Status: http.StatusBadRequest, Code: code, Kind: ErrValidation, Detail: map[string][]string(f)}
 }
 
-// asError turns any error into an *Error (500 for unexpected ones).
-func asError(err error) *Error {
+// AsError turns any error into an *Error (500 for unexpected ones).
+func AsError(err error) *Error {
 	var e *Error
 	if errors.As(err, &e) {
 		return e
 	}
-	return &Error{Status: http.StatusInternalServerError, Code: CodeInternal, Detail: err.Error()}
+	return &Error{Status: http.StatusInternalServerError, Detail: err.Error()}
 }
 
-// prolificError is Prolific's Error schema (spec 1.0).
-type prolificError struct {
-	Error prolificErrorDetail `json:"error"`
-}
-
-type prolificErrorDetail struct {
-	Status    int    `json:"status"`
-	ErrorCode int    `json:"error_code"`
-	Title     string `json:"title"`
-	Detail    any    `json:"detail"`
-}
-
-func (e *Error) prolific() prolificError {
-	d := e.Detail
-	if d == nil {
-		d = http.StatusText(e.Status)
-	}
-	return prolificError{prolificErrorDetail{Status: e.Status, ErrorCode: e.Code, Title: http.StatusText(e.Status), Detail: d}}
-}
-
-// nestError is NestJS's default exception body (R6).
-type nestError struct {
-	StatusCode int    `json:"statusCode"`
-	Message    any    `json:"message"`
-	Error      string `json:"error,omitempty"`
-}
-
-func (e *Error) nest() nestError {
-	var msg any
-	switch d := e.Detail.(type) {
-	case string:
-		msg = d
-	default:
-		msg = e.Messages()
-	}
-	n := nestError{StatusCode: e.Status, Message: msg, Error: http.StatusText(e.Status)}
-	if e.Status == http.StatusUnauthorized {
-		// Nest's UnauthorizedException without a message.
-		n.Message, n.Error = "Unauthorized", ""
-	}
-	return n
+// controlError is the control API's error body.
+type controlError struct {
+	Error  string `json:"error"`
+	Detail any    `json:"detail,omitempty"`
 }

@@ -51,30 +51,30 @@ func (s *Server) hostAllowed(hostport string) bool {
 // checkControl vets a control API request before it is read or routed.
 func (s *Server) checkControl(r *http.Request) *Error {
 	if !s.hostAllowed(r.Host) {
-		return &Error{Status: http.StatusForbidden, Code: CodeForbidden,
+		return &Error{Status: http.StatusForbidden,
 			Detail: "Host " + strconvQuote(r.Host) + " is not this server (DNS rebinding?); the control API answers only to its own address"}
 	}
 	if o := r.Header.Get("Origin"); o != "" {
 		u, err := url.Parse(o)
 		if err != nil || u.Host == "" || !strings.EqualFold(u.Host, r.Host) {
-			return &Error{Status: http.StatusForbidden, Code: CodeForbidden,
+			return &Error{Status: http.StatusForbidden,
 				Detail: "cross-origin request from " + strconvQuote(o) + " refused"}
 		}
 	}
 	if r.Header.Get("Sec-Fetch-Site") == "cross-site" {
-		return &Error{Status: http.StatusForbidden, Code: CodeForbidden, Detail: "cross-site request refused"}
+		return &Error{Status: http.StatusForbidden, Detail: "cross-site request refused"}
 	}
 	if t := s.cfg.ControlToken; t != "" {
 		got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 		if !ok || subtle.ConstantTimeCompare([]byte(strings.TrimSpace(got)), []byte(t)) != 1 {
-			return &Error{Status: http.StatusUnauthorized, Code: CodeUnauthorized, kind: ErrUnauthorized,
+			return &Error{Status: http.StatusUnauthorized, Kind: ErrUnauthorized,
 				Detail: "the control API needs Authorization: Bearer <token> (the server's --token)"}
 		}
 	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 		if err != nil || mt != "application/json" {
-			return &Error{Status: http.StatusUnsupportedMediaType, Code: CodeBadRequest,
+			return &Error{Status: http.StatusUnsupportedMediaType,
 				Detail: "control API requests must have Content-Type: application/json"}
 		}
 	}

@@ -1,4 +1,4 @@
-package mockserver
+package mockserver_test
 
 import (
 	"context"

@@ -4,12 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"mime"
 	"net/http"
 	"net/url"
+	"path"
 	"regexp"
 	"runtime/debug"
 	"strings"
@@ -19,16 +18,11 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/hookdrill/hookdrill"
-	"github.com/hookdrill/hookdrill/platform/prolific"
-	"github.com/hookdrill/hookdrill/platform/respondent"
 )
 
-// Path prefixes the server answers under.
-const (
-	ProlificPrefix   = "/api/v1/"
-	RespondentPrefix = "/v1/"
-	ControlPrefix    = "/_hookdrill/"
-)
+// ControlPrefix is the control API's path prefix; each platform answers
+// under its own (Platform.Prefix).
+const ControlPrefix = "/_hookdrill/"
 
 // callInfo carries what routing learns about a call back to ServeHTTP,
 // which journals it.
@@ -67,22 +61,22 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 	return w.ResponseWriter.Write(b)
 }
 
-func platformOf(path string) string {
-	switch {
-	case strings.HasPrefix(path, ProlificPrefix) || path == strings.TrimSuffix(ProlificPrefix, "/"):
-		return prolific.Name
-	case strings.HasPrefix(path, RespondentPrefix) || path == strings.TrimSuffix(RespondentPrefix, "/"):
-		return respondent.Name
+// platformOf returns the platform whose prefix path is under (nil: none).
+func (s *Server) platformOf(path string) Platform {
+	for _, p := range s.plats {
+		if strings.HasPrefix(path, p.Prefix()) || path == strings.TrimSuffix(p.Prefix(), "/") {
+			return p
+		}
 	}
-	return ""
+	return nil
 }
 
-// ServeHTTP answers both platforms' APIs and the control API. Paths work
+// ServeHTTP answers the platforms' APIs and the control API. Paths work
 // with and without a trailing slash (no redirect). Every call to a
 // platform API is journaled as an api_call entry.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
-	plat := platformOf(r.URL.Path)
+	plat := s.platformOf(r.URL.Path)
 	info := &callInfo{}
 	sw := &statusWriter{ResponseWriter: w}
 	r2 := r.WithContext(context.WithValue(r.Context(), callKey{}, info))
@@ -103,15 +97,15 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			}
 			s.logf("panic serving %s %s: %v\n%s", r.Method, r.URL.Path, v, debug.Stack())
 			if sw.status == 0 {
-				s.writeError(sw, r2, &Error{Status: http.StatusInternalServerError, Code: CodeInternal, Detail: "internal error"})
+				s.writeError(sw, r2, &Error{Status: http.StatusInternalServerError, Detail: "internal error"})
 			}
 		}
-		if plat != "" {
-			s.record(plat, r, info, sw.status, time.Since(start))
+		if plat != nil {
+			s.record(plat.Name(), r, info, sw.status, time.Since(start))
 		}
 	}()
 	if !utf8.ValidString(r.URL.Path) || !utf8.ValidString(r.URL.RawQuery) || !validQuery(r.URL.RawQuery) {
-		s.writeError(sw, r2, badRequest("The request path or query is not valid UTF-8."))
+		s.writeError(sw, r2, BadRequest("The request path or query is not valid UTF-8."))
 		return
 	}
 	if strings.HasPrefix(r2.URL.Path+"/", ControlPrefix) {
@@ -124,14 +118,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		b, tooLarge, err := readBody(r.Body, r.ContentLength, s.cfg.MaxBodyBytes)
 		switch {
 		case tooLarge:
-			s.writeError(sw, r2, &Error{Status: http.StatusRequestEntityTooLarge, Code: CodeTooLarge,
+			s.writeError(sw, r2, &Error{Status: http.StatusRequestEntityTooLarge,
 				Detail: fmt.Sprintf("The request body exceeds %d bytes.", s.cfg.MaxBodyBytes)})
 			return
 		case err != nil:
-			s.writeError(sw, r2, badRequest("Could not read the request body: "+err.Error()))
+			s.writeError(sw, r2, BadRequest("Could not read the request body: "+err.Error()))
 			return
 		case !utf8.Valid(b):
-			s.writeError(sw, r2, badRequest("The request body is not valid UTF-8."))
+			s.writeError(sw, r2, BadRequest("The request body is not valid UTF-8."))
 			return
 		}
 		info.body = b
@@ -200,21 +194,14 @@ func (s *Server) record(plat string, r *http.Request, info *callInfo, status int
 	}
 }
 
-// knownSecrets lists every secret the server holds: signing secrets,
-// confirmation tokens (X-Hook-Secret), Respondent private keys and the
-// configured credentials.
+// knownSecrets lists every secret the server holds: the control token
+// and what each platform reports (Platform.KnownSecrets).
 func (s *Server) knownSecrets() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := []string{s.cfg.Token, s.cfg.RespondentAPIKey, s.cfg.RespondentAPISecret, s.cfg.ControlToken}
-	for _, sec := range s.st.Secrets {
-		out = append(out, sec.Value)
-	}
-	for _, sub := range s.st.Subscriptions {
-		out = append(out, sub.Token)
-	}
-	for _, w := range s.st.Webhooks {
-		out = append(out, w.PrivateKey)
+	out := []string{s.cfg.ControlToken}
+	for _, p := range s.plats {
+		out = append(out, p.KnownSecrets()...)
 	}
 	return out
 }
@@ -310,8 +297,8 @@ func redactQuery(raw string, known []string) string {
 	return hookdrill.RedactIn(q.Encode(), known...)
 }
 
-// writeJSON writes v as JSON with status.
-func writeJSON(w http.ResponseWriter, status int, v any) {
+// WriteJSON writes v as JSON with status.
+func WriteJSON(w http.ResponseWriter, status int, v any) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
@@ -326,29 +313,33 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_, _ = w.Write(buf.Bytes())
 }
 
-// writeError writes err in the shape of the API the request is for.
+func writeJSON(w http.ResponseWriter, status int, v any) { WriteJSON(w, status, v) }
+
+// writeError writes err in the shape of the API the request is for: the
+// platform's under its prefix, the control API's elsewhere (the first
+// platform's for a path outside every prefix).
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
-	e := asError(err)
-	switch {
-	case strings.HasPrefix(r.URL.Path+"/", RespondentPrefix):
-		writeJSON(w, e.Status, e.nest())
-	case strings.HasPrefix(r.URL.Path+"/", ControlPrefix):
-		writeJSON(w, e.Status, controlError{Error: strings.Join(e.Messages(), "; "), Detail: e.Detail})
-	default:
-		writeJSON(w, e.Status, e.prolific())
+	e := AsError(err)
+	path := r.URL.Path + "/"
+	if strings.HasPrefix(path, ControlPrefix) {
+		WriteJSON(w, e.Status, controlError{Error: strings.Join(e.Messages(), "; "), Detail: e.Detail})
+		return
 	}
+	p := s.platformOf(r.URL.Path)
+	if p == nil && len(s.plats) > 0 {
+		p = s.plats[0]
+	}
+	if p == nil {
+		WriteJSON(w, e.Status, controlError{Error: strings.Join(e.Messages(), "; "), Detail: e.Detail})
+		return
+	}
+	p.WriteError(w, r, e)
 }
 
-// controlError is the control API's error body.
-type controlError struct {
-	Error  string `json:"error"`
-	Detail any    `json:"detail,omitempty"`
-}
-
-// route registers h under a documented template (journaled as the call's
-// route); the template is given with its trailing slash and matched
-// without it.
-func route(r *mux.Router, prefix, template string, h http.HandlerFunc, methods ...string) {
+// Route registers h under a documented template below prefix (journaled
+// as the call's route, with the {id} variable as its resource); the
+// template is given with its trailing slash and matched without it.
+func Route(r *mux.Router, prefix, template string, h http.HandlerFunc, methods ...string) {
 	template = strings.TrimRight(prefix, "/") + template
 	path := strings.TrimRight(template, "/")
 	r.HandleFunc(path, func(w http.ResponseWriter, req *http.Request) {
@@ -367,476 +358,59 @@ func (s *Server) routes() http.Handler {
 	// answered with a 301 to a cleaned Location an attacker chose; it
 	// matches no route and is a 404 in the platform's shape.
 	r := mux.NewRouter().SkipClean(true)
-	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-		e := &Error{Status: http.StatusNotFound, Code: CodeNotFound, Detail: "Not found."}
-		if strings.HasPrefix(req.URL.Path+"/", RespondentPrefix) {
-			e.Detail = fmt.Sprintf("Cannot %s %s", req.Method, req.URL.Path)
+	unrouted := func(notAllowed bool) http.HandlerFunc {
+		return func(w http.ResponseWriter, req *http.Request) {
+			if p := s.platformOf(req.URL.Path); p != nil {
+				s.writeError(w, req, p.Unrouted(req, notAllowed))
+				return
+			}
+			if notAllowed {
+				s.writeError(w, req, &Error{Status: http.StatusMethodNotAllowed,
+					Detail: fmt.Sprintf("Method %q not allowed.", req.Method)})
+				return
+			}
+			s.writeError(w, req, &Error{Status: http.StatusNotFound, Kind: ErrNotFound, Detail: "Not found."})
 		}
-		s.writeError(w, req, e)
-	})
-	r.MethodNotAllowedHandler = http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-		if strings.HasPrefix(req.URL.Path+"/", RespondentPrefix) {
-			// Express answers an unrouted method with 404.
-			s.writeError(w, req, &Error{Status: http.StatusNotFound, Code: CodeNotFound,
-				Detail: fmt.Sprintf("Cannot %s %s", req.Method, req.URL.Path)})
-			return
-		}
-		s.writeError(w, req, &Error{Status: http.StatusMethodNotAllowed, Code: CodeMethodNotAllowed,
-			Detail: fmt.Sprintf("Method %q not allowed.", req.Method)})
-	})
-
-	pa := s.prolificAuth
-	route(r, ProlificPrefix, "/hooks/event-types/", pa(s.handleEventTypes), http.MethodGet)
-	route(r, ProlificPrefix, "/hooks/secrets/", pa(s.handleListSecrets), http.MethodGet)
-	route(r, ProlificPrefix, "/hooks/secrets/", pa(s.handleCreateSecret), http.MethodPost)
-	route(r, ProlificPrefix, "/hooks/subscriptions/", pa(s.handleListSubscriptions), http.MethodGet)
-	route(r, ProlificPrefix, "/hooks/subscriptions/", pa(s.handleCreateSubscription), http.MethodPost)
-	route(r, ProlificPrefix, "/hooks/subscriptions/{id}/", pa(s.handleGetSubscription), http.MethodGet)
-	route(r, ProlificPrefix, "/hooks/subscriptions/{id}/", pa(s.handleConfirmSubscription), http.MethodPost)
-	route(r, ProlificPrefix, "/hooks/subscriptions/{id}/", pa(s.handleUpdateSubscription), http.MethodPatch)
-	route(r, ProlificPrefix, "/hooks/subscriptions/{id}/", pa(s.handleDeleteSubscription), http.MethodDelete)
-	route(r, ProlificPrefix, "/hooks/subscriptions/{id}/events/", pa(s.handleEvents), http.MethodGet)
-	route(r, ProlificPrefix, "/studies/{id}/", pa(s.handleStudy), http.MethodGet)
-	route(r, ProlificPrefix, "/studies/{id}/submissions/", pa(s.handleStudySubmissions), http.MethodGet)
-	route(r, ProlificPrefix, "/studies/{id}/submissions/counts/", pa(s.handleSubmissionCounts), http.MethodGet)
-	route(r, ProlificPrefix, "/submissions/", pa(s.handleSubmissions), http.MethodGet)
-	route(r, ProlificPrefix, "/submissions/{id}/", pa(s.handleSubmission), http.MethodGet)
-
-	ra := s.respondentAuth
-	route(r, RespondentPrefix, "/webhooks", ra(s.handleCreateWebhook), http.MethodPost)
-	route(r, RespondentPrefix, "/webhooks", ra(s.handleActiveWebhook), http.MethodGet)
-	route(r, RespondentPrefix, "/webhooks/{id}", ra(s.handleGetWebhook), http.MethodGet)
-	route(r, RespondentPrefix, "/webhooks/{id}", ra(s.handleDeleteWebhook), http.MethodDelete)
-	route(r, RespondentPrefix, "/webhooks/{id}/event-types", ra(s.handleWebhookEventTypes), http.MethodGet)
-	route(r, RespondentPrefix, "/webhooks/{id}/simulate", ra(s.handleSimulate), http.MethodPost)
-	route(r, RespondentPrefix, "/projects/{id}", ra(s.handleProject), http.MethodGet)
-	route(r, RespondentPrefix, "/projects/{projectId}/screener-responses/{id}", ra(s.handleScreenerResponse), http.MethodGet)
-
-	route(r, ControlPrefix, "/trigger", s.handleTrigger, http.MethodPost)
-	route(r, ControlPrefix, "/clock", s.handleClock, http.MethodGet)
-	route(r, ControlPrefix, "/clock/advance", s.handleAdvance, http.MethodPost)
-	route(r, ControlPrefix, "/journal", s.handleJournal, http.MethodGet)
-	route(r, ControlPrefix, "/reset", s.handleReset, http.MethodPost)
-	route(r, ControlPrefix, "/info", s.handleInfo, http.MethodGet)
+	}
+	r.NotFoundHandler = unrouted(false)
+	r.MethodNotAllowedHandler = unrouted(true)
+	for _, p := range s.plats {
+		p.Mount(r)
+	}
+	Route(r, ControlPrefix, "/trigger", s.handleTrigger, http.MethodPost)
+	Route(r, ControlPrefix, "/clock", s.handleClock, http.MethodGet)
+	Route(r, ControlPrefix, "/clock/advance", s.handleAdvance, http.MethodPost)
+	Route(r, ControlPrefix, "/journal", s.handleJournal, http.MethodGet)
+	Route(r, ControlPrefix, "/reset", s.handleReset, http.MethodPost)
+	Route(r, ControlPrefix, "/info", s.handleInfo, http.MethodGet)
 	return r
 }
 
-// prolificAuth requires Authorization: Token <t> (spec 1.0), read as
-// Django REST framework's TokenAuthentication reads it: the header split
-// on white space, the keyword compared case-insensitively (token, TOKEN),
-// exactly two parts.
-func (s *Server) prolificAuth(h http.HandlerFunc) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		if msg := s.checkProlificToken(r.Header.Get("Authorization")); msg != "" {
-			s.writeError(w, r, &Error{Status: http.StatusUnauthorized, Code: CodeUnauthorized, kind: ErrUnauthorized,
-				Detail: msg})
-			return
+// isControlTarget reports whether a target URL's path, however spelled
+// (escapes such as %2F or %5F, doubled or trailing slashes, dot segments,
+// any letter case), leads into a control API: a delivery there would
+// drive the mock (a reset on every trigger). It is refused whatever the
+// host, since any host name or spelling of an address (localhost,
+// 127.0.0.1, [::1], 0.0.0.0, a DNS name) may lead back to this server,
+// or to another hookdrill.
+func isControlTarget(raw string) bool {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return false
+	}
+	p := u.Path
+	for range 4 { // undo nested escapes (%252F)
+		d, err := url.PathUnescape(p)
+		if err != nil || d == p {
+			break
 		}
-		h(w, r)
+		p = d
 	}
-}
-
-// checkProlificToken returns "" for an accepted Authorization header, or
-// DRF's message for a refused one.
-func (s *Server) checkProlificToken(auth string) string {
-	parts := strings.Fields(auth)
-	switch {
-	case len(parts) == 0 || !strings.EqualFold(parts[0], "Token"):
-		return "Authentication credentials were not provided."
-	case len(parts) == 1:
-		return "Invalid token header. No credentials provided."
-	case len(parts) > 2:
-		return "Invalid token header. Token string should not contain spaces."
-	case s.cfg.Token != "" && parts[1] != s.cfg.Token:
-		return "Invalid token."
+	p = strings.ReplaceAll(p, `\`, "/")
+	for strings.Contains(p, "//") {
+		p = strings.ReplaceAll(p, "//", "/")
 	}
-	return ""
-}
-
-// jsonBody returns the body of a Prolific call that has one, negotiated as
-// Django REST framework's JSONParser does: an empty body, or one sent
-// without a Content-Type, is no data ({}); a body whose media type is
-// application/json (any parameters, any letter case) is parsed; any other
-// media type is a 415. Respondent (Express's json() body parser) ignores a
-// body of any other type, so NestJS's validation sees {}.
-func (s *Server) jsonBody(r *http.Request) ([]byte, *Error) {
-	body := infoOf(r).body
-	if len(body) == 0 {
-		return nil, nil
-	}
-	ct := strings.TrimSpace(r.Header.Get("Content-Type"))
-	if ct == "" {
-		return nil, nil
-	}
-	mt, _, err := mime.ParseMediaType(ct)
-	if err == nil && strings.EqualFold(mt, "application/json") {
-		return body, nil
-	}
-	if strings.HasPrefix(r.URL.Path+"/", RespondentPrefix) {
-		return nil, nil
-	}
-	if err != nil {
-		mt = ct
-	}
-	return nil, &Error{Status: http.StatusUnsupportedMediaType, Code: CodeUnsupportedMedia, kind: ErrValidation,
-		Detail: fmt.Sprintf("Unsupported media type %q in request.", mt)}
-}
-
-// respondentAuth requires x-api-key and x-api-secret (spec 4.0).
-func (s *Server) respondentAuth(h http.HandlerFunc) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		key, sec := r.Header.Get("x-api-key"), r.Header.Get("x-api-secret")
-		if key == "" || sec == "" || (s.cfg.RespondentAPIKey != "" && key != s.cfg.RespondentAPIKey) ||
-			(s.cfg.RespondentAPISecret != "" && sec != s.cfg.RespondentAPISecret) {
-			s.writeError(w, r, &Error{Status: http.StatusUnauthorized, kind: ErrUnauthorized})
-			return
-		}
-		h(w, r)
-	}
-}
-
-// list is a list envelope: results, plus meta.count where Prolific's CLI
-// reads it (P12).
-type list[T any] struct {
-	Results []T   `json:"results"`
-	Meta    *meta `json:"meta,omitempty"`
-}
-
-type meta struct {
-	Count int `json:"count"`
-}
-
-func nonNil[T any](v []T) []T {
-	if v == nil {
-		return []T{}
-	}
-	return v
-}
-
-func (s *Server) handleEventTypes(w http.ResponseWriter, r *http.Request) {
-	type eventType struct {
-		EventType   string `json:"event_type"`
-		Description string `json:"description"`
-	}
-	var out []eventType
-	for _, t := range s.cfg.Prolific.EventTypes() {
-		out = append(out, eventType{t.Name, t.Description})
-	}
-	writeJSON(w, http.StatusOK, list[eventType]{Results: nonNil(out)})
-}
-
-func (s *Server) handleListSecrets(w http.ResponseWriter, r *http.Request) {
-	ws := r.URL.Query().Get("workspace_id")
-	fe := fieldErrors{}
-	if ws == "" {
-		fe.add("workspace_id", "This field is required.")
-	}
-	checkWorkspaceID(fe, ws)
-	if err := fe.err(); err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, list[SecretDetail]{Results: s.Secrets(ws)})
-}
-
-func (s *Server) handleCreateSecret(w http.ResponseWriter, r *http.Request) {
-	body, e := s.jsonBody(r)
-	if e != nil {
-		s.writeError(w, r, e)
-		return
-	}
-	ws, e := decodeCreateSecret(body, s.cfg.AllowUnknownFields)
-	if e != nil {
-		s.writeError(w, r, e)
-		return
-	}
-	sec, err := s.CreateSecret(ws, "")
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusCreated, sec)
-}
-
-func (s *Server) handleListSubscriptions(w http.ResponseWriter, r *http.Request) {
-	q, e := parseSubscriptionsQuery(r.URL.Query())
-	if e != nil {
-		s.writeError(w, r, e)
-		return
-	}
-	subs, total := s.Subscriptions(q.WorkspaceID, q.Enabled, q.Offset, q.Limit)
-	writeJSON(w, http.StatusOK, list[Subscription]{Results: nonNil(subs), Meta: &meta{total}})
-}
-
-func (s *Server) handleCreateSubscription(w http.ResponseWriter, r *http.Request) {
-	body, e := s.jsonBody(r)
-	if e != nil {
-		s.writeError(w, r, e)
-		return
-	}
-	c, e := decodeCreateSubscription(body, s.cfg.AllowUnknownFields)
-	if e != nil {
-		s.writeError(w, r, e)
-		return
-	}
-	sub, tok, err := s.CreateSubscription(c.WorkspaceID, c.EventType, c.TargetURL)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	w.Header().Set("X-Hook-Secret", tok)
-	if s.cfg.CreateShape == ShapeResults {
-		writeJSON(w, http.StatusCreated, list[Subscription]{Results: []Subscription{sub}})
-		return
-	}
-	writeJSON(w, http.StatusCreated, sub)
-}
-
-func (s *Server) handleGetSubscription(w http.ResponseWriter, r *http.Request) {
-	sub, err := s.Subscription(mux.Vars(r)["id"])
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, sub)
-}
-
-func (s *Server) handleConfirmSubscription(w http.ResponseWriter, r *http.Request) {
-	id := mux.Vars(r)["id"]
-	if _, err := s.Subscription(id); err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	body, e := s.jsonBody(r)
-	if e != nil {
-		s.writeError(w, r, e)
-		return
-	}
-	sec, e := decodeConfirm(body, s.cfg.AllowUnknownFields)
-	if e != nil {
-		s.writeError(w, r, e)
-		return
-	}
-	sub, err := s.ConfirmSubscription(id, sec)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, sub)
-}
-
-func (s *Server) handleUpdateSubscription(w http.ResponseWriter, r *http.Request) {
-	id := mux.Vars(r)["id"]
-	if _, err := s.Subscription(id); err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	body, e := s.jsonBody(r)
-	if e != nil {
-		s.writeError(w, r, e)
-		return
-	}
-	u, e := decodeUpdate(body, s.cfg.AllowUnknownFields)
-	if e != nil {
-		s.writeError(w, r, e)
-		return
-	}
-	sub, err := s.UpdateSubscription(id, u)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, sub)
-}
-
-func (s *Server) handleDeleteSubscription(w http.ResponseWriter, r *http.Request) {
-	if err := s.DeleteSubscription(mux.Vars(r)["id"]); err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
-}
-
-func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
-	id := mux.Vars(r)["id"]
-	if _, err := s.Subscription(id); err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	f, e := parseEventsQuery(r.URL.Query())
-	if e != nil {
-		s.writeError(w, r, e)
-		return
-	}
-	recs, total, err := s.Events(id, f)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, list[EventRecord]{Results: nonNil(recs), Meta: &meta{total}})
-}
-
-func (s *Server) handleStudy(w http.ResponseWriter, r *http.Request) {
-	v, err := s.Study(mux.Vars(r)["id"])
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, v)
-}
-
-func (s *Server) handleSubmission(w http.ResponseWriter, r *http.Request) {
-	v, err := s.Submission(mux.Vars(r)["id"])
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, v)
-}
-
-// Respondent handlers.
-
-func (s *Server) handleCreateWebhook(w http.ResponseWriter, r *http.Request) {
-	body, e := s.jsonBody(r)
-	if e != nil {
-		s.writeError(w, r, e)
-		return
-	}
-	u, e := decodeCreateWebhook(body)
-	if e != nil {
-		s.writeError(w, r, e)
-		return
-	}
-	hook, err := s.CreateWebhook(u, "")
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusCreated, hook)
-}
-
-func (s *Server) handleActiveWebhook(w http.ResponseWriter, r *http.Request) {
-	hook, err := s.ActiveWebhook()
-	if err != nil {
-		s.writeError(w, r, &Error{Status: http.StatusNotFound, kind: ErrNotFound, Detail: "Webhook not found"})
-		return
-	}
-	writeJSON(w, http.StatusOK, hook)
-}
-
-func (s *Server) webhookOr404(w http.ResponseWriter, r *http.Request) (Webhook, bool) {
-	id := mux.Vars(r)["id"]
-	hook, err := s.Webhook(id)
-	if err != nil {
-		s.writeError(w, r, &Error{Status: http.StatusNotFound, kind: ErrNotFound, Detail: "Webhook not found"})
-		return Webhook{}, false
-	}
-	return hook, true
-}
-
-func (s *Server) handleGetWebhook(w http.ResponseWriter, r *http.Request) {
-	if hook, ok := s.webhookOr404(w, r); ok {
-		writeJSON(w, http.StatusOK, hook)
-	}
-}
-
-func (s *Server) handleDeleteWebhook(w http.ResponseWriter, r *http.Request) {
-	if err := s.DeactivateWebhook(mux.Vars(r)["id"]); err != nil {
-		if errors.Is(err, ErrNotDurable) {
-			s.writeError(w, r, err)
-			return
-		}
-		s.writeError(w, r, &Error{Status: http.StatusNotFound, kind: ErrNotFound, Detail: "Webhook not found"})
-		return
-	}
-	w.WriteHeader(http.StatusOK)
-}
-
-func (s *Server) handleWebhookEventTypes(w http.ResponseWriter, r *http.Request) {
-	if _, ok := s.webhookOr404(w, r); !ok {
-		return
-	}
-	writeJSON(w, http.StatusOK, struct {
-		EventTypes []string `json:"eventTypes"`
-	}{eventTypeNames(s.cfg.Respondent)})
-}
-
-func (s *Server) handleSimulate(w http.ResponseWriter, r *http.Request) {
-	body, e := s.jsonBody(r)
-	if e != nil {
-		s.writeError(w, r, e)
-		return
-	}
-	event, variant, e := decodeSimulate(body)
-	if e != nil {
-		s.writeError(w, r, e)
-		return
-	}
-	if _, ok := s.webhookOr404(w, r); !ok {
-		return
-	}
-	if _, err := s.Simulate(r.Context(), mux.Vars(r)["id"], event, variant); err != nil {
-		var ae *Error
-		if errors.As(err, &ae) && errors.Is(err, ErrNotFound) {
-			ae.Detail = "Webhook not found"
-		}
-		s.writeError(w, r, err)
-		return
-	}
-	w.WriteHeader(http.StatusCreated)
-}
-
-func (s *Server) handleScreenerResponse(w http.ResponseWriter, r *http.Request) {
-	vars := mux.Vars(r)
-	v, err := s.ScreenerResponse(vars["projectId"], vars["id"])
-	if err != nil {
-		s.writeError(w, r, &Error{Status: http.StatusNotFound, kind: ErrNotFound, Detail: "Screener response not found"})
-		return
-	}
-	writeJSON(w, http.StatusOK, v)
-}
-
-func (s *Server) handleStudySubmissions(w http.ResponseWriter, r *http.Request) {
-	q, e := parseStudySubmissionsQuery(mux.Vars(r)["id"], r.URL.Query())
-	if e != nil {
-		s.writeError(w, r, e)
-		return
-	}
-	s.writeSubmissions(w, r, q)
-}
-
-func (s *Server) handleSubmissions(w http.ResponseWriter, r *http.Request) {
-	q, e := parseSubmissionsQuery(r.URL.Query())
-	if e != nil {
-		s.writeError(w, r, e)
-		return
-	}
-	s.writeSubmissions(w, r, q)
-}
-
-func (s *Server) writeSubmissions(w http.ResponseWriter, r *http.Request, q SubmissionsQuery) {
-	subs, total, err := s.StudySubmissions(q)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, list[SubmissionShort]{Results: nonNil(subs), Meta: &meta{total}})
-}
-
-func (s *Server) handleSubmissionCounts(w http.ResponseWriter, r *http.Request) {
-	c, err := s.SubmissionCounts(mux.Vars(r)["id"])
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, c)
-}
-
-func (s *Server) handleProject(w http.ResponseWriter, r *http.Request) {
-	v, err := s.Project(mux.Vars(r)["id"])
-	if err != nil {
-		s.writeError(w, r, &Error{Status: http.StatusNotFound, kind: ErrNotFound, Detail: "Project not found"})
-		return
-	}
-	writeJSON(w, http.StatusOK, v)
+	p = strings.ToLower(path.Clean("/" + p))
+	prefix := strings.TrimSuffix(ControlPrefix, "/")
+	return p == prefix || strings.HasPrefix(p, prefix+"/")
 }

@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"sync"
 )
@@ -31,9 +30,6 @@ var ErrCorruptState = errors.New("corrupt state file")
 // ErrNotDurable is wrapped by the 503 *Error of a change that could not be
 // saved (the change was undone).
 var ErrNotDurable = errors.New("change could not be saved")
-
-// CodeUnavailable is the Prolific error_code of a 503 (a failed save).
-const CodeUnavailable = 150300
 
 // StateFile is an open file of the state: *os.File satisfies it.
 type StateFile interface {
@@ -74,63 +70,42 @@ func (OSStateFS) Rename(oldpath, newpath string) error { return os.Rename(oldpat
 // Remove implements StateFS.
 func (OSStateFS) Remove(name string) error { return os.Remove(name) }
 
-// walRec is one log record: the state after one change. Puts carry whole
-// records, so replaying a record twice changes nothing.
-type walRec struct {
-	Seq      int64           `json:"seq"`
-	Reset    bool            `json:"reset,omitempty"`
-	Secrets  []*SecretDetail `json:"secrets,omitempty"`
-	Subs     []*subRec       `json:"subscriptions,omitempty"`
-	Deleted  []string        `json:"deleted_subscriptions,omitempty"`
-	Webhooks []*webhookRec   `json:"webhooks,omitempty"`
-	Health   []healthRec     `json:"health,omitempty"`
-	// Events and Resources are event-log records and read-only resources
-	// put as they change (persist_events.go).
-	Events    []*storedEvent   `json:"events,omitempty"`
-	Resources []storedResource `json:"resources,omitempty"`
-	ResSeq    int64            `json:"resource_seq,omitempty"`
+// stateFile is the snapshot: the core's counters, each platform's section
+// (opaque to the core) and the event logs.
+type stateFile struct {
+	Version int `json:"version"`
+	// Generation counts loads; it seeds the generator so that ids made
+	// after a restart do not repeat those made before it.
+	Generation uint64                     `json:"generation"`
+	Seq        int64                      `json:"seq"`
+	Platforms  map[string]json.RawMessage `json:"platforms,omitempty"`
+	// Events holds each owner's event log (newest Config.EventLogLimit
+	// records, oldest first), by platform/owner.
+	Events map[string][]*storedEvent `json:"events,omitempty"`
 }
 
-// apply replays r onto st.
-func (r *walRec) apply(st *state) {
-	if r.Reset {
-		team, org, gen := st.TeamID, st.OrganizationID, st.Generation
-		*st = *newState()
-		st.TeamID, st.OrganizationID, st.Generation = team, org, gen
-	}
-	if r.Seq > st.Seq {
-		st.Seq = r.Seq
-	}
-	for _, sec := range r.Secrets {
-		if sec != nil {
-			st.Secrets[sec.WorkspaceID] = sec
-		}
-	}
-	for _, sub := range r.Subs {
-		if sub != nil {
-			st.Subscriptions[sub.ID] = sub
-		}
-	}
-	for _, id := range r.Deleted {
-		delete(st.Subscriptions, id)
-	}
-	for _, w := range r.Webhooks {
-		if w != nil {
-			st.Webhooks[w.ID] = w
-		}
-	}
-	r.applyEvents(st)
-	for _, h := range r.Health {
-		replaced := false
-		for i := range st.Health {
-			if st.Health[i].Pair == h.Pair {
-				st.Health[i], replaced = h, true
-			}
-		}
-		if !replaced {
-			st.Health = append(st.Health, h)
-		}
-	}
+const stateVersion = 2
+
+// walRec is one log record: a reset, one platform's record (opaque to the
+// core, tagged with the platform's name), or event-log puts and drops.
+// Platform records carry whole values, so replaying one twice changes
+// nothing.
+type walRec struct {
+	Seq           int64           `json:"seq"`
+	Reset         bool            `json:"reset,omitempty"`
+	Platform      string          `json:"platform,omitempty"`
+	Record        json.RawMessage `json:"record,omitempty"`
+	Events        []*storedEvent  `json:"events,omitempty"`
+	DroppedEvents []string        `json:"dropped_events,omitempty"`
+}
+
+// loadedState is a state file read back: counters, each platform's
+// section and records, and the event logs.
+type loadedState struct {
+	generation uint64
+	seq        int64
+	platforms  map[string]*Saved
+	events     map[string][]*storedEvent
 }
 
 // defaultCompactAt is the log size from which the log is folded into a new
@@ -187,8 +162,9 @@ func cleanTemps(path string) {
 }
 
 // loadState reads a state file and replays its log; a missing snapshot
-// and log is (nil, nil).
-func loadState(path string) (*state, error) {
+// and log is (nil, nil). names are the platforms the server serves: a
+// section or record of another is an error (it would be lost).
+func loadState(path string, names []string) (*loadedState, error) {
 	corrupt := func(file, why string, a ...any) error {
 		return fmt.Errorf("mockserver: state file %s: %w: %s (it was left untouched: fix it, or move it away to start empty)",
 			file, ErrCorruptState, fmt.Sprintf(why, a...))
@@ -198,14 +174,18 @@ func loadState(path string) (*state, error) {
 	if err != nil && !missing {
 		return nil, fmt.Errorf("mockserver: read state file: %w", err)
 	}
-	st := newState()
+	ls := &loadedState{platforms: map[string]*Saved{}, events: map[string][]*storedEvent{}}
+	for _, n := range names {
+		ls.platforms[n] = &Saved{}
+	}
 	if !missing {
 		if len(bytes.TrimSpace(b)) == 0 {
 			return nil, corrupt(path, "the file is empty")
 		}
+		var st stateFile
 		dec := json.NewDecoder(bytes.NewReader(b))
 		dec.DisallowUnknownFields()
-		if err := dec.Decode(st); err != nil {
+		if err := dec.Decode(&st); err != nil {
 			return nil, corrupt(path, "%v", err)
 		}
 		if dec.More() {
@@ -214,29 +194,16 @@ func loadState(path string) (*state, error) {
 		if st.Version != stateVersion {
 			return nil, corrupt(path, "version %d, want %d", st.Version, stateVersion)
 		}
-		if st.Secrets == nil {
-			st.Secrets = map[string]*SecretDetail{}
-		}
-		if st.Subscriptions == nil {
-			st.Subscriptions = map[string]*subRec{}
-		}
-		if st.Webhooks == nil {
-			st.Webhooks = map[string]*webhookRec{}
-		}
-		for id, sub := range st.Subscriptions {
-			if sub == nil || sub.ID != id {
-				return nil, corrupt(path, "subscription %q does not match its key", id)
+		for name, sec := range st.Platforms {
+			p, ok := ls.platforms[name]
+			if !ok {
+				return nil, corrupt(path, "platform %q is not served by this server", name)
 			}
+			p.Section = sec
 		}
-		for id, w := range st.Webhooks {
-			if w == nil || w.ID != id {
-				return nil, corrupt(path, "webhook %q does not match its key", id)
-			}
-		}
-		for ws, sec := range st.Secrets {
-			if sec == nil || sec.WorkspaceID != ws {
-				return nil, corrupt(path, "secret of workspace %q does not match its key", ws)
-			}
+		ls.generation, ls.seq = st.Generation, st.Seq
+		for k, v := range st.Events {
+			ls.events[k] = v
 		}
 	}
 	wal, err := os.ReadFile(walPath(path))
@@ -244,7 +211,7 @@ func loadState(path string) (*state, error) {
 		if missing {
 			return nil, nil
 		}
-		return st, nil
+		return ls, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("mockserver: read state log: %w", err)
@@ -264,67 +231,33 @@ func loadState(path string) (*state, error) {
 		if err := dec.Decode(&r); err != nil {
 			return nil, corrupt(walPath(path), "line %d: %v", line, err)
 		}
-		r.apply(st)
+		if r.Platform != "" && ls.platforms[r.Platform] == nil {
+			return nil, corrupt(walPath(path), "line %d: platform %q is not served by this server", line, r.Platform)
+		}
+		r.apply(ls)
 	}
 	if err := sc.Err(); err != nil {
 		return nil, corrupt(walPath(path), "line %d: %v", line+1, err)
 	}
-	return st, nil
+	return ls, nil
 }
 
-// validateState checks what a state file holds as the API checks what a
-// client sends: a file edited by hand (or by an attacker) cannot smuggle in
-// what the API would refuse.
-func (s *Server) validateState(st *state) error {
-	var problems []string
-	add := func(format string, a ...any) { problems = append(problems, fmt.Sprintf(format, a...)) }
-	ids := func(m map[string]*subRec) []string {
-		out := make([]string, 0, len(m))
-		for id := range m {
-			out = append(out, id)
+// apply replays r onto ls.
+func (r *walRec) apply(ls *loadedState) {
+	if r.Reset {
+		for _, p := range ls.platforms {
+			p.Records = append(p.Records, nil)
 		}
-		sort.Strings(out)
-		return out
+		ls.events = map[string][]*storedEvent{}
 	}
-	for ws, sec := range st.Secrets {
-		if sec.Value == "" {
-			add("secret of workspace %q is empty", ws)
-		}
+	if r.Seq > ls.seq {
+		ls.seq = r.Seq
 	}
-	for _, id := range ids(st.Subscriptions) {
-		sub := st.Subscriptions[id]
-		fe := fieldErrors{}
-		s.checkEventType(fe, sub.EventType)
-		if msgs := s.checkTarget(sub.TargetURL, false); msgs != nil {
-			fe["target_url"] = msgs
-		}
-		if sub.WorkspaceID == "" {
-			fe.add("workspace_id", "This field is required.")
-		}
-		if sub.Token == "" {
-			fe.add("confirm_token", "This field is required.")
-		}
-		if e := fe.err(); e != nil {
-			add("subscription %q: %s", id, strings.Join(e.Messages(), "; "))
-		}
+	if r.Platform != "" && len(r.Record) > 0 {
+		p := ls.platforms[r.Platform]
+		p.Records = append(p.Records, r.Record)
 	}
-	for id, w := range st.Webhooks {
-		if msg := checkRespondentURL(w.URL); msg != "" {
-			add("webhook %q: %s", id, msg)
-		} else if s.isControlTarget(w.URL) {
-			add("webhook %q: url points at the mock's own control API", id)
-		}
-		if w.PrivateKey == "" {
-			add("webhook %q: privateKey is empty", id)
-		}
-	}
-	problems = append(problems, validateStoredEvents(st)...)
-	if len(problems) == 0 {
-		return nil
-	}
-	sort.Strings(problems)
-	return fmt.Errorf("mockserver: state file %s: %w: %s (it was left untouched: fix it, or move it away to start empty)",
-		s.cfg.StatePath, ErrCorruptState, strings.Join(problems, "; "))
+	applyEvents(ls.events, r.Events, r.DroppedEvents)
 }
 
 // store writes the state: the log and the snapshot. Lock order: Server.mu,
@@ -354,20 +287,18 @@ func newStore(fsys StateFS, path string, logf func(string, ...any)) *store {
 // log; s.mu must be held.
 func (s *Server) snapshotLocked() error {
 	st := s.store
-	s.fillSnapshotLocked()
-	defer func() { s.st.Events, s.st.Resources = nil, nil }()
-	s.st.Health = s.st.Health[:0]
-	for p, h := range s.health {
-		s.st.Health = append(s.st.Health, healthRec{Pair: p, Health: h})
-	}
-	sort.Slice(s.st.Health, func(i, j int) bool {
-		a, b := s.st.Health[i].Pair, s.st.Health[j].Pair
-		if a.TargetURL != b.TargetURL {
-			return a.TargetURL < b.TargetURL
+	snap := stateFile{Version: stateVersion, Generation: s.generation, Seq: s.seq,
+		Platforms: map[string]json.RawMessage{}, Events: s.events.snapshot()}
+	for _, p := range s.plats {
+		sec, err := p.Save()
+		if err != nil {
+			return fmt.Errorf("mockserver: encode state of %s: %w", p.Name(), err)
 		}
-		return a.EventType < b.EventType
-	})
-	b, err := json.MarshalIndent(s.st, "", "  ")
+		if len(sec) > 0 {
+			snap.Platforms[p.Name()] = sec
+		}
+	}
+	b, err := json.MarshalIndent(&snap, "", "  ")
 	if err != nil {
 		return fmt.Errorf("mockserver: encode state: %w", err)
 	}
@@ -403,12 +334,12 @@ func (s *Server) snapshotLocked() error {
 // commitLocked makes one change durable before it is acknowledged; s.mu
 // must be held. Without a StatePath it does nothing. On failure the log is
 // as before and the caller undoes the change.
-func (s *Server) commitLocked(r walRec) error {
+func (s *Server) commitLocked(r walRec, rec any) error {
 	if s.store == nil {
 		return nil
 	}
-	r.Seq = s.st.Seq
-	line, err := json.Marshal(&r)
+	r.Seq = s.seq
+	line, err := encodeRec(r, rec)
 	if err != nil {
 		return s.notDurable(fmt.Errorf("encode state record: %w", err))
 	}
@@ -442,6 +373,18 @@ func (s *Server) commitLocked(r walRec) error {
 	return nil
 }
 
+// encodeRec encodes r with the platform record rec (nil: none).
+func encodeRec(r walRec, rec any) ([]byte, error) {
+	if rec != nil {
+		b, err := json.Marshal(rec)
+		if err != nil {
+			return nil, err
+		}
+		r.Record = b
+	}
+	return json.Marshal(&r)
+}
+
 // appendLocked writes b to the log and syncs it; st.fileMu must be held.
 // On failure the log is cut back to its last complete record.
 func (st *store) appendLocked(b []byte) error {
@@ -460,12 +403,12 @@ func (st *store) appendLocked(b []byte) error {
 // commitAsyncLocked queues a platform action's record (auto-disable,
 // notices): nobody waits for it, so it is written by the flusher together
 // with whatever else is queued (group commit); s.mu must be held.
-func (s *Server) commitAsyncLocked(r walRec) {
+func (s *Server) commitAsyncLocked(r walRec, rec any) {
 	if s.store == nil {
 		return
 	}
-	r.Seq = s.st.Seq
-	line, err := json.Marshal(&r)
+	r.Seq = s.seq
+	line, err := encodeRec(r, rec)
 	if err != nil {
 		s.logf("encode state record: %v", err)
 		return
@@ -547,7 +490,7 @@ func (st *store) close() error {
 // notDurable logs why a change could not be saved and returns the 503.
 func (s *Server) notDurable(err error) error {
 	s.logf("state not saved, change undone: %v", err)
-	return &Error{Status: http.StatusServiceUnavailable, Code: CodeUnavailable, kind: ErrNotDurable,
+	return &Error{Status: http.StatusServiceUnavailable, Kind: ErrNotDurable,
 		Detail: "The change could not be saved and was not made. Try again later."}
 }
 
@@ -583,4 +526,12 @@ func writeAtomic(fsys StateFS, path string, b []byte) error {
 		return err
 	}
 	return nil
+}
+
+// Flush writes the queued platform-side records (event logs, resources,
+// notices) to the state log now, instead of when the flusher gets to them.
+func (s *Server) Flush() {
+	if s.store != nil {
+		s.store.flush()
+	}
 }

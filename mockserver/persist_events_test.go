@@ -1,4 +1,4 @@
-package mockserver
+package mockserver_test
 
 import (
 	"context"
@@ -54,7 +54,7 @@ func TestEventLogAndResourcesSurviveRestart(t *testing.T) {
 		path := filepath.Join(dir, "state.json")
 		sim := clock.NewSim(simStart)
 		rcv := newReceiver(t, func(int) int { return 500 })
-		s1, err := New(Config{StatePath: path, Seed: 9, Clock: sim})
+		s1, err := newServer(Config{StatePath: path, Seed: 9, Clock: sim})
 		require.NoError(t, err)
 		subID, hookID := persistWorld(t, s1, sim, rcv.ts.URL+"/broken")
 		before, n, err := s1.Events(subID, EventFilter{})
@@ -73,7 +73,7 @@ func TestEventLogAndResourcesSurviveRestart(t *testing.T) {
 		if crash {
 			// Copy what is on disk while the server runs: the snapshot
 			// from startup and the log since, as a crash leaves them.
-			s1.store.flush()
+			s1.Flush()
 			crashDir := t.TempDir()
 			for _, f := range []string{path, walPath(path)} {
 				b, err := os.ReadFile(f)
@@ -84,7 +84,7 @@ func TestEventLogAndResourcesSurviveRestart(t *testing.T) {
 		}
 		require.NoError(t, s1.Close())
 
-		s2, err := New(Config{StatePath: path, Seed: 9, Clock: clock.NewSim(simStart.Add(24 * time.Hour))})
+		s2, err := newServer(Config{StatePath: path, Seed: 9, Clock: clock.NewSim(simStart.Add(24 * time.Hour))})
 		require.NoError(t, err)
 		after, n, err := s2.Events(subID, EventFilter{})
 		require.NoError(t, err)
@@ -117,7 +117,7 @@ func TestEventLogLimit(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "state.json")
 	sim := clock.NewSim(simStart)
 	rcv := newReceiver(t, nil)
-	s1, err := New(Config{StatePath: path, Seed: 3, Clock: sim, EventLogLimit: 2})
+	s1, err := newServer(Config{StatePath: path, Seed: 3, Clock: sim, EventLogLimit: 2})
 	require.NoError(t, err)
 	subID, _ := persistWorld(t, s1, sim, rcv.ts.URL+"/ok")
 	recs, n, err := s1.Events(subID, EventFilter{})
@@ -127,21 +127,21 @@ func TestEventLogLimit(t *testing.T) {
 	tassert.Equal(t, prolific.StatusAwaitingReview, recs[1].Payload.GetString("status"))
 	require.NoError(t, s1.Close())
 
-	s2, err := New(Config{StatePath: path, Seed: 3, Clock: sim, EventLogLimit: 2})
+	s2, err := newServer(Config{StatePath: path, Seed: 3, Clock: sim, EventLogLimit: 2})
 	require.NoError(t, err)
 	again, _, err := s2.Events(subID, EventFilter{})
 	require.NoError(t, err)
 	tassert.Equal(t, recs, again)
 	require.NoError(t, s2.Close())
 
-	s3, err := New(Config{StatePath: path, Seed: 3, Clock: sim, EventLogLimit: 1})
+	s3, err := newServer(Config{StatePath: path, Seed: 3, Clock: sim, EventLogLimit: 1})
 	require.NoError(t, err)
 	defer s3.Close()
 	one, _, err := s3.Events(subID, EventFilter{})
 	require.NoError(t, err)
 	tassert.Equal(t, recs[:1], one)
 
-	_, err = New(Config{EventLogLimit: -1})
+	_, err = newServer(Config{EventLogLimit: -1})
 	tassert.Error(t, err)
 }
 
@@ -149,12 +149,12 @@ func TestEventLogLimit(t *testing.T) {
 // the API could not have produced is refused, and left as it was; a raw
 // payload's unknown status never reaches a resource.
 func TestStoredEventsValidated(t *testing.T) {
-	hook := `"webhooks":{"h":{"id":"h","url":"https://x/","privateKey":"k","active":true,"seq":1,"created":"2026-01-01T00:00:00Z"}}`
+	hook := `"respondent":{"webhooks":{"h":{"id":"h","url":"https://x/","privateKey":"k","active":true,"seq":1,"created":"2026-01-01T00:00:00Z"}}}`
 	res := func(kind, key, body string) string {
-		return `{"version":1,` + hook + `,"resources":{"` + kind + `":{"` + key + `":` + body + `}}}`
+		return `{"version":2,"platforms":{` + hook + `,"prolific":{"resources":{"` + kind + `":{"` + key + `":` + body + `}}}}}`
 	}
 	tests := map[string]struct{ content, want string }{
-		"event status": {`{"version":1,` + hook + `,"events":{"h":[{"owner":"h","id":"e","event_type":"T","target_url":"u","created":"2026-01-01T00:00:00Z","updated":"2026-01-01T00:00:00Z","status":"EXPLODED"}]}}`, "EXPLODED"},
+		"event status": {`{"version":2,"platforms":{` + hook + `},"events":{"respondent/h":[{"owner":"h","id":"e","event_type":"T","target_url":"u","created":"2026-01-01T00:00:00Z","updated":"2026-01-01T00:00:00Z","status":"EXPLODED"}]}}`, "EXPLODED"},
 		"study status": {res("study", "s", `{"id":"s","status":"DONE","created":"2026-01-01T00:00:00Z","updated":"2026-01-01T00:00:00Z"}`), "DONE"},
 		"key mismatch": {res("submission", "a", `{"id":"b","status":"ACTIVE","created":"2026-01-01T00:00:00Z","updated":"2026-01-01T00:00:00Z"}`), "does not match its key"},
 		"unknown kind": {res("survey", "a", `{"id":"a","status":"ACTIVE","created":"2026-01-01T00:00:00Z","updated":"2026-01-01T00:00:00Z"}`), "unknown kind"},
@@ -163,7 +163,7 @@ func TestStoredEventsValidated(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "state.json")
 			require.NoError(t, os.WriteFile(path, []byte(tc.content), 0o600))
-			_, err := New(Config{StatePath: path})
+			_, err := newServer(Config{StatePath: path})
 			require.ErrorIs(t, err, ErrCorruptState)
 			tassert.Contains(t, err.Error(), tc.want)
 			b, _ := os.ReadFile(path)

@@ -1,4 +1,4 @@
-package mockserver
+package mockserver_test
 
 import (
 	"os"
@@ -14,7 +14,7 @@ import (
 func TestStateRoundTrip(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "state.json")
-	s1, err := New(Config{StatePath: path, Seed: 5})
+	s1, err := newServer(Config{StatePath: path, Seed: 5})
 	require.NoError(t, err)
 	sec, err := s1.CreateSecret("aaaaaaaaaaaaaaaaaaaaaaaa", "")
 	require.NoError(t, err)
@@ -35,7 +35,7 @@ func TestStateRoundTrip(t *testing.T) {
 	require.NoError(t, err)
 	tassert.Equal(t, os.FileMode(0o600), fi.Mode().Perm(), "secrets inside")
 
-	s2, err := New(Config{StatePath: path, Seed: 5})
+	s2, err := newServer(Config{StatePath: path, Seed: 5})
 	require.NoError(t, err)
 	defer s2.Close()
 	tassert.Equal(t, []SecretDetail{sec}, s2.Secrets("aaaaaaaaaaaaaaaaaaaaaaaa"))
@@ -57,15 +57,15 @@ func TestCorruptStateFile(t *testing.T) {
 		"not json":      "{oops",
 		"empty":         "",
 		"wrong version": `{"version": 99}`,
-		"unknown field": `{"version": 1, "surprise": true}`,
-		"trailing data": `{"version": 1} {}`,
-		"bad key":       `{"version": 1, "subscriptions": {"a": {"id": "b"}}}`,
+		"unknown field": `{"version": 2, "surprise": true}`,
+		"trailing data": `{"version": 2} {}`,
+		"bad key":       `{"version": 2, "platforms": {"prolific": {"subscriptions": {"a": {"id": "b"}}}}}`,
 	}
 	for name, content := range tests {
 		t.Run(name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "state.json")
 			require.NoError(t, os.WriteFile(path, []byte(content), 0o600))
-			_, err := New(Config{StatePath: path})
+			_, err := newServer(Config{StatePath: path})
 			require.ErrorIs(t, err, ErrCorruptState)
 			tassert.Contains(t, err.Error(), path)
 			b, err := os.ReadFile(path)
@@ -77,7 +77,7 @@ func TestCorruptStateFile(t *testing.T) {
 
 func TestStateFileUnwritable(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "missing-dir", "state.json")
-	_, err := New(Config{StatePath: path})
+	_, err := newServer(Config{StatePath: path})
 	require.Error(t, err)
 	tassert.Contains(t, err.Error(), "save state")
 }

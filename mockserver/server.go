@@ -3,23 +3,24 @@ package mockserver
 import (
 	"context"
 	crand "crypto/rand"
-	"encoding/base64"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"sort"
+	"strings"
 	"sync"
 
 	"github.com/hookdrill/hookdrill"
 	"github.com/hookdrill/hookdrill/clock"
-	"github.com/hookdrill/hookdrill/platform/prolific"
 	"github.com/hookdrill/hookdrill/sender"
 )
 
-// Server is the mock of both platforms' management APIs, their read-only
-// resources, and the control API. It is an http.Handler and safe for
-// concurrent use. Build it with New; stop it with Close or Shutdown.
+// Server is the core of the mock: the platforms' APIs (Config.Platforms),
+// the control API, the journal, the clock, delivery and persistence. It is
+// an http.Handler and safe for concurrent use. Build it with New; stop it
+// with Close or Shutdown.
 type Server struct {
 	cfg     Config
 	clk     clock.Clock
@@ -27,64 +28,24 @@ type Server struct {
 	journal *hookdrill.Journal
 	disp    Dispatcher
 	own     *sender.Sender // the built-in sender, closed by Close; nil with cfg.Dispatcher
-	policy  prolific.DisablePolicy
 	seed    uint64
 	router  http.Handler
+	plats   []Platform
 
 	ctx    context.Context // governs every delivery; cancelled by Close
 	cancel context.CancelFunc
 	live   sync.WaitGroup // one count per delivery started and not yet done
 
-	looseOnce sync.Once // the "accepting local targets" log line
-
 	store        *store // nil without cfg.StatePath
 	snapshotSize int64  // bytes of the last snapshot written; s.mu
 	compactAt    int64  // log size from which it is folded into a snapshot (once larger than it)
 
-	mu     sync.Mutex // guards everything below
-	closed bool
-	rnd    *rand.Rand
-	st     *state
-	// events holds each subscription's and webhook's event log, oldest
-	// first, at most cfg.EventLogLimit records each (kept in the state
-	// with StatePath).
-	events map[string][]*eventRec
-	// studies, submissions and responses (key projectId/id) hold the
-	// latest state announced by triggered events (kept in the state with
-	// StatePath).
-	studies, submissions, responses, projects map[string]*resource
-	resSeq                                    int64 // creation order of resources
-	health                                    map[prolific.Pair]prolific.PairHealth
-}
-
-// state is what survives a restart with Config.StatePath.
-type state struct {
-	Version int `json:"version"`
-	// Generation counts loads; it seeds the generator so that ids made
-	// after a restart do not repeat those made before it.
-	Generation     uint64                   `json:"generation"`
-	Seq            int64                    `json:"seq"`
-	Secrets        map[string]*SecretDetail `json:"secrets"` // by workspace id
-	Subscriptions  map[string]*subRec       `json:"subscriptions"`
-	Health         []healthRec              `json:"health,omitempty"`
-	TeamID         string                   `json:"team_id"`
-	OrganizationID string                   `json:"organization_id"`
-	Webhooks       map[string]*webhookRec   `json:"webhooks"`
-	// Events holds each subscription's and webhook's event log (newest
-	// Config.EventLogLimit records, oldest first) and Resources the
-	// read-only resources by kind and key; both are filled only while a
-	// snapshot is written or loaded (the server keeps them in s.events and
-	// the resource maps).
-	Events    map[string][]*storedEvent       `json:"events,omitempty"`
-	Resources map[string]map[string]*resource `json:"resources,omitempty"`
-	ResSeq    int64                           `json:"resource_seq,omitempty"`
-}
-
-const stateVersion = 1
-
-func newState() *state {
-	return &state{Version: stateVersion, Secrets: map[string]*SecretDetail{},
-		Subscriptions: map[string]*subRec{}, Webhooks: map[string]*webhookRec{}}
+	mu         sync.Mutex // guards everything below, and every platform's state
+	closed     bool
+	rnd        *rand.Rand
+	generation uint64 // counts loads; seeds the generator so that ids made after a restart differ
+	seq        int64  // creation order (Host.NextSeq)
+	events     *eventStore
 }
 
 // New returns a Server for cfg. With cfg.StatePath it loads the state file
@@ -94,9 +55,8 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	cfg = cfg.withDefaults()
-	s := &Server{cfg: cfg, clk: cfg.Clock, journal: cfg.Journal, policy: cfg.DisablePolicy, seed: cfg.Seed,
-		events: map[string][]*eventRec{}, studies: map[string]*resource{}, submissions: map[string]*resource{},
-		responses: map[string]*resource{}, projects: map[string]*resource{}, health: map[prolific.Pair]prolific.PairHealth{}}
+	s := &Server{cfg: cfg, clk: cfg.Clock, journal: cfg.Journal, seed: cfg.Seed, plats: cfg.Platforms}
+	s.events = newEventLog(s, cfg.EventLogLimit)
 	if sim, ok := cfg.Clock.(*clock.Sim); ok {
 		s.sim = sim
 	}
@@ -105,31 +65,44 @@ func New(cfg Config) (*Server, error) {
 		_, _ = crand.Read(b[:])
 		s.seed = binary.LittleEndian.Uint64(b[:])>>1 | 1
 	}
-	s.st = newState()
+	var loaded *loadedState
 	if cfg.StatePath != "" {
 		if err := checkStatePath(cfg.StatePath); err != nil {
 			return nil, err
 		}
 		cleanTemps(cfg.StatePath)
-		st, err := loadState(cfg.StatePath)
+		ls, err := loadState(cfg.StatePath, s.platformNames())
 		if err != nil {
 			return nil, err
 		}
-		if st != nil {
-			if err := s.validateState(st); err != nil {
-				return nil, err
-			}
-			s.st = st
-			s.st.Generation++
-			for _, h := range st.Health {
-				s.health[h.Pair] = h.Health
-			}
-			s.loadEventsLocked()
+		if ls != nil {
+			loaded = ls
+			s.generation, s.seq = ls.generation+1, ls.seq
 		}
 	}
-	s.rnd = rand.New(rand.NewPCG(s.seed, 0x6d6f636b^s.st.Generation))
-	if s.st.TeamID == "" {
-		s.st.TeamID, s.st.OrganizationID = s.hex24(), s.hex24()
+	s.rnd = rand.New(rand.NewPCG(s.seed, 0x6d6f636b^s.generation))
+	var problems []string
+	if loaded != nil {
+		problems = append(problems, s.events.load(loaded.events)...)
+	}
+	for _, p := range s.plats {
+		var saved *Saved
+		if loaded != nil {
+			saved = loaded.platforms[p.Name()]
+		}
+		if err := p.Attach(&Host{s: s, name: p.Name()}, saved); err != nil {
+			var se *StateError
+			if !errors.As(err, &se) {
+				return nil, fmt.Errorf("mockserver: %s: %w", p.Name(), err)
+			}
+			problems = append(problems, se.Problem)
+		}
+	}
+	s.events.retainPlatforms(s.platformNames())
+	if len(problems) > 0 {
+		sort.Strings(problems)
+		return nil, fmt.Errorf("mockserver: state file %s: %w: %s (it was left untouched: fix it, or move it away to start empty)",
+			cfg.StatePath, ErrCorruptState, strings.Join(problems, "; "))
 	}
 	if cfg.Dispatcher != nil {
 		s.disp = cfg.Dispatcher
@@ -145,6 +118,9 @@ func New(cfg Config) (*Server, error) {
 	if cfg.StatePath != "" {
 		s.store = newStore(cfg.StateFS, cfg.StatePath, s.logf)
 		s.compactAt = defaultCompactAt
+		if cfg.CompactAt > 0 {
+			s.compactAt = cfg.CompactAt
+		}
 		s.mu.Lock()
 		err := s.snapshotLocked()
 		s.mu.Unlock()
@@ -160,6 +136,28 @@ func New(cfg Config) (*Server, error) {
 	}
 	return s, nil
 }
+
+func (s *Server) platformNames() []string {
+	out := make([]string, len(s.plats))
+	for i, p := range s.plats {
+		out[i] = p.Name()
+	}
+	return out
+}
+
+// Platform returns the plugged-in platform of that name (nil: none). The
+// platform mock packages use it for their typed views of a server.
+func (s *Server) Platform(name string) Platform {
+	for _, p := range s.plats {
+		if p.Name() == name {
+			return p
+		}
+	}
+	return nil
+}
+
+// Platforms returns the plugged-in platforms, in Config order.
+func (s *Server) Platforms() []Platform { return append([]Platform(nil), s.plats...) }
 
 // Seed returns the seed in use (the random one picked for Config.Seed 0).
 func (s *Server) Seed() uint64 { return s.seed }
@@ -248,23 +246,25 @@ func (s *Server) Wait(ctx context.Context) error {
 	}
 }
 
-// Reset forgets every secret, subscription, webhook, event log, resource
-// and pair health, and empties the journal. The generator keeps going, so
-// new ids differ from the old ones.
+// Reset forgets every platform's state (secrets, subscriptions, event
+// logs, resources...) and empties the journal. The generator keeps going,
+// so new ids differ from the old ones.
 func (s *Server) Reset() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	old, oldHealth := s.st, s.health
-	team, org, gen, seq := s.st.TeamID, s.st.OrganizationID, s.st.Generation, s.st.Seq
-	s.st = newState()
-	s.st.TeamID, s.st.OrganizationID, s.st.Generation, s.st.Seq = team, org, gen, seq
-	s.health = map[prolific.Pair]prolific.PairHealth{}
-	if err := s.commitLocked(walRec{Reset: true}); err != nil {
-		s.st, s.health = old, oldHealth
+	var undos []func()
+	for _, p := range s.plats {
+		if undo := p.Reset(); undo != nil {
+			undos = append(undos, undo)
+		}
+	}
+	if err := s.commitLocked(walRec{Reset: true}, nil); err != nil {
+		for _, u := range undos {
+			u()
+		}
 		return err
 	}
-	s.events = map[string][]*eventRec{}
-	s.studies, s.submissions, s.responses, s.projects = map[string]*resource{}, map[string]*resource{}, map[string]*resource{}, map[string]*resource{}
+	s.events.reset()
 	s.journal.Reset()
 	return nil
 }
@@ -274,43 +274,6 @@ func (s *Server) logf(format string, a ...any) {
 	fmt.Fprintf(s.cfg.Log, "hookdrill mock: "+format+"\n", a...)
 }
 
-// notice journals a platform-side action; s.mu may be held.
-func (s *Server) notice(n hookdrill.Notice) {
-	e := hookdrill.Entry{Kind: hookdrill.KindNotice, Notice: &n}
-	if s.sim != nil {
-		e.Sim = s.clk.Now()
-	}
-	s.journal.Append(e)
-}
-
-// Generators; s.mu must be held (s.rnd is not safe for concurrent use).
-
-// hex24 returns a Mongo-ObjectId-like id: 24 lowercase hex characters.
+// hex24 returns a Mongo-ObjectId-like id: 24 lowercase hex characters;
+// s.mu must be held (s.rnd is not safe for concurrent use).
 func (s *Server) hex24() string { return fmt.Sprintf("%016x%08x", s.rnd.Uint64(), s.rnd.Uint32()) }
-
-// token returns a 32-hex-character confirmation token (X-Hook-Secret).
-func (s *Server) token() string { return fmt.Sprintf("%016x%016x", s.rnd.Uint64(), s.rnd.Uint64()) }
-
-// secretValue returns 32 random bytes as base64url without padding (P19).
-func (s *Server) secretValue() string {
-	var b [32]byte
-	for i := 0; i < 32; i += 8 {
-		binary.LittleEndian.PutUint64(b[i:], s.rnd.Uint64())
-	}
-	return base64.RawURLEncoding.EncodeToString(b[:])
-}
-
-// uuid4 returns a random UUIDv4 string (Respondent's privateKey form, R8).
-func (s *Server) uuid4() string {
-	var b [16]byte
-	binary.LittleEndian.PutUint64(b[:8], s.rnd.Uint64())
-	binary.LittleEndian.PutUint64(b[8:], s.rnd.Uint64())
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
-}
-
-func (s *Server) nextSeq() int64 {
-	s.st.Seq++
-	return s.st.Seq
-}

@@ -40,7 +40,7 @@ func runExamples(t *testing.T, platform string, bugs ...receiver.Bug) (assert.Re
 			"status":  url + "/_state#/status/{resource_id}",
 		},
 		Getenv:   func(k string) string { return env[k] },
-		Mock:     scenariomock.New,
+		Mock:     scenariomock.Factory(all.Mocks()...),
 		Parallel: 1,
 	}
 	scs, err := loader.Load(os.DirFS("testdata/examples"), platform)

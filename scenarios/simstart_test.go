@@ -12,6 +12,7 @@ import (
 	"github.com/hookdrill/hookdrill/assert"
 	"github.com/hookdrill/hookdrill/clock"
 	"github.com/hookdrill/hookdrill/mockserver/scenariomock"
+	"github.com/hookdrill/hookdrill/platform/all"
 	prolificref "github.com/hookdrill/hookdrill/platform/prolific/reference"
 	"github.com/hookdrill/hookdrill/receiver"
 	"github.com/hookdrill/hookdrill/scenarios"
@@ -38,7 +39,7 @@ func TestDisablingExampleAtAnyTimeOfDay(t *testing.T) {
 			require.NoError(t, err)
 			env := map[string]string{"HOOKDRILL_TARGET": url + "/prolific", "HOOKDRILL_SECRET": exampleSecret}
 			res := scenarios.RunScenario(context.Background(), scenarios.RunConfig{
-				Getenv: func(k string) string { return env[k] }, Mock: scenariomock.New,
+				Getenv: func(k string) string { return env[k] }, Mock: scenariomock.Factory(all.Mocks()...),
 				WallNow: func() time.Time { return now },
 			}, sc)
 			tassert.Equal(t, assert.Pass, res.Verdict, res.Reason)

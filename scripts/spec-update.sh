@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fetches Prolific's published OpenAPI document into the spec-drift guard's
-# testdata (mockserver/testdata/openapi/prolific-openapi.yml), with a header
+# testdata (platform/prolific/mock/testdata/openapi/prolific-openapi.yml), with a header
 # saying where and when it was taken, then runs the guard against it.
 #
 # It needs the network (curl to docs.prolific.com). Without it, it fails with
@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 URL=${SPEC_URL:-https://docs.prolific.com/openapi.yaml}
-DEST=mockserver/testdata/openapi/prolific-openapi.yml
+DEST=platform/prolific/mock/testdata/openapi/prolific-openapi.yml
 GO=${GO:-go}
 
 if ! command -v curl >/dev/null 2>&1; then
@@ -34,4 +34,4 @@ fi
 } > "$tmp.new"
 mv "$tmp.new" "$DEST"
 echo "spec-update: wrote $DEST from $URL; running the spec-drift guard against it"
-"$GO" test -count=1 -run 'TestSpecDrift' ./mockserver/
+"$GO" test -count=1 -run 'TestSpecDrift' ./platform/prolific/mock/

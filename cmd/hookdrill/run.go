@@ -124,7 +124,7 @@ func (f *runFlags) run(ctx context.Context, a *app, fs *pflag.FlagSet, env *envi
 		Target: *target, Secret: *secret, Secrets: []string{*secret}, Seed: *seed, Run: *runRe, Parallel: *parallel, Timeout: *timeout,
 		Probes: probes, Vars: vars, Getenv: env.getenv, Command: "hookdrill run",
 		Hints: map[string]string{"probe.applied": "--probe-applied", "probe.status": "--probe-status"},
-		Mock:  scenariomock.New,
+		Mock:  scenariomock.Factory(all.Mocks()...),
 	}
 	if *shard != "" {
 		sh, err := scenarios.ParseShard(*shard)

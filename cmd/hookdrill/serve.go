@@ -19,6 +19,8 @@ import (
 	"github.com/hookdrill/hookdrill/clock"
 	"github.com/hookdrill/hookdrill/httpserve"
 	"github.com/hookdrill/hookdrill/mockserver"
+	"github.com/hookdrill/hookdrill/platform/all"
+	prolificmock "github.com/hookdrill/hookdrill/platform/prolific/mock"
 )
 
 // DefaultServeAddr is where `hookdrill serve` listens by default.
@@ -54,7 +56,7 @@ func (a *app) serveCmd() *cobra.Command {
 		apiKey:    fs.String("api-key", "", "Respondent x-api-key to require (default: any non-empty value)"),
 		apiSecret: fs.String("api-secret", "", "Respondent x-api-secret to require (default: any non-empty value)"),
 		strict:    fs.Bool("strict-targets", false, "reject Prolific target URLs the real API rejects (non-https, localhost, private addresses)"),
-		shape:     fs.String("create-shape", string(mockserver.DefaultCreateShape), "create-subscription body: object (what Prolific's clients decode) or results (the documented list)"),
+		shape:     fs.String("create-shape", string(prolificmock.DefaultCreateShape), "create-subscription body: object (what Prolific's clients decode) or results (the documented list)"),
 		reuseTok:  fs.Bool("reuse-confirm-token", false, "let a confirmed subscription be confirmed again with its X-Hook-Secret (an idempotent 200) instead of refusing the single-use token (400)"),
 		simFetch:  fs.Bool("simulate-fetchable", false, "make the screener responses announced by Respondent's simulate fetchable (default: throwaway ids, 404 as on the platform)"),
 		logLimit:  fs.Int("event-log-limit", mockserver.DefaultEventLogLimit, "event-log records kept per subscription and webhook, newest first (in memory and in --state)"),
@@ -84,11 +86,11 @@ func (f *serveFlags) run(ctx context.Context, a *app, fs *pflag.FlagSet, env *en
 	if *grace < 0 {
 		return usageErr("--grace must not be negative, got %s", *grace)
 	}
+	plats, platErr := all.MockPlatforms(all.MockSettings{Token: *token, StrictTargets: *strict, CreateShape: *shape,
+		AllowUnknownFields: *unknown, ReuseConfirmToken: *reuseTok, APIKey: *apiKey, APISecret: *apiSecret, SimulateFetchable: *simFetch})
 	cfg := mockserver.Config{
-		Seed: *seed, Token: *token, RespondentAPIKey: *apiKey, RespondentAPISecret: *apiSecret,
-		StrictTargets: *strict, CreateShape: mockserver.CreateShape(*shape), AllowUnknownFields: *unknown,
-		ReuseConfirmToken: *reuseTok, SimulateFetchable: *simFetch, EventLogLimit: *logLimit,
-		MaxBodyBytes: *maxBody, StatePath: *statePath, Log: env.stderr,
+		Seed: *seed, EventLogLimit: *logLimit, MaxBodyBytes: *maxBody, StatePath: *statePath, Log: env.stderr,
+		Platforms: plats,
 	}
 	switch *clk {
 	case "real":
@@ -126,7 +128,7 @@ func (f *serveFlags) run(ctx context.Context, a *app, fs *pflag.FlagSet, env *en
 		}
 		cfg.JournalDurable = jf.WaitWritten
 	}
-	if err := cfg.Validate(); err != nil {
+	if err := errors.Join(cfg.Validate(), platErr); err != nil {
 		return usageErr("%v", err)
 	}
 	srv, err := mockserver.New(cfg)

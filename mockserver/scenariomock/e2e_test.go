@@ -14,6 +14,7 @@ import (
 
 	"github.com/hookdrill/hookdrill/assert"
 	"github.com/hookdrill/hookdrill/mockserver/scenariomock"
+	"github.com/hookdrill/hookdrill/platform/all"
 	"github.com/hookdrill/hookdrill/scenarios"
 )
 
@@ -68,7 +69,7 @@ func TestScenarioDrivesMock(t *testing.T) {
 	sc, err := scenarios.Parse("e2e.yaml", []byte(e2eScenario))
 	require.NoError(t, err)
 	factory := func(ctx context.Context, env scenarios.MockEnv) (scenarios.MockAPI, error) {
-		m, err := scenariomock.New(ctx, env)
+		m, err := scenariomock.Factory(all.Mocks()...)(ctx, env)
 		if err == nil {
 			mockURL.Store(m.URL())
 		}

@@ -6,66 +6,84 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"sync"
+	"strings"
 	"time"
 
 	"github.com/hookdrill/hookdrill"
 	"github.com/hookdrill/hookdrill/mockserver"
-	"github.com/hookdrill/hookdrill/platform/prolific"
-	"github.com/hookdrill/hookdrill/platform/respondent"
 	"github.com/hookdrill/hookdrill/scenarios"
 )
 
-// DefaultWorkspace is the Prolific workspace the mock uses when the
-// scenario names none.
-const DefaultWorkspace = "000000000000000000000001"
+// Platform is a platform's mock as the scenario runner drives it: the
+// mock API plugged into the server, plus the scenario verbs on it.
+type Platform interface {
+	mockserver.Platform
+	// Ready is called once the server serves the platform (e.g. to
+	// install the scenario secret).
+	Ready(ctx context.Context) error
+	// Subscribe, SetEnabled, RotateSecret, Enabled and EventLog are the
+	// scenarios.MockAPI verbs, in the platform's terms.
+	Subscribe(ctx context.Context, eventType, targetURL string, confirm bool) (string, error)
+	SetEnabled(ctx context.Context, id string, enabled bool) error
+	RotateSecret(ctx context.Context) (string, error)
+	Enabled(ctx context.Context, id string) (bool, error)
+	EventLog(ctx context.Context, id, status, resource string) (int, error)
+}
 
-// Mock is the embedded mock of one scenario: a mockserver.Server on a
-// loopback listener, driven through the Go API.
+// Maker makes a platform's mock for one scenario: each platform's mock
+// package has one, and platform/all lists them.
+type Maker struct {
+	// Name is the platform's name (scenarios.MockEnv.Platform).
+	Name string
+	// New makes the mock for env (its Profile, Secret, Workspace, Token).
+	New func(env scenarios.MockEnv) (Platform, error)
+}
+
+// Mock is the embedded mock of one scenario: a mockserver.Server serving
+// the scenario's platform on a loopback listener, driven through the Go
+// API.
 type Mock struct {
-	srv      *mockserver.Server
-	hs       *http.Server
-	url      string
-	platform string
-	ws       string
-
-	mu  sync.Mutex // guards key
-	key string     // Respondent: the private key the next webhook gets
+	srv  *mockserver.Server
+	hs   *http.Server
+	url  string
+	plat Platform
 }
 
 var _ scenarios.MockAPI = (*Mock)(nil)
 
-// New is a scenarios.MockFactory: it starts a mock for env's platform that
-// shares the scenario's clock and journal and delivers through env's
-// Dispatcher. The scenario secret is the initial Prolific workspace secret
-// and the Respondent webhook's private key.
-func New(ctx context.Context, env scenarios.MockEnv) (scenarios.MockAPI, error) {
-	if env.Platform != prolific.Name && env.Platform != respondent.Name {
-		return nil, fmt.Errorf("scenariomock: unknown platform %q", env.Platform)
+// Factory returns a scenarios.MockFactory that starts, for each scenario,
+// a mock of its platform made by the maker of that name. The mock shares
+// the scenario's clock and journal and delivers through env's Dispatcher.
+func Factory(makers ...Maker) scenarios.MockFactory {
+	return func(ctx context.Context, env scenarios.MockEnv) (scenarios.MockAPI, error) {
+		var names []string
+		for _, mk := range makers {
+			if mk.Name == env.Platform {
+				return start(ctx, env, mk)
+			}
+			names = append(names, mk.Name)
+		}
+		return nil, fmt.Errorf("scenariomock: unknown platform %q (mocks: %s)", env.Platform, strings.Join(names, ", "))
 	}
-	cfg := mockserver.Config{Clock: env.Clock, Journal: env.Journal, Seed: env.Seed, Token: env.Token}
+}
+
+func start(ctx context.Context, env scenarios.MockEnv, mk Maker) (scenarios.MockAPI, error) {
+	p, err := mk.New(env)
+	if err != nil {
+		return nil, fmt.Errorf("scenariomock: %w", err)
+	}
+	cfg := mockserver.Config{Clock: env.Clock, Journal: env.Journal, Seed: env.Seed, Platforms: []mockserver.Platform{p}}
 	if env.Dispatcher != nil {
 		cfg.Dispatcher = env.Dispatcher
-	}
-	switch env.Platform {
-	case prolific.Name:
-		cfg.Prolific = env.Profile
-	case respondent.Name:
-		cfg.Respondent = env.Profile
 	}
 	srv, err := mockserver.New(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("scenariomock: %w", err)
 	}
-	m := &Mock{srv: srv, platform: env.Platform, ws: env.Workspace, key: env.Secret}
-	if m.ws == "" {
-		m.ws = DefaultWorkspace
-	}
-	if env.Platform == prolific.Name {
-		if _, err := srv.CreateSecret(m.ws, env.Secret); err != nil {
-			_ = srv.Close()
-			return nil, fmt.Errorf("scenariomock: %w", err)
-		}
+	m := &Mock{srv: srv, plat: p}
+	if err := p.Ready(ctx); err != nil {
+		_ = srv.Close()
+		return nil, fmt.Errorf("scenariomock: %w", err)
 	}
 	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", "127.0.0.1:0")
 	if err != nil {
@@ -84,84 +102,33 @@ func (m *Mock) Server() *mockserver.Server { return m.srv }
 // URL returns the mock's base URL.
 func (m *Mock) URL() string { return m.url }
 
-// Subscribe creates a Prolific subscription (confirming it when asked) or
-// the Respondent webhook (always active; confirm is ignored).
+// Subscribe creates a subscription (confirming it when asked).
 func (m *Mock) Subscribe(ctx context.Context, eventType, targetURL string, confirm bool) (string, error) {
 	if err := ctx.Err(); err != nil {
 		return "", err
 	}
-	if m.platform == respondent.Name {
-		m.mu.Lock()
-		key := m.key
-		m.mu.Unlock()
-		w, err := m.srv.CreateWebhook(targetURL, key)
-		if err != nil {
-			return "", err
-		}
-		return w.ID, nil
-	}
-	sub, tok, err := m.srv.CreateSubscription(m.ws, eventType, targetURL)
-	if err != nil {
-		return "", err
-	}
-	if confirm {
-		if _, err := m.srv.ConfirmSubscription(sub.ID, tok); err != nil {
-			return "", err
-		}
-	}
-	return sub.ID, nil
+	return m.plat.Subscribe(ctx, eventType, targetURL, confirm)
 }
 
-// SetEnabled PATCHes a Prolific subscription's is_enabled. On Respondent,
-// disabling deactivates the webhook; Respondent has no way to re-enable one.
+// SetEnabled enables or disables a subscription.
 func (m *Mock) SetEnabled(ctx context.Context, id string, enabled bool) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if m.platform == respondent.Name {
-		if enabled {
-			if _, err := m.srv.Webhook(id); err != nil {
-				return err
-			}
-			return nil
-		}
-		return m.srv.DeactivateWebhook(id)
-	}
-	_, err := m.srv.UpdateSubscription(id, mockserver.SubscriptionUpdate{IsEnabled: &enabled})
-	return err
+	return m.plat.SetEnabled(ctx, id, enabled)
 }
 
-// RotateSecret replaces the Prolific workspace secret, or (Respondent)
-// re-creates the webhook with the same URL, which gives it a new private
-// key (and a new id).
+// RotateSecret replaces the signing secret and returns the new one.
 func (m *Mock) RotateSecret(ctx context.Context) (string, error) {
 	if err := ctx.Err(); err != nil {
 		return "", err
 	}
-	if m.platform == respondent.Name {
-		cur, err := m.srv.ActiveWebhook()
-		if err != nil {
-			return "", fmt.Errorf("rotate: %w", err)
-		}
-		w, err := m.srv.CreateWebhook(cur.URL, "")
-		if err != nil {
-			return "", err
-		}
-		m.mu.Lock()
-		m.key = w.PrivateKey
-		m.mu.Unlock()
-		return w.PrivateKey, nil
-	}
-	sec, err := m.srv.CreateSecret(m.ws, "")
-	if err != nil {
-		return "", err
-	}
-	return sec.Value, nil
+	return m.plat.RotateSecret(ctx)
 }
 
 // Trigger emits an event to every active subscription (or the webhook).
 func (m *Mock) Trigger(ctx context.Context, spec hookdrill.EventSpec) (hookdrill.Event, error) {
-	res, err := m.srv.Trigger(ctx, mockserver.TriggerRequest{Platform: m.platform, EventType: spec.Type,
+	res, err := m.srv.Trigger(ctx, mockserver.TriggerRequest{Platform: m.plat.Name(), EventType: spec.Type,
 		Status: spec.Status, ResourceID: spec.ResourceID, EventID: spec.ID, Extra: spec.Extra, Payload: spec.Payload})
 	if err != nil {
 		return hookdrill.Event{}, err
@@ -174,37 +141,21 @@ func (m *Mock) Trigger(ctx context.Context, spec hookdrill.EventSpec) (hookdrill
 	return res.Event, nil
 }
 
-// Enabled reports whether a subscription is enabled (a webhook: active).
+// Enabled reports whether a subscription is enabled.
 func (m *Mock) Enabled(ctx context.Context, id string) (bool, error) {
 	if err := ctx.Err(); err != nil {
 		return false, err
 	}
-	if m.platform == respondent.Name {
-		_, err := m.srv.Webhook(id)
-		if errors.Is(err, mockserver.ErrNotFound) {
-			return false, nil
-		}
-		return err == nil, err
-	}
-	sub, err := m.srv.Subscription(id)
-	if err != nil {
-		return false, err
-	}
-	return sub.IsEnabled, nil
+	return m.plat.Enabled(ctx, id)
 }
 
-// EventLog counts the subscription's (or webhook's) event-log records with
-// the status and resource ("" any).
+// EventLog counts the subscription's event-log records with the status and
+// resource ("" any).
 func (m *Mock) EventLog(ctx context.Context, id, status, resource string) (int, error) {
 	if err := ctx.Err(); err != nil {
 		return 0, err
 	}
-	f := mockserver.EventFilter{ResourceID: resource, Limit: mockserver.MaxEventsLimit}
-	if status != "" {
-		f.Statuses = []string{status}
-	}
-	_, n, err := m.srv.Events(id, f)
-	return n, err
+	return m.plat.EventLog(ctx, id, status, resource)
 }
 
 // Close stops the listener and the mock; deliveries waiting to retry are

@@ -1,4 +1,4 @@
-package scenariomock
+package scenariomock_test
 
 import (
 	"context"
@@ -14,14 +14,17 @@ import (
 
 	"github.com/hookdrill/hookdrill"
 	"github.com/hookdrill/hookdrill/clock"
+	"github.com/hookdrill/hookdrill/mockserver/scenariomock"
 	"github.com/hookdrill/hookdrill/platform"
+	"github.com/hookdrill/hookdrill/platform/all"
 	"github.com/hookdrill/hookdrill/platform/prolific"
 	"github.com/hookdrill/hookdrill/platform/respondent"
+	respondentmock "github.com/hookdrill/hookdrill/platform/respondent/mock"
 	"github.com/hookdrill/hookdrill/scenarios"
 	"github.com/hookdrill/hookdrill/sender"
 )
 
-var _ scenarios.MockFactory = New
+var newMock = scenariomock.Factory(all.Mocks()...)
 
 type verifier struct {
 	mu   sync.Mutex
@@ -58,7 +61,7 @@ func TestAdapter(t *testing.T) {
 			v := &verifier{prof: prof, keys: []string{"scenario-secret-value"}}
 			rcv := httptest.NewServer(v)
 			defer rcv.Close()
-			api, err := New(ctx, scenarios.MockEnv{Platform: plat, Profile: prof, Clock: sim, Journal: j, Dispatcher: snd,
+			api, err := newMock(ctx, scenarios.MockEnv{Platform: plat, Profile: prof, Clock: sim, Journal: j, Dispatcher: snd,
 				Seed: 9, Secret: "scenario-secret-value", Target: rcv.URL})
 			require.NoError(t, err)
 			defer api.Close()
@@ -83,7 +86,7 @@ func TestAdapter(t *testing.T) {
 			v.keys = append(v.keys, sec)
 			v.mu.Unlock()
 			if plat == respondent.Name {
-				w, err := api.(*Mock).Server().ActiveWebhook()
+				w, err := respondentmock.Of(api.(*scenariomock.Mock).Server()).ActiveWebhook()
 				require.NoError(t, err)
 				id = w.ID
 			}
