@@ -12,10 +12,10 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
-	suggest_ "github.com/hookdrill/hookdrill/internal/suggest"
-	"github.com/hookdrill/hookdrill/platform/all"
 	"github.com/hookdrill/hookdrill"
+	suggest_ "github.com/hookdrill/hookdrill/internal/suggest"
 	"github.com/hookdrill/hookdrill/platform"
+	"github.com/hookdrill/hookdrill/platform/all"
 	"github.com/hookdrill/hookdrill/receiver"
 	"github.com/hookdrill/hookdrill/report"
 )
@@ -61,15 +61,16 @@ func versionString() string {
 // whose flags are pflag flags on it; the command's run function gets the
 // parsed flag set and the environment.
 type app struct {
-	reg *platform.Registry
+	set all.Set            // the platforms, with every part
+	reg *platform.Registry // their wire profiles
 	env *environ
 	// The root's persistent flags, read by every command.
 	color *string
 	quiet *bool
 }
 
-func newApp(reg *platform.Registry, env *environ) *app {
-	return &app{reg: reg, env: env}
+func newApp(set all.Set, env *environ) *app {
+	return &app{set: set, reg: set.Registry(), env: env}
 }
 
 // commands are the subcommands, each built with its flags.
@@ -274,7 +275,7 @@ func (a *app) registerCompletions(cc *cobra.Command) {
 	}
 	if f.Lookup("bug") != nil {
 		var bugs []string
-		for _, p := range all.References() {
+		for _, p := range a.set.References() {
 			for _, b := range receiver.Bugs(p) {
 				if !contains(bugs, string(b.Name)) {
 					bugs = append(bugs, string(b.Name))

@@ -8,7 +8,7 @@ import (
 
 // runCommand runs "hookdrill NAME ARGS" in env, as main would.
 func runCommand(ctx context.Context, name string, args []string, env *environ) error {
-	return newApp(all.Registry(), env).execute(ctx, append([]string{name}, args...))
+	return newApp(all.Platforms(), env).execute(ctx, append([]string{name}, args...))
 }
 
 func runRun(ctx context.Context, args []string, env *environ) error {
@@ -26,7 +26,7 @@ func runServe(ctx context.Context, args []string, env *environ) error {
 // commandNames are the subcommands' names.
 func commandNames() []string {
 	var names []string
-	for _, c := range newApp(all.Registry(), &environ{}).commands() {
+	for _, c := range newApp(all.Platforms(), &environ{}).commands() {
 		names = append(names, c.Name())
 	}
 	return names

@@ -18,7 +18,6 @@ import (
 	"github.com/hookdrill/hookdrill"
 	"github.com/hookdrill/hookdrill/assert"
 	"github.com/hookdrill/hookdrill/conform"
-	"github.com/hookdrill/hookdrill/platform/all"
 	"github.com/hookdrill/hookdrill/receiver"
 	"github.com/hookdrill/hookdrill/report"
 )
@@ -106,7 +105,7 @@ func (f *conformFlags) run(ctx context.Context, a *app, fs *pflag.FlagSet, env *
 		return usageErr("--format must be one of %s, got %q", strings.Join(report.Formats(), ", "), *format)
 	}
 	if *show != "" {
-		_, data, err := all.Suites().Source(all.Registry(), *show)
+		_, data, err := a.set.Suites().Source(a.reg, *show)
 		if err != nil {
 			return usageErr("%v", err)
 		}
@@ -123,10 +122,10 @@ func (f *conformFlags) run(ctx context.Context, a *app, fs *pflag.FlagSet, env *
 		return usageErr("--platform is required (valid: %s)", strings.Join(platforms, ", "))
 	}
 	if *list {
-		return listChecks(env.stdout, platforms)
+		return a.listChecks(env.stdout, platforms)
 	}
 	if *listBugs {
-		return listReceiverBugs(env.stdout, platforms)
+		return a.listReceiverBugs(env.stdout, platforms)
 	}
 	if *bugList != "" && !*demo {
 		return usageErr("--bug needs --demo (it breaks the bundled reference receiver)")
@@ -135,7 +134,7 @@ func (f *conformFlags) run(ctx context.Context, a *app, fs *pflag.FlagSet, env *
 		// A bug only one platform's receiver has: run that platform only.
 		var have []string
 		for _, p := range platforms {
-			if part, err := all.References().Lookup(p); err == nil && validBugs(part, *bugList) {
+			if part, err := a.set.References().Lookup(p); err == nil && validBugs(part, *bugList) {
 				have = append(have, p)
 			}
 		}
@@ -161,14 +160,14 @@ func (f *conformFlags) run(ctx context.Context, a *app, fs *pflag.FlagSet, env *
 	var reports []assert.Report
 	for _, p := range platforms {
 		cfg := conform.Config{
-			Platform: p, Suites: all.Suites(), Registry: all.Registry(), Target: *target, Secret: *secret, OldSecret: *oldSecret,
+			Platform: p, Suites: a.set.Suites(), Registry: a.reg, Target: *target, Secret: *secret, OldSecret: *oldSecret,
 			ProbeApplied: *applied, ProbeStatus: *status, Strict: *strict, Only: only,
 			Budget: *budget, Seed: *seed, Parallel: *parallel, Events: events,
 		}
 		cfg.Base.Getenv = env.getenv
 		cfg.Base.Hints = conform.CLIHints()
 		if *demo {
-			part, err := all.References().Lookup(p)
+			part, err := a.set.References().Lookup(p)
 			if err != nil {
 				return usageErr("%v", err)
 			}
@@ -195,7 +194,7 @@ func (f *conformFlags) run(ctx context.Context, a *app, fs *pflag.FlagSet, env *
 			return usageErr("%v", err)
 		}
 		if *format == "text" && *outPath == "" {
-			prog := assert.NewProgress(env.stderr, stderrTTY, checkTotal(p, only))
+			prog := assert.NewProgress(env.stderr, stderrTTY, a.checkTotal(p, only))
 			cfg.Base.OnScenario = prog.Done
 			defer prog.Clear()
 		}
@@ -240,8 +239,8 @@ func (f *conformFlags) run(ctx context.Context, a *app, fs *pflag.FlagSet, env *
 
 // checkTotal is how many checks a run of platform with --only runs: the
 // progress line's total.
-func checkTotal(platform string, only []string) int {
-	checks, err := all.Suites().List(all.Registry(), platform)
+func (a *app) checkTotal(platform string, only []string) int {
+	checks, err := a.set.Suites().List(a.reg, platform)
 	if err != nil {
 		return 0
 	}
@@ -285,9 +284,9 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-func listChecks(w io.Writer, platforms []string) error {
+func (a *app) listChecks(w io.Writer, platforms []string) error {
 	for _, p := range platforms {
-		checks, err := all.Suites().List(all.Registry(), p)
+		checks, err := a.set.Suites().List(a.reg, p)
 		if err != nil {
 			return err
 		}
@@ -355,9 +354,9 @@ func joinBugs(bugs []receiver.Bug) string {
 	return strings.Join(s, ", ")
 }
 
-func listReceiverBugs(w io.Writer, platforms []string) error {
+func (a *app) listReceiverBugs(w io.Writer, platforms []string) error {
 	for _, p := range platforms {
-		part, err := all.References().Lookup(p)
+		part, err := a.set.References().Lookup(p)
 		if err != nil {
 			return err
 		}

@@ -16,7 +16,6 @@ import (
 
 	"github.com/hookdrill/hookdrill"
 	"github.com/hookdrill/hookdrill/load"
-	"github.com/hookdrill/hookdrill/platform/all"
 )
 
 // loadFlags are load's flags.
@@ -85,7 +84,7 @@ func (f *loadFlags) run(ctx context.Context, a *app, fs *pflag.FlagSet, env *env
 		Duration: *duration, Seed: *seed, Retries: load.RetryMode(*retries), RetrySpeedup: *speedup,
 		Timeout: *timeout, Drain: *drain, MaxInFlight: *maxInFlight, MaxQueue: *maxQueue,
 		ProbeURL: *probeURL, ProbeSample: *probeSample,
-		Platforms: all.Registry(), Workloads: all.LoadWorkloads(),
+		Platforms: a.reg, Workloads: a.set.Workloads(),
 	}
 	if *maxInFlight <= 0 || *maxQueue < 0 {
 		return usageErr("--max-in-flight must be positive and --max-queue not negative")
@@ -114,7 +113,7 @@ func (f *loadFlags) run(ctx context.Context, a *app, fs *pflag.FlagSet, env *env
 		cfg.Events = m
 	}
 	if *profile != "" {
-		sc, err := loadProfile(*profile, *participants)
+		sc, err := a.loadProfile(*profile, *participants)
 		if err != nil {
 			return usageErr("--profile: %v", err)
 		}
@@ -190,10 +189,10 @@ func (f *loadFlags) run(ctx context.Context, a *app, fs *pflag.FlagSet, env *env
 
 // loadProfile returns a built-in profile, or reads a YAML one from a file
 // (any argument that names an existing file or ends in .yaml/.yml).
-func loadProfile(name string, participants int) (*load.Scenario, error) {
+func (a *app) loadProfile(name string, participants int) (*load.Scenario, error) {
 	ext := strings.ToLower(filepath.Ext(name))
 	if _, err := os.Stat(name); err != nil && ext != ".yaml" && ext != ".yml" {
-		return all.LoadWorkloads().LookupProfile(name, participants)
+		return a.set.Workloads().LookupProfile(name, participants)
 	}
 	if participants != 0 {
 		return nil, errors.New("--participants applies to the built-in profiles only")
@@ -202,7 +201,7 @@ func loadProfile(name string, participants int) (*load.Scenario, error) {
 	if err != nil {
 		return nil, err
 	}
-	return load.ParseScenario(name, data, all.Registry())
+	return load.ParseScenario(name, data, a.reg)
 }
 
 func writeLoadReport(res load.Result, format, out string, stdout io.Writer) error {

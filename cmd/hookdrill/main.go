@@ -10,7 +10,6 @@ import (
 	"regexp"
 	"syscall"
 
-	"github.com/hookdrill/hookdrill/platform"
 	"github.com/hookdrill/hookdrill/platform/all"
 )
 
@@ -82,16 +81,16 @@ var reUnknownCommand = regexp.MustCompile(`^unknown command "([^"]*)"`)
 // run is main without the process: testable end to end. It knows the
 // platforms of platform/all.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) error {
-	return runWith(ctx, all.Registry(), args, stdin, stdout, stderr, getenv)
+	return runWith(ctx, all.Platforms(), args, stdin, stdout, stderr, getenv)
 }
 
-// runWith is run with the platforms of reg (tests add platforms of their
+// runWith is run with the platforms of set (tests add platforms of their
 // own).
-func runWith(ctx context.Context, reg *platform.Registry, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) error {
+func runWith(ctx context.Context, set all.Set, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) error {
 	if getenv == nil {
 		getenv = func(string) string { return "" }
 	}
-	return newApp(reg, &environ{stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv}).execute(ctx, args)
+	return newApp(set, &environ{stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv}).execute(ctx, args)
 }
 
 // execute runs one command line (without the program name).

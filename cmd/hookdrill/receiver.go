@@ -9,7 +9,6 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/hookdrill/hookdrill"
-	"github.com/hookdrill/hookdrill/platform/all"
 	"github.com/hookdrill/hookdrill/httpserve"
 	"github.com/hookdrill/hookdrill/receiver"
 )
@@ -60,7 +59,7 @@ func (f *receiverFlags) run(ctx context.Context, a *app, fs *pflag.FlagSet, env 
 	if *secret == "" {
 		*secret = env.getenv("HOOKDRILL_SECRET")
 	}
-	part, err := all.References().Lookup(*plat)
+	part, err := a.set.References().Lookup(*plat)
 	if err != nil {
 		return usageErr("%v", err)
 	}

@@ -8,9 +8,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hookdrill/hookdrill"
-	"github.com/hookdrill/hookdrill/platform"
+	"github.com/hookdrill/hookdrill/platform/all"
 	"github.com/hookdrill/hookdrill/platform/prolific"
-	"github.com/hookdrill/hookdrill/platform/respondent"
 )
 
 // acme is a test-only platform: prolific's wire profile under another name.
@@ -18,10 +17,10 @@ type acme struct{ hookdrill.Profile }
 
 func (acme) Name() string { return "acme" }
 
-func runReg(t *testing.T, reg *platform.Registry, args ...string) (string, string, int) {
+func runReg(t *testing.T, set all.Set, args ...string) (string, string, int) {
 	t.Helper()
 	var out, errb strings.Builder
-	err := runWith(t.Context(), reg, args, strings.NewReader(""), &out, &errb, nil)
+	err := runWith(t.Context(), set, args, strings.NewReader(""), &out, &errb, nil)
 	if err != nil {
 		errb.WriteString(errorText(err))
 	}
@@ -31,11 +30,7 @@ func runReg(t *testing.T, reg *platform.Registry, args ...string) (string, strin
 // The platforms the CLI offers (help, completion, errors) are the
 // registry's, not a list of its own.
 func TestPlatformsComeFromTheRegistry(t *testing.T) {
-	reg := platform.MustRegistry(
-		func() hookdrill.Profile { return prolific.New(prolific.Options{}) },
-		func() hookdrill.Profile { return respondent.New(respondent.Options{}) },
-		func() hookdrill.Profile { return acme{prolific.New(prolific.Options{})} },
-	)
+	reg := append(all.Platforms(), all.Platform{Profile: func() hookdrill.Profile { return acme{prolific.New(prolific.Options{})} }})
 	out, _, code := runReg(t, reg, "--help")
 	require.Equal(t, exitOK, code)
 	tassert.Contains(t, out, "hookdrill tests webhook receivers for Acme, Prolific and Respondent:")
@@ -53,7 +48,7 @@ func TestPlatformsComeFromTheRegistry(t *testing.T) {
 	tassert.Contains(t, errOut, "--platform is required (valid: acme, prolific, respondent)")
 
 	// Without it, acme is unknown.
-	_, errOut, code = runReg(t, platform.MustRegistry(func() hookdrill.Profile { return prolific.New(prolific.Options{}) }),
+	_, errOut, code = runReg(t, all.Set{{Profile: func() hookdrill.Profile { return prolific.New(prolific.Options{}) }}},
 		"send", "--platform", "acme", "--target", "http://127.0.0.1:1/x", "--secret", "s", "study.status.change")
 	tassert.Equal(t, exitUsage, code)
 	tassert.Contains(t, errOut, `unknown platform "acme" (valid: prolific)`)
@@ -62,10 +57,7 @@ func TestPlatformsComeFromTheRegistry(t *testing.T) {
 // Event types, statuses, retry presets and --events complete from the
 // registry's wire profiles, narrowed by --platform and EVENT_TYPE.
 func TestCompletionFromProfiles(t *testing.T) {
-	reg := platform.MustRegistry(
-		func() hookdrill.Profile { return prolific.New(prolific.Options{}) },
-		func() hookdrill.Profile { return respondent.New(respondent.Options{}) },
-	)
+	reg := all.Platforms()
 	values := func(args ...string) []string {
 		t.Helper()
 		out, _, code := runReg(t, reg, append([]string{"__complete"}, args...)...)
@@ -79,9 +71,9 @@ func TestCompletionFromProfiles(t *testing.T) {
 		}
 		return vals
 	}
-	all := values("trigger", "")
-	tassert.Contains(t, all, "submission.status.change")
-	tassert.Contains(t, all, "SCREENER_RESPONSES.CREATED")
+	everyType := values("trigger", "")
+	tassert.Contains(t, everyType, "submission.status.change")
+	tassert.Contains(t, everyType, "SCREENER_RESPONSES.CREATED")
 	resp := values("send", "--platform", "respondent", "")
 	tassert.Contains(t, resp, "SCREENER_RESPONSES.CREATED")
 	tassert.NotContains(t, resp, "submission.status.change")

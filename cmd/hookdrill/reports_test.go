@@ -13,9 +13,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hookdrill/hookdrill/assert"
+	"github.com/hookdrill/hookdrill/internal/testkit"
 	"github.com/hookdrill/hookdrill/platform/all"
 	prolificref "github.com/hookdrill/hookdrill/platform/prolific/reference"
-	"github.com/hookdrill/hookdrill/internal/testkit"
 	"github.com/hookdrill/hookdrill/receiver"
 	"github.com/hookdrill/hookdrill/schema"
 )
@@ -95,13 +95,14 @@ func TestRunInvalidFileAmongValidOnes(t *testing.T) {
 
 // The progress line's total is the number of checks that run (it was 0).
 func TestConformProgressTotal(t *testing.T) {
+	a := newApp(all.Platforms(), &environ{})
 	checks, err := all.Suites().List(all.Registry(), "prolific")
 	require.NoError(t, err)
 	require.Greater(t, len(checks), 10)
-	tassert.Equal(t, len(checks), checkTotal("prolific", nil))
-	tassert.Equal(t, 2, checkTotal("prolific", []string{checks[0].ID, checks[3].ID}))
+	tassert.Equal(t, len(checks), a.checkTotal("prolific", nil))
+	tassert.Equal(t, 2, a.checkTotal("prolific", []string{checks[0].ID, checks[3].ID}))
 	var b bytes.Buffer
-	prog := assert.NewProgress(&b, true, checkTotal("prolific", nil))
+	prog := assert.NewProgress(&b, true, a.checkTotal("prolific", nil))
 	prog.Done(assert.ScenarioResult{Name: checks[0].ID, Verdict: assert.Pass})
 	tassert.Contains(t, b.String(), fmt.Sprintf("[1/%d] 0 failed", len(checks)))
 }

@@ -18,7 +18,6 @@ import (
 	"github.com/hookdrill/hookdrill"
 	"github.com/hookdrill/hookdrill/assert"
 	"github.com/hookdrill/hookdrill/mockserver/scenariomock"
-	"github.com/hookdrill/hookdrill/platform/all"
 	"github.com/hookdrill/hookdrill/report"
 	"github.com/hookdrill/hookdrill/scenarios"
 )
@@ -124,7 +123,7 @@ func (f *runFlags) run(ctx context.Context, a *app, fs *pflag.FlagSet, env *envi
 		Target: *target, Secret: *secret, Secrets: []string{*secret}, Seed: *seed, Run: *runRe, Parallel: *parallel, Timeout: *timeout,
 		Probes: probes, Vars: vars, Getenv: env.getenv, Command: "hookdrill run",
 		Hints: map[string]string{"probe.applied": "--probe-applied", "probe.status": "--probe-status"},
-		Mock:  scenariomock.Factory(all.Mocks()...),
+		Mock:  scenariomock.Factory(a.set.Mocks()...),
 	}
 	if *shard != "" {
 		sh, err := scenarios.ParseShard(*shard)
@@ -140,7 +139,7 @@ func (f *runFlags) run(ctx context.Context, a *app, fs *pflag.FlagSet, env *envi
 	if err := cfg.Validate(); err != nil {
 		return usageErr("%v", err)
 	}
-	scs, err := scenarios.Loader{Platforms: all.Registry()}.LoadPaths(fs.Args()...)
+	scs, err := scenarios.Loader{Platforms: a.reg}.LoadPaths(fs.Args()...)
 	var loadErr *scenarios.LoadError
 	if err != nil {
 		fmt.Fprintln(env.stderr, err)

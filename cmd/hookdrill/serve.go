@@ -86,7 +86,7 @@ func (f *serveFlags) run(ctx context.Context, a *app, fs *pflag.FlagSet, env *en
 	if *grace < 0 {
 		return usageErr("--grace must not be negative, got %s", *grace)
 	}
-	plats, platErr := all.MockPlatforms(all.MockSettings{Token: *token, StrictTargets: *strict, CreateShape: *shape,
+	plats, platErr := a.set.MockPlatforms(all.MockSettings{Token: *token, StrictTargets: *strict, CreateShape: *shape,
 		AllowUnknownFields: *unknown, ReuseConfirmToken: *reuseTok, APIKey: *apiKey, APISecret: *apiSecret, SimulateFetchable: *simFetch})
 	cfg := mockserver.Config{
 		Seed: *seed, EventLogLimit: *logLimit, MaxBodyBytes: *maxBody, StatePath: *statePath, Log: env.stderr,

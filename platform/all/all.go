@@ -2,8 +2,8 @@
 // place that lists them. cmd/hookdrill imports it; the core packages never
 // do (they take what they need from it: a *platform.Registry of wire
 // profiles, mock APIs, reference receivers, conformance suites, load
-// profiles). Adding a platform is one folder under platform/ plus one line
-// here.
+// profiles). Adding a platform is one folder under platform/ plus one
+// entry in Platforms.
 //
 // It may import every platform package and the core packages; nothing but
 // cmd/hookdrill and tests may import it.
@@ -31,34 +31,136 @@ import (
 	"github.com/hookdrill/hookdrill/receiver"
 )
 
-// Registry returns the wire profiles of every platform.
-func Registry() *platform.Registry {
-	return platform.MustRegistry(
-		func() hookdrill.Profile { return prolific.New(prolific.Options{}) },
-		func() hookdrill.Profile { return respondent.New(respondent.Options{}) },
-	)
+// Platform is everything hookdrill knows about one platform: its wire
+// profile and its part of each core package. Each field comes from the
+// platform's own folder (platform/NAME, platform/NAME/mock, .../reference,
+// .../conformance, .../loadprofile).
+type Platform struct {
+	// Profile builds the wire profile with default options (sender,
+	// scenarios, load, conform, send).
+	Profile func() hookdrill.Profile
+	// Mock builds the platform's mock API for `hookdrill serve` from the
+	// serve flags that concern it.
+	Mock func(MockSettings) (mockserver.Platform, error)
+	// Scenario makes the embedded mock of a scenario with `mock: true`.
+	Scenario scenariomock.Maker
+	// Reference is the platform's part of the reference receiver.
+	Reference receiver.Platform
+	// Suite is the platform's embedded conformance suite.
+	Suite conform.Suite
+	// Workload is the platform's part of load runs: its default event mix
+	// and built-in profiles.
+	Workload load.Workload
 }
 
-// LoadWorkloads returns every platform's part of load tests: its default
-// event mix and built-in profiles (load.Config.Workloads).
-func LoadWorkloads() load.Workloads {
-	return load.Workloads{prolificload.Workload(), respondentload.Workload()}
+// Set is a list of platforms, with each core package's view of it.
+type Set []Platform
+
+// Platforms returns every platform hookdrill knows: THE list.
+func Platforms() Set {
+	return Set{
+		{Profile: func() hookdrill.Profile { return prolific.New(prolific.Options{}) }, Mock: prolificMock, Scenario: prolificmock.Scenario, Reference: prolificref.New(), Suite: prolificconf.Suite(), Workload: prolificload.Workload()},
+		{Profile: func() hookdrill.Profile { return respondent.New(respondent.Options{}) }, Mock: respondentMock, Scenario: respondentmock.Scenario, Reference: respondentref.New(), Suite: respondentconf.Suite(), Workload: respondentload.Workload()},
+	}
 }
 
-// References returns every platform's part of the reference receiver.
-func References() receiver.Platforms {
-	return receiver.Platforms{prolificref.New(), respondentref.New()}
+// Registry returns the set's wire profiles (scenarios.Loader, load.Config,
+// conform.Config). A set whose profiles share a name is a programming
+// mistake in the list, and panics.
+func (s Set) Registry() *platform.Registry {
+	ctors := make([]func() hookdrill.Profile, len(s))
+	for i, p := range s {
+		ctors[i] = p.Profile
+	}
+	return platform.MustRegistry(ctors...)
 }
 
-// Suites returns every platform's conformance suite.
-func Suites() conform.Suites {
-	return conform.Suites{prolificconf.Suite(), respondentconf.Suite()}
+// References returns the set's reference-receiver parts.
+func (s Set) References() receiver.Platforms {
+	out := receiver.Platforms{}
+	for _, p := range s {
+		if p.Reference != nil {
+			out = append(out, p.Reference)
+		}
+	}
+	return out
 }
 
-// Mocks returns every platform's scenario mock maker (the scenario runner's
-// embedded mock API: scenariomock.Factory(all.Mocks()...)).
-func Mocks() []scenariomock.Maker {
-	return []scenariomock.Maker{prolificmock.Scenario, respondentmock.Scenario}
+// Suites returns the set's conformance suites.
+func (s Set) Suites() conform.Suites {
+	out := conform.Suites{}
+	for _, p := range s {
+		if p.Suite.Files != nil {
+			out = append(out, p.Suite)
+		}
+	}
+	return out
+}
+
+// Workloads returns the set's load-run parts.
+func (s Set) Workloads() load.Workloads {
+	out := load.Workloads{}
+	for _, p := range s {
+		if p.Workload.Platform != "" {
+			out = append(out, p.Workload)
+		}
+	}
+	return out
+}
+
+// Mocks returns the set's scenario mock makers
+// (scenariomock.Factory(set.Mocks()...)).
+func (s Set) Mocks() []scenariomock.Maker {
+	var out []scenariomock.Maker
+	for _, p := range s {
+		if p.Scenario.New != nil {
+			out = append(out, p.Scenario)
+		}
+	}
+	return out
+}
+
+// MockPlatforms returns the set's mock APIs for one mock server
+// (mockserver.Config.Platforms), in the set's order (the first is the
+// default platform of a trigger), or every setting that cannot work.
+func (s Set) MockPlatforms(ms MockSettings) ([]mockserver.Platform, error) {
+	var out []mockserver.Platform
+	var errs []error
+	for _, p := range s {
+		if p.Mock == nil {
+			continue
+		}
+		m, err := p.Mock(ms)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		out = append(out, m)
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Registry is Platforms().Registry().
+func Registry() *platform.Registry { return Platforms().Registry() }
+
+// LoadWorkloads is Platforms().Workloads().
+func LoadWorkloads() load.Workloads { return Platforms().Workloads() }
+
+// References is Platforms().References().
+func References() receiver.Platforms { return Platforms().References() }
+
+// Suites is Platforms().Suites().
+func Suites() conform.Suites { return Platforms().Suites() }
+
+// Mocks is Platforms().Mocks().
+func Mocks() []scenariomock.Maker { return Platforms().Mocks() }
+
+// MockPlatforms is Platforms().MockPlatforms(s).
+func MockPlatforms(s MockSettings) ([]mockserver.Platform, error) {
+	return Platforms().MockPlatforms(s)
 }
 
 // MockSettings are the platform mocks' settings of `hookdrill serve` (its
@@ -76,15 +178,19 @@ type MockSettings struct {
 	SimulateFetchable bool
 }
 
-// MockPlatforms returns every platform's mock API for one mock server
-// (mockserver.Config.Platforms), the first being the default platform of
-// a trigger, or every setting that cannot work.
-func MockPlatforms(s MockSettings) ([]mockserver.Platform, error) {
-	pro := prolificmock.Options{Token: s.Token, StrictTargets: s.StrictTargets, CreateShape: prolificmock.CreateShape(s.CreateShape),
+func prolificMock(s MockSettings) (mockserver.Platform, error) {
+	o := prolificmock.Options{Token: s.Token, StrictTargets: s.StrictTargets, CreateShape: prolificmock.CreateShape(s.CreateShape),
 		AllowUnknownFields: s.AllowUnknownFields, ReuseConfirmToken: s.ReuseConfirmToken}
-	res := respondentmock.Options{APIKey: s.APIKey, APISecret: s.APISecret, SimulateFetchable: s.SimulateFetchable}
-	if err := errors.Join(pro.Validate(), res.Validate()); err != nil {
+	if err := o.Validate(); err != nil {
 		return nil, err
 	}
-	return []mockserver.Platform{prolificmock.New(pro), respondentmock.New(res)}, nil
+	return prolificmock.New(o), nil
+}
+
+func respondentMock(s MockSettings) (mockserver.Platform, error) {
+	o := respondentmock.Options{APIKey: s.APIKey, APISecret: s.APISecret, SimulateFetchable: s.SimulateFetchable}
+	if err := o.Validate(); err != nil {
+		return nil, err
+	}
+	return respondentmock.New(o), nil
 }
