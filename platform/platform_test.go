@@ -1,6 +1,7 @@
 package platform_test
 
 import (
+	"github.com/hookdrill/hookdrill"
 	"testing"
 
 	"github.com/hookdrill/hookdrill/platform"
@@ -10,14 +11,22 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+// builtin is a registry of the two built-in platforms, built from their
+// wire packages.
+func builtin() *platform.Registry {
+	return platform.MustRegistry(
+		func() hookdrill.Profile { return prolific.New(prolific.Options{}) },
+		func() hookdrill.Profile { return respondent.New(respondent.Options{}) })
+}
+
 func TestNames(t *testing.T) {
-	tassert.Equal(t, []string{"prolific", "respondent"}, platform.Names())
+	tassert.Equal(t, []string{"prolific", "respondent"}, builtin().Names())
 }
 
 func TestLookup(t *testing.T) {
-	for _, name := range platform.Names() {
+	for _, name := range builtin().Names() {
 		t.Run(name, func(t *testing.T) {
-			p, err := platform.Lookup(name)
+			p, err := builtin().Lookup(name)
 			require.NoError(t, err)
 			tassert.Equal(t, name, p.Name())
 			tassert.NotEmpty(t, p.EventTypes())
@@ -25,20 +34,20 @@ func TestLookup(t *testing.T) {
 			tassert.Contains(t, p.RetryPresets(), p.RetryPolicy().Name)
 		})
 	}
-	p, err := platform.Lookup(prolific.Name)
+	p, err := builtin().Lookup(prolific.Name)
 	require.NoError(t, err)
 	tassert.Equal(t, prolific.DefaultOptions(), p.(*prolific.Profile).Options(), "default options")
-	r, err := platform.Lookup(respondent.Name)
+	r, err := builtin().Lookup(respondent.Name)
 	require.NoError(t, err)
 	tassert.Equal(t, respondent.DefaultOptions(), r.(*respondent.Profile).Options())
 
-	a, _ := platform.Lookup(prolific.Name)
+	a, _ := builtin().Lookup(prolific.Name)
 	tassert.NotSame(t, p, a, "a fresh profile per call")
 }
 
 func TestLookupUnknown(t *testing.T) {
 	for _, name := range []string{"", "Prolific", "mturk"} {
-		_, err := platform.Lookup(name)
+		_, err := builtin().Lookup(name)
 		require.ErrorIs(t, err, platform.ErrUnknownPlatform)
 		tassert.Contains(t, err.Error(), "prolific, respondent")
 		tassert.Contains(t, err.Error(), `"`+name+`"`)
@@ -46,7 +55,8 @@ func TestLookupUnknown(t *testing.T) {
 }
 
 func TestForEventType(t *testing.T) {
-	ForEventType, Names, Lookup := platform.ForEventType, platform.Names, platform.Lookup
+	reg := builtin()
+	ForEventType, Names, Lookup := reg.ForEventType, reg.Names, reg.Lookup
 	for _, tc := range []struct{ event, want string }{
 		{"submission.status.change", "prolific"},
 		{"SCREENER_RESPONSES.CREATED", "respondent"},

@@ -66,7 +66,7 @@ func TestScenarioDrivesMock(t *testing.T) {
 	}))
 	defer rcv.Close()
 
-	sc, err := scenarios.Parse("e2e.yaml", []byte(e2eScenario))
+	sc, err := scenarios.Loader{Platforms: all.Registry()}.Parse("e2e.yaml", []byte(e2eScenario))
 	require.NoError(t, err)
 	factory := func(ctx context.Context, env scenarios.MockEnv) (scenarios.MockAPI, error) {
 		m, err := scenariomock.Factory(all.Mocks()...)(ctx, env)

@@ -15,7 +15,6 @@ import (
 	"github.com/hookdrill/hookdrill"
 	"github.com/hookdrill/hookdrill/clock"
 	"github.com/hookdrill/hookdrill/mockserver/scenariomock"
-	"github.com/hookdrill/hookdrill/platform"
 	"github.com/hookdrill/hookdrill/platform/all"
 	"github.com/hookdrill/hookdrill/platform/prolific"
 	"github.com/hookdrill/hookdrill/platform/respondent"
@@ -51,7 +50,7 @@ func TestAdapter(t *testing.T) {
 	for _, plat := range []string{prolific.Name, respondent.Name} {
 		t.Run(plat, func(t *testing.T) {
 			ctx := context.Background()
-			prof, err := platform.Lookup(plat)
+			prof, err := all.Registry().Lookup(plat)
 			require.NoError(t, err)
 			sim := clock.NewSim(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
 			j := hookdrill.NewJournal()
