@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -41,10 +40,9 @@ const UnknownScheme = "v9"
 const maxElements = 16
 
 // HeaderOrder returns the documented delivery headers in the order the
-// sender writes them (hookdrill.HeaderOrderer): the signature only.
-func (p *Profile) HeaderOrder() []string { return slices.Clip(headerOrder) }
-
-var headerOrder = []string{HeaderSignature}
+// sender writes them (hookdrill.HeaderOrderer): the signature only. The
+// caller owns the slice.
+func (p *Profile) HeaderOrder() []string { return []string{HeaderSignature} }
 
 // Signature returns the v1 signature for a timestamp element and exact body
 // bytes: lowercase hex of HMAC-SHA256 keyed with the secret string's bytes
