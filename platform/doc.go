@@ -12,7 +12,7 @@
 // suite (a conform.Suite) and receiver corpus; platform/NAME/loadprofile
 // its part of load runs (a load.Workload). platform/all lists the
 // platforms, one entry each: adding a platform is one folder plus that
-// entry, with no edit to any core package (platform/internal/exampleplatform
+// entry, with no edit to any core package (internal/exampleplatform
 // is the test-only proof).
 //
 // Imports: the root package only. It must not import any platform's

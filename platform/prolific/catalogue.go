@@ -4,7 +4,7 @@ import (
 	"slices"
 
 	"github.com/hookdrill/hookdrill"
-	"github.com/hookdrill/hookdrill/platform/internal/wire"
+	"github.com/hookdrill/hookdrill/internal/wire"
 )
 
 // Errors NewEvent wraps, for callers that branch on them. They are the same

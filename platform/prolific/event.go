@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/hookdrill/hookdrill"
-	"github.com/hookdrill/hookdrill/platform/internal/wire"
+	"github.com/hookdrill/hookdrill/internal/wire"
 )
 
 // Payload keys (spec 3), in the order they appear on the wire.

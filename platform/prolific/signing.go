@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/hookdrill/hookdrill"
-	"github.com/hookdrill/hookdrill/platform/internal/wire"
+	"github.com/hookdrill/hookdrill/internal/wire"
 )
 
 // Header names of a delivery (spec 2.1), in the spelling the docs use. Sign

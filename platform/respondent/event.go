@@ -10,7 +10,7 @@ import (
 
 	"github.com/brianvoe/gofakeit/v7"
 	"github.com/hookdrill/hookdrill"
-	"github.com/hookdrill/hookdrill/platform/internal/wire"
+	"github.com/hookdrill/hookdrill/internal/wire"
 )
 
 // TimeLayout is how "created" and the resources' createdAt/updatedAt look:

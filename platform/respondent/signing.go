@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/hookdrill/hookdrill"
-	"github.com/hookdrill/hookdrill/platform/internal/wire"
+	"github.com/hookdrill/hookdrill/internal/wire"
 )
 
 // HeaderSignature carries "<algorithm>=<base64 signature>" (spec 4.2).
