@@ -32,8 +32,10 @@ import (
 // conform, run and serve, with no edit to any core package.
 func withExample() all.Set {
 	return append(all.Platforms(), all.Platform{
-		Profile:   func() hookdrill.Profile { return exampleplatform.New(exampleplatform.Options{}) },
-		Mock:      func(all.MockSettings) (mockserver.Platform, error) { return examplemock.New(examplemock.Options{}), nil },
+		Profile: func() hookdrill.Profile { return exampleplatform.New(exampleplatform.Options{}) },
+		Mock: func(all.MockSettings) (mockserver.Platform, error) {
+			return examplemock.New(examplemock.Options{}), nil
+		},
 		Scenario:  examplemock.Scenario,
 		Reference: exampleref.New(),
 		Suite:     exampleconf.Suite(),

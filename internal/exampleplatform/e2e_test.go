@@ -11,8 +11,8 @@ import (
 
 	"github.com/hookdrill/hookdrill"
 	"github.com/hookdrill/hookdrill/clock"
-	"github.com/hookdrill/hookdrill/platform"
 	"github.com/hookdrill/hookdrill/internal/exampleplatform"
+	"github.com/hookdrill/hookdrill/platform"
 	"github.com/hookdrill/hookdrill/platform/prolific"
 	"github.com/hookdrill/hookdrill/platform/respondent"
 	"github.com/hookdrill/hookdrill/sender"

@@ -5,8 +5,8 @@ import (
 	"time"
 
 	"github.com/hookdrill/hookdrill"
-	"github.com/hookdrill/hookdrill/platform"
 	"github.com/hookdrill/hookdrill/internal/exampleplatform"
+	"github.com/hookdrill/hookdrill/platform"
 	tassert "github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )

@@ -5,8 +5,8 @@ import (
 	"time"
 
 	"github.com/hookdrill/hookdrill"
-	"github.com/hookdrill/hookdrill/load"
 	"github.com/hookdrill/hookdrill/internal/exampleplatform"
+	"github.com/hookdrill/hookdrill/load"
 )
 
 // Orders is the name of the built-in profile.

@@ -8,9 +8,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hookdrill/hookdrill"
-	"github.com/hookdrill/hookdrill/load"
 	"github.com/hookdrill/hookdrill/internal/exampleplatform"
 	"github.com/hookdrill/hookdrill/internal/exampleplatform/loadprofile"
+	"github.com/hookdrill/hookdrill/load"
 )
 
 // TestProfilesBuildValidEvents: every event the built-in profile or the

@@ -13,8 +13,8 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/hookdrill/hookdrill"
-	"github.com/hookdrill/hookdrill/mockserver"
 	"github.com/hookdrill/hookdrill/internal/exampleplatform"
+	"github.com/hookdrill/hookdrill/mockserver"
 )
 
 // Prefix is the path prefix of the example API.

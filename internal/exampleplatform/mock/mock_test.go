@@ -22,10 +22,10 @@ import (
 
 	"github.com/hookdrill/hookdrill"
 	"github.com/hookdrill/hookdrill/clock"
-	"github.com/hookdrill/hookdrill/mockserver"
-	"github.com/hookdrill/hookdrill/mockserver/scenariomock"
 	"github.com/hookdrill/hookdrill/internal/exampleplatform"
 	"github.com/hookdrill/hookdrill/internal/exampleplatform/mock"
+	"github.com/hookdrill/hookdrill/mockserver"
+	"github.com/hookdrill/hookdrill/mockserver/scenariomock"
 	"github.com/hookdrill/hookdrill/scenarios"
 )
 

@@ -10,11 +10,11 @@ import (
 
 	"github.com/hookdrill/hookdrill"
 	"github.com/hookdrill/hookdrill/assert"
-	"github.com/hookdrill/hookdrill/mockserver/scenariomock"
-	"github.com/hookdrill/hookdrill/platform"
 	"github.com/hookdrill/hookdrill/internal/exampleplatform"
 	"github.com/hookdrill/hookdrill/internal/exampleplatform/mock"
 	"github.com/hookdrill/hookdrill/internal/exampleplatform/reference"
+	"github.com/hookdrill/hookdrill/mockserver/scenariomock"
+	"github.com/hookdrill/hookdrill/platform"
 	"github.com/hookdrill/hookdrill/platform/prolific"
 	"github.com/hookdrill/hookdrill/platform/respondent"
 	"github.com/hookdrill/hookdrill/receiver"

@@ -6,9 +6,9 @@ import (
 	"fmt"
 	"sync"
 
+	"github.com/hookdrill/hookdrill/internal/exampleplatform"
 	"github.com/hookdrill/hookdrill/mockserver"
 	"github.com/hookdrill/hookdrill/mockserver/scenariomock"
-	"github.com/hookdrill/hookdrill/internal/exampleplatform"
 	"github.com/hookdrill/hookdrill/scenarios"
 )
 

@@ -6,8 +6,8 @@ import (
 	"sort"
 
 	"github.com/hookdrill/hookdrill"
-	"github.com/hookdrill/hookdrill/mockserver"
 	"github.com/hookdrill/hookdrill/internal/exampleplatform"
+	"github.com/hookdrill/hookdrill/mockserver"
 	"github.com/hookdrill/hookdrill/sender"
 )
 
