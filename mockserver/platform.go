@@ -74,6 +74,15 @@ type Describer interface {
 	Describe() map[string]any
 }
 
+// Titler is implemented by platforms that give a display name and say, in
+// a few words for a startup banner, what their API requires of a caller
+// (e.g. "Authorization: Token <any>"). The hint must never contain a
+// secret's value: say that one is set, not what it is.
+type Titler interface {
+	Title() string
+	AuthHint() string
+}
+
 // Saved is a platform's part of a state file: its snapshot section and
 // the write-ahead log records after it, in order; a nil record is a reset
 // of every platform.

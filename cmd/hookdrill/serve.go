@@ -41,7 +41,7 @@ func (a *app) serveCmd() *cobra.Command {
 	cc := &cobra.Command{
 		Use:   "serve [flags]",
 		Short: "serve mock " + a.platformTitles() + " webhook APIs and a control API",
-		Long: "Serves mock Prolific (/api/v1/) and Respondent (/v1/) webhook management APIs and a\n" +
+		Long: "Serves mock " + a.mockAPIs() + " webhook management APIs and a\n" +
 			"control API (/_hookdrill/). Events triggered with `hookdrill trigger` reach every\n" +
 			"confirmed subscription signed, retried and logged as the platform does it.\n" +
 			"Runs until interrupted (SIGINT/SIGTERM).",
@@ -145,8 +145,10 @@ func (f *serveFlags) run(ctx context.Context, a *app, fs *pflag.FlagSet, env *en
 		// One write, so whoever watches the output sees the banner whole.
 		var banner strings.Builder
 		fmt.Fprintf(&banner, "hookdrill mock server on %s (clock %s, seed %d)\n", base, *clk, cfg.Seed)
-		fmt.Fprintf(&banner, "  Prolific API:   %s/api/v1/   (Authorization: Token %s)\n", base, orDefault(redactFlag(*token), "<any>"))
-		fmt.Fprintf(&banner, "  Respondent API: %s/v1/       (x-api-key, x-api-secret: %s)\n", base, orDefault(redactFlag(*apiKey), "<any>"))
+		for _, p := range plats {
+			title, hint := mockTitle(p)
+			fmt.Fprintf(&banner, "  %-16s%s%-11s(%s)\n", title+" API:", base, p.Prefix(), hint)
+		}
 		fmt.Fprintf(&banner, "  Control API:    %s/_hookdrill/ (trigger: hookdrill trigger --server %s EVENT_TYPE)\n", base, base)
 		if *statePath != "" {
 			fmt.Fprintf(&banner, "  State file:     %s\n", *statePath)
@@ -230,13 +232,26 @@ func serverFlags(fs *pflag.FlagSet) *httpserve.Options {
 	return o
 }
 
-// redactFlag shows that a credential flag is set without printing it.
-func redactFlag(v string) string {
-	if v == "" {
-		return ""
+// mockAPIs is "Prolific (/api/v1/) and Respondent (/v1/)": the mock APIs
+// serve serves, from the platforms' mocks.
+func (a *app) mockAPIs() string {
+	plats, _ := a.set.MockPlatforms(all.MockSettings{})
+	var parts []string
+	for _, p := range plats {
+		t, _ := mockTitle(p)
+		parts = append(parts, t+" ("+p.Prefix()+")")
 	}
-	return "(as given)"
+	return joinOr(parts, "and")
 }
+
+// mockTitle is a mock's display name and what its API asks of a caller.
+func mockTitle(p mockserver.Platform) (name, auth string) {
+	if t, ok := p.(mockserver.Titler); ok {
+		return t.Title(), t.AuthHint()
+	}
+	return title(p.Name()), "see its documentation"
+}
+
 
 // listenAndServe serves h on addr with o's timeouts and connection bound
 // until ctx ends or serving fails, calling ready with the base URL once it

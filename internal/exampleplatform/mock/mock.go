@@ -125,6 +125,17 @@ func Of(srv *mockserver.Server) *Mock {
 // Name implements mockserver.Platform.
 func (m *Mock) Name() string { return exampleplatform.Name }
 
+// Title implements mockserver.Titler.
+func (m *Mock) Title() string { return "Example" }
+
+// AuthHint implements mockserver.Titler.
+func (m *Mock) AuthHint() string {
+	if m.opt.APIToken != "" {
+		return "Authorization: Bearer (as given)"
+	}
+	return "Authorization: Bearer <any>"
+}
+
 // Prefix implements mockserver.Platform.
 func (m *Mock) Prefix() string { return Prefix }
 

@@ -185,6 +185,17 @@ func (m *Mock) Prefix() string { return Prefix }
 // Profile returns the profile that builds and signs events.
 func (m *Mock) Profile() hookdrill.Profile { return m.opt.Profile }
 
+// Title implements mockserver.Titler.
+func (m *Mock) Title() string { return "Prolific" }
+
+// AuthHint implements mockserver.Titler.
+func (m *Mock) AuthHint() string {
+	if m.opt.Token != "" {
+		return "Authorization: Token (as given)"
+	}
+	return "Authorization: Token <any>"
+}
+
 // Describe implements mockserver.Describer.
 func (m *Mock) Describe() map[string]any {
 	return map[string]any{"strict_targets": m.opt.StrictTargets, "create_shape": m.opt.CreateShape}

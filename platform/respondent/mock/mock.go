@@ -92,6 +92,17 @@ func (m *Mock) self() *Mock { return m }
 // Name implements mockserver.Platform.
 func (m *Mock) Name() string { return respondent.Name }
 
+// Title implements mockserver.Titler.
+func (m *Mock) Title() string { return "Respondent" }
+
+// AuthHint implements mockserver.Titler.
+func (m *Mock) AuthHint() string {
+	if m.opt.APIKey != "" || m.opt.APISecret != "" {
+		return "x-api-key, x-api-secret: (as given)"
+	}
+	return "x-api-key, x-api-secret: <any>"
+}
+
 // Prefix implements mockserver.Platform.
 func (m *Mock) Prefix() string { return Prefix }
 
