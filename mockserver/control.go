@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
+	"sort"
 	"strconv"
 	"time"
 
@@ -52,6 +53,34 @@ type Info struct {
 	// Platforms describes each platform's API by name: its base path
 	// ("base") and the settings it reports (Describer).
 	Platforms map[string]map[string]any `json:"platforms"`
+}
+
+// MarshalJSON writes the answer with, besides "platforms", the keys of the
+// earlier flat answer, so that clients written against it keep working:
+// "<name>_base" for each platform, and each platform's settings at the top
+// level (the first platform's, in name order, when two share a key).
+func (i Info) MarshalJSON() ([]byte, error) {
+	m := map[string]any{"clock": i.Clock, "now": i.Now, "platforms": i.Platforms}
+	if i.Seed != 0 {
+		m["seed"] = i.Seed
+	}
+	names := make([]string, 0, len(i.Platforms))
+	for name := range i.Platforms {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		d := i.Platforms[name]
+		if b, ok := d["base"]; ok {
+			m[name+"_base"] = b
+		}
+		for k, v := range d {
+			if _, taken := m[k]; !taken && k != "base" {
+				m[k] = v
+			}
+		}
+	}
+	return json.Marshal(m)
 }
 
 // ClockState returns the clock's state.

@@ -165,3 +165,20 @@ func TestSelfTargetRefused(t *testing.T) {
 	require.Len(t, subs, 1, "nothing was reset")
 	tassert.Len(t, rcv.requests(), 1)
 }
+
+// The info answer keeps the earlier flat keys beside "platforms", so that
+// clients written against it (prolific_base, respondent_base,
+// strict_targets, create_shape) keep working.
+func TestInfoKeepsEarlierKeys(t *testing.T) {
+	e := newEnv(t, Config{})
+	status, body := controlCall(t, e, "GET", "/_hookdrill/info", "", nil)
+	require.Equal(t, 200, status, body)
+	var v map[string]any
+	require.NoError(t, json.Unmarshal([]byte(body), &v))
+	tassert.Equal(t, "/api/v1/", v["prolific_base"])
+	tassert.Equal(t, "/v1/", v["respondent_base"])
+	tassert.Equal(t, false, v["strict_targets"])
+	tassert.Equal(t, "object", v["create_shape"])
+	tassert.Contains(t, v, "platforms")
+	tassert.Contains(t, v, "clock")
+}
