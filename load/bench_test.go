@@ -266,14 +266,24 @@ func latencyVsVegeta(b *testing.B, url string, rate load.Rate, rounds int, toget
 		rate.Freq = max(rate.Freq/2, 1)
 	}
 	var v50, v99, vd50, vd99, h50, h99, d50, d99 []float64
+	// The pools merge every kept round's histogram: their percentiles are
+	// over all the rounds' requests at once (12,000 at the defaults, so p99
+	// is the 120th slowest, not the 10th of one round), which a stall of the
+	// machine moves far less than one round's p99.
+	var poolV, poolVD, poolH, poolD load.Histogram
+	var poolMu sync.Mutex
 	vegetaRound := func(keep bool) error {
 		_, h, due, bad := runVegeta(b, tr, vegeta.Rate{Freq: int(rate.Freq), Per: rate.Per}, latencyPhase)
 		if bad != 0 {
 			return fmt.Errorf("vegeta: %d requests failed", bad)
 		}
 		if keep {
+			poolMu.Lock()
 			v50, v99 = append(v50, ms(h.Quantile(0.5))), append(v99, ms(h.Quantile(0.99)))
 			vd50, vd99 = append(vd50, ms(due.Quantile(0.5))), append(vd99, ms(due.Quantile(0.99)))
+			poolV.Merge(h)
+			poolVD.Merge(due)
+			poolMu.Unlock()
 		}
 		return nil
 	}
@@ -286,8 +296,12 @@ func latencyVsVegeta(b *testing.B, url string, rate load.Rate, rounds int, toget
 			return fmt.Errorf("hookdrill: %d deliveries failed", res.Deliveries.Failed)
 		}
 		if keep {
+			poolMu.Lock()
 			h50, h99 = append(h50, ms(res.First.Service.Quantile(0.5))), append(h99, ms(res.First.Service.Quantile(0.99)))
 			d50, d99 = append(d50, ms(res.First.Latency.Quantile(0.5))), append(d99, ms(res.First.Latency.Quantile(0.99)))
+			poolH.Merge(&res.First.Service)
+			poolD.Merge(&res.First.Latency)
+			poolMu.Unlock()
 		}
 		return nil
 	}
@@ -331,6 +345,13 @@ func latencyVsVegeta(b *testing.B, url string, rate load.Rate, rounds int, toget
 	b.ReportMetric(med(vd99), "vegeta_from_due_p99_ms")
 	b.ReportMetric(med(d50)/med(vd50), "due_p50_ratio")
 	b.ReportMetric(med(d99)/med(vd99), "due_p99_ratio")
+	pq := func(h *load.Histogram, q float64) float64 { return ms(h.Quantile(q)) }
+	b.ReportMetric(pq(&poolH, 0.5)/pq(&poolV, 0.5), "pooled_p50_ratio")
+	b.ReportMetric(pq(&poolH, 0.99)/pq(&poolV, 0.99), "pooled_p99_ratio")
+	b.ReportMetric(pq(&poolD, 0.5)/pq(&poolVD, 0.5), "pooled_due_p50_ratio")
+	b.ReportMetric(pq(&poolD, 0.99)/pq(&poolVD, 0.99), "pooled_due_p99_ratio")
+	b.ReportMetric(pq(&poolV, 0.99), "pooled_vegeta_p99_ms")
+	b.ReportMetric(pq(&poolH, 0.99), "pooled_hookdrill_p99_ms")
 	if os.Getenv("HOOKDRILL_BENCH_VERBOSE") != "" {
 		b.Logf("per round (ms): vegeta p50 %v p99 %v, from due p50 %v p99 %v; hookdrill service p50 %v p99 %v, from due p50 %v p99 %v",
 			v50, v99, vd50, vd99, h50, h99, d50, d99)
