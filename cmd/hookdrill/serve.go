@@ -252,7 +252,6 @@ func mockTitle(p mockserver.Platform) (name, auth string) {
 	return title(p.Name()), "see its documentation"
 }
 
-
 // listenAndServe serves h on addr with o's timeouts and connection bound
 // until ctx ends or serving fails, calling ready with the base URL once it
 // listens, then shuts the HTTP server down (in-flight requests get 5 s).
