@@ -267,3 +267,34 @@ func TestMigrateV1Refused(t *testing.T) {
 		})
 	}
 }
+
+// TestMigrateV1Reset: a reset in a version-1 log forgets every platform's
+// state and the event logs, but the Respondent team keeps its ids (as
+// version 1 did), and what follows the reset is kept.
+func TestMigrateV1Reset(t *testing.T) {
+	path := copyV1(t, false)
+	const ws3 = "63722982f9cc073ecc730f6e"
+	require.NoError(t, os.WriteFile(path+".wal", []byte(`{"seq":5,"reset":true}`+"\n"+
+		`{"seq":6,"secrets":[{"id":"5c45e5ad5f2cc7d92b0b6fec","value":"after-the-reset","workspace_id":"`+ws3+`"}]}`+"\n"), 0o600))
+	s, err := newServer(v1Config(path))
+	require.NoError(t, err)
+	defer s.Close()
+	exp, ids := readExpectedV1(t)
+	_, err = s.Subscription(ids["sub_ok"])
+	tassert.Error(t, err, "reset")
+	_, err = s.Webhook(ids["hook"])
+	tassert.Error(t, err, "reset")
+	_, err = s.Study("study-1")
+	tassert.Error(t, err, "reset")
+	tassert.Empty(t, s.Secrets(ids["ws1"]))
+	secs := s.Secrets(ws3)
+	require.Len(t, secs, 1)
+	tassert.Equal(t, "after-the-reset", secs[0].Value)
+	var team struct {
+		TeamID string `json:"teamId"`
+	}
+	require.NoError(t, json.Unmarshal(exp["webhook"], &team))
+	w, err := s.CreateWebhook("http://127.0.0.1:38517/ok/again", "")
+	require.NoError(t, err)
+	tassert.Equal(t, team.TeamID, w.TeamID, "the team keeps its ids across a reset")
+}
