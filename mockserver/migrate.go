@@ -27,6 +27,10 @@ import (
 // version-1 state files. Version 1 had one flat object for every platform;
 // its "resources" field (by kind, then key, in the snapshot; a list of
 // {"kind","key","resource"} in log records) and "resource_seq" were shared.
+// Version-1 event logs were keyed by owner alone: the core offers each to
+// every migrating platform under that platform's key, and Attach keeps
+// those of its own owners (EventLog.Retain), as after any load. A reset
+// record becomes a nil Saved record of every platform (the core's part).
 type V1Migrator interface {
 	// V1Fields names the platform's top-level fields of a version-1
 	// snapshot and log record; "resources.<kind>" claims one kind of the
