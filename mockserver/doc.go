@@ -30,7 +30,9 @@
 //     is an opaque section) and a write-ahead log whose records are tagged
 //     with the platform's name; a change is answered only once durable, one
 //     that cannot be saved is undone and answered 503 (ErrNotDurable), and a
-//     corrupt file is an error (ErrCorruptState), never replaced;
+//     corrupt file is an error (ErrCorruptState), never replaced; a
+//     version-1 file (before the platform split) is migrated on load through
+//     the platforms' optional V1Migrator (migrate.go);
 //   - JournalFile, which appends the journal to a file as it grows.
 //
 // A platform plugs in through Platform (its routes on the server's

@@ -16,6 +16,12 @@ func FuzzLoadState(f *testing.F) {
 		`"prolific":{"resources":{"study":{"s":{"id":"s","status":"ACTIVE","seq":1,"created":"2026-01-01T00:00:00Z","updated":"2026-01-01T00:00:00Z"},"n":null},"nope":{}}}},`+
 		`"events":{"respondent/h":[null,{"owner":"h","id":"e","event_type":"T","target_url":"u","created":"2026-01-01T00:00:00Z","updated":"2026-01-01T00:00:00Z","status":"FAILED"}],"gone":[{"id":"x"}]}}`),
 		[]byte(`{"seq":1,"events":[null,{"owner":"h","key":"respondent/h","id":"e","status":"SUCCEEDED"}]}`+"\n"+`{"seq":1,"platform":"prolific","record":{"resources":[{"kind":"submission","key":"k","resource":null},{"kind":"x","key":"k","resource":{"id":"k"}}],"resource_seq":-4}}`+"\n"))
+	// Version 1 (migrated): the previous release's fixtures, and odd shapes.
+	v1snap, _ := os.ReadFile(filepath.Join("testdata", "v1", "v1-state.json"))
+	v1wal, _ := os.ReadFile(filepath.Join("testdata", "v1", "v1-state.json.wal"))
+	f.Add(v1snap, v1wal)
+	f.Add([]byte(`{"version":1,"resources":[],"secrets":null,"events":{"x":[null]}}`),
+		[]byte(`{"seq":1,"reset":true,"resources":{"study":{}}}`+"\n"+`{"seq":2,"resources":[{"kind":"project"}],"webhooks":[null]}`+"\n"))
 	f.Fuzz(func(t *testing.T, snap, wal []byte) {
 		path := filepath.Join(t.TempDir(), "state.json")
 		if len(snap) > 0 {

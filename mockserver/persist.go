@@ -163,8 +163,9 @@ func cleanTemps(path string) {
 
 // loadState reads a state file and replays its log; a missing snapshot
 // and log is (nil, nil). names are the platforms the server serves: a
-// section or record of another is an error (it would be lost).
-func loadState(path string, names []string) (*loadedState, error) {
+// section or record of another is an error (it would be lost). A
+// version-1 file (and log) is migrated with migs (migrate.go).
+func loadState(path string, names []string, migs []v1Migrator) (*loadedState, error) {
 	corrupt := func(file, why string, a ...any) error {
 		return fmt.Errorf("mockserver: state file %s: %w: %s (it was left untouched: fix it, or move it away to start empty)",
 			file, ErrCorruptState, fmt.Sprintf(why, a...))
@@ -178,32 +179,48 @@ func loadState(path string, names []string) (*loadedState, error) {
 	for _, n := range names {
 		ls.platforms[n] = &Saved{}
 	}
+	var v1evs v1Events // the event logs of a version-1 snapshot; nil for version 2
 	if !missing {
 		if len(bytes.TrimSpace(b)) == 0 {
 			return nil, corrupt(path, "the file is empty")
 		}
-		var st stateFile
+		var peek struct {
+			Version int `json:"version"`
+		}
 		dec := json.NewDecoder(bytes.NewReader(b))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&st); err != nil {
+		if err := dec.Decode(&peek); err != nil {
 			return nil, corrupt(path, "%v", err)
 		}
 		if dec.More() {
 			return nil, corrupt(path, "trailing data after the JSON object")
 		}
-		if st.Version != stateVersion {
-			return nil, corrupt(path, "version %d, want %d", st.Version, stateVersion)
-		}
-		for name, sec := range st.Platforms {
-			p, ok := ls.platforms[name]
-			if !ok {
-				return nil, corrupt(path, "platform %q is not served by this server", name)
+		switch peek.Version {
+		case 1:
+			evs, err := migrateV1Snapshot(b, ls, migs)
+			if err != nil {
+				return nil, corrupt(path, "%v", err)
 			}
-			p.Section = sec
-		}
-		ls.generation, ls.seq = st.Generation, st.Seq
-		for k, v := range st.Events {
-			ls.events[k] = v
+			v1evs = evs
+		case stateVersion:
+			var st stateFile
+			dec := json.NewDecoder(bytes.NewReader(b))
+			dec.DisallowUnknownFields()
+			if err := dec.Decode(&st); err != nil {
+				return nil, corrupt(path, "%v", err)
+			}
+			for name, sec := range st.Platforms {
+				p, ok := ls.platforms[name]
+				if !ok {
+					return nil, corrupt(path, "platform %q is not served by this server", name)
+				}
+				p.Section = sec
+			}
+			ls.generation, ls.seq = st.Generation, st.Seq
+			for k, v := range st.Events {
+				ls.events[k] = v
+			}
+		default:
+			return nil, corrupt(path, "version %d, want %d (or 1, which is migrated)", peek.Version, stateVersion)
 		}
 	}
 	wal, err := os.ReadFile(walPath(path))
@@ -211,13 +228,69 @@ func loadState(path string, names []string) (*loadedState, error) {
 		if missing {
 			return nil, nil
 		}
+		placeV1Events(v1evs, ls, migs)
 		return ls, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("mockserver: read state log: %w", err)
 	}
+	if v1evs != nil {
+		// A version-1 snapshot's log is version 1.
+		recs, err := readV1Log(wal, migs)
+		if err != nil {
+			return nil, corrupt(walPath(path), "%v", err)
+		}
+		if _, err := applyV1Records(recs, ls, v1evs, migs); err != nil {
+			return nil, corrupt(walPath(path), "version 1: %v", err)
+		}
+		placeV1Events(v1evs, ls, migs)
+		return ls, nil
+	}
+	var recs []walRec
+	v2err := walLines(wal, func(line int, b []byte) error {
+		var r walRec
+		dec := json.NewDecoder(bytes.NewReader(b))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&r); err != nil {
+			return fmt.Errorf("line %d: %v", line, err)
+		}
+		if r.Platform != "" && ls.platforms[r.Platform] == nil {
+			return fmt.Errorf("line %d: platform %q is not served by this server", line, r.Platform)
+		}
+		recs = append(recs, r)
+		return nil
+	})
+	if v2err != nil {
+		// A version-1 log next to a version-2 snapshot (or none): a
+		// migration stopped between writing the new snapshot and
+		// emptying the old log. Replaying it again changes nothing
+		// (its records are whole values), so it is read as version 1.
+		v1recs, err := readV1Log(wal, migs)
+		if err != nil {
+			return nil, corrupt(walPath(path), "%v", v2err)
+		}
+		evs := v1Events{}
+		reset, err := applyV1Records(v1recs, ls, evs, migs)
+		if err != nil {
+			return nil, corrupt(walPath(path), "version 1: %v", err)
+		}
+		if reset {
+			clear(ls.events)
+		}
+		placeV1Events(evs, ls, migs)
+		return ls, nil
+	}
+	for i := range recs {
+		recs[i].apply(ls)
+	}
+	return ls, nil
+}
+
+// walLines calls fn with each complete, non-blank line of a log (a torn
+// last line, without its newline, was never acknowledged).
+func walLines(wal []byte, fn func(line int, b []byte) error) error {
 	line := 0
-	complete := bytes.LastIndexByte(wal, '\n') + 1 // a torn last line (no newline) was never acknowledged
+	complete := bytes.LastIndexByte(wal, '\n') + 1
 	sc := bufio.NewScanner(bytes.NewReader(wal[:complete]))
 	sc.Buffer(make([]byte, 0, 64<<10), 64<<20)
 	for sc.Scan() {
@@ -225,21 +298,28 @@ func loadState(path string, names []string) (*loadedState, error) {
 		if len(bytes.TrimSpace(sc.Bytes())) == 0 {
 			continue
 		}
-		var r walRec
-		dec := json.NewDecoder(bytes.NewReader(sc.Bytes()))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&r); err != nil {
-			return nil, corrupt(walPath(path), "line %d: %v", line, err)
+		if err := fn(line, sc.Bytes()); err != nil {
+			return err
 		}
-		if r.Platform != "" && ls.platforms[r.Platform] == nil {
-			return nil, corrupt(walPath(path), "line %d: platform %q is not served by this server", line, r.Platform)
-		}
-		r.apply(ls)
 	}
 	if err := sc.Err(); err != nil {
-		return nil, corrupt(walPath(path), "line %d: %v", line+1, err)
+		return fmt.Errorf("line %d: %v", line+1, err)
 	}
-	return ls, nil
+	return nil
+}
+
+// readV1Log reads a version-1 log.
+func readV1Log(wal []byte, migs []v1Migrator) ([]*v1Record, error) {
+	var recs []*v1Record
+	err := walLines(wal, func(line int, b []byte) error {
+		r, err := decodeV1Record(b, migs)
+		if err != nil {
+			return fmt.Errorf("line %d: %v", line, err)
+		}
+		recs = append(recs, r)
+		return nil
+	})
+	return recs, err
 }
 
 // apply replays r onto ls.

@@ -71,7 +71,7 @@ func New(cfg Config) (*Server, error) {
 			return nil, err
 		}
 		cleanTemps(cfg.StatePath)
-		ls, err := loadState(cfg.StatePath, s.platformNames())
+		ls, err := loadState(cfg.StatePath, s.platformNames(), s.v1Migrators())
 		if err != nil {
 			return nil, err
 		}
@@ -135,6 +135,17 @@ func New(cfg Config) (*Server, error) {
 		s.store.start()
 	}
 	return s, nil
+}
+
+// v1Migrators are the served platforms that migrate version-1 state.
+func (s *Server) v1Migrators() []v1Migrator {
+	var out []v1Migrator
+	for _, p := range s.plats {
+		if m, ok := p.(V1Migrator); ok {
+			out = append(out, v1Migrator{name: p.Name(), m: m})
+		}
+	}
+	return out
 }
 
 func (s *Server) platformNames() []string {
