@@ -41,6 +41,9 @@ func FuzzRedactBody(f *testing.F) {
 		if strings.Contains(out, known) {
 			t.Fatalf("known secret kept: %q -> %q", b, out)
 		}
+		if strings.Contains(string(b), known) {
+			return // the token in a field that is not secret may stay: nothing told redactBody it is one
+		}
 		body := append(append([]byte(`{"x":`), b...), []byte(`,"secret":"`+known+`"}`)...)
 		if out := redactBody(body, nil); strings.Contains(out, known) {
 			t.Fatalf("secret field kept: %q -> %q", body, out)
