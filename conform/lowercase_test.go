@@ -8,21 +8,15 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/hookdrill/hookdrill/internal/testkit"
 )
 
 // TestLowercaseProxy: the proxy writes every header name in lower case on
 // the wire, keeps the body and passes the answer back.
 func TestLowercaseProxy(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	defer ln.Close()
 	got := make(chan string, 1)
-	go func() {
-		c, err := ln.Accept()
-		if err != nil {
-			return
-		}
-		defer c.Close()
+	url := testkit.RawServer(t, func(c net.Conn) {
 		br := bufio.NewReader(c)
 		var head strings.Builder
 		for {
@@ -34,10 +28,13 @@ func TestLowercaseProxy(t *testing.T) {
 		}
 		body := make([]byte, 7)
 		_, _ = br.Read(body)
-		got <- head.String() + "|" + string(body)
+		select {
+		case got <- head.String() + "|" + string(body):
+		default: // a second connection: the first one's wire is the one checked
+		}
 		_, _ = c.Write([]byte("HTTP/1.1 202 Accepted\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"))
-	}()
-	p, err := startLowercaseProxy("http://"+ln.Addr().String()+"/hook", nil)
+	})
+	p, err := startLowercaseProxy(url, nil)
 	require.NoError(t, err)
 	defer p.Close()
 	req, err := http.NewRequest("POST", p.URL(), strings.NewReader(`{"a":1}`))

@@ -19,6 +19,7 @@ import (
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 
 	"github.com/hookdrill/hookdrill"
+	"github.com/hookdrill/hookdrill/internal/testkit"
 	"github.com/hookdrill/hookdrill/load"
 	"github.com/hookdrill/hookdrill/platform/prolific"
 )
@@ -57,15 +58,6 @@ func median(xs []float64) float64 {
 		return s[len(s)/2]
 	}
 	return (s[len(s)/2-1] + s[len(s)/2]) / 2
-}
-
-func trivialReceiver(tb testing.TB) *httptest.Server {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		io.Copy(io.Discard, r.Body)
-		w.WriteHeader(http.StatusOK)
-	}))
-	tb.Cleanup(srv.Close)
-	return srv
 }
 
 // vegetaTarget is one signed submission.status.change delivery as vegeta
@@ -155,7 +147,7 @@ func loadConfig(url string, rate load.Rate, d time.Duration) load.Config {
 // (2ms) of their due time, open_sent_per_asked its achieved rate over the
 // asked one.
 func BenchmarkLoadMaxRateVsVegeta(b *testing.B) {
-	srv := trivialReceiver(b)
+	srv, _ := testkit.Answering(b, http.StatusOK)
 	tr := vegetaTarget(b, srv.URL+"/hook")
 	rounds := benchRounds(b, 10)
 	vegetaRound := func() float64 {
@@ -367,7 +359,7 @@ func latencyVsVegeta(b *testing.B, url string, rate load.Rate, rounds int, toget
 // histogram a second up to MaxPoints points, then stays at that size: see
 // BenchmarkSeriesMemory for a simulated 24-hour run), and the peak heap.
 func BenchmarkLoadMemory(b *testing.B) {
-	srv := trivialReceiver(b)
+	srv, _ := testkit.Answering(b, http.StatusOK)
 	rate := load.Rate{Freq: 2000, Per: time.Second}
 	if s := os.Getenv("HOOKDRILL_BENCH_RATE"); s != "" {
 		var err error

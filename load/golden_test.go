@@ -2,7 +2,6 @@ package load
 
 import (
 	"bytes"
-	"flag"
 	"os"
 	"path/filepath"
 	"testing"
@@ -11,9 +10,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hookdrill/hookdrill"
+	"github.com/hookdrill/hookdrill/internal/testkit"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files")
 
 // fixedResult is a report with known contents: two seconds, a retry, a
 // receiver that went down.
@@ -54,15 +52,13 @@ func fixedResult() Result {
 	return res
 }
 
+// golden compares got with testdata/name and stops the test when they
+// differ (go test ./load -run TestReportGolden -update rewrites it).
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		require.NoError(t, os.WriteFile(path, got, 0o644))
+	if !testkit.Golden(t, filepath.Join("testdata", name), got) {
+		t.FailNow()
 	}
-	want, err := os.ReadFile(path)
-	require.NoError(t, err, "run go test -update to create it")
-	require.Equal(t, string(want), string(got))
 }
 
 func TestReportGolden(t *testing.T) {

@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hookdrill/hookdrill"
+	"github.com/hookdrill/hookdrill/internal/testkit"
 	"github.com/hookdrill/hookdrill/load"
 	"github.com/hookdrill/hookdrill/platform/prolific"
 	prolificload "github.com/hookdrill/hookdrill/platform/prolific/loadprofile"
@@ -25,17 +26,6 @@ import (
 )
 
 const secret = "load-test-secret-value-0123456789"
-
-func okServer(t testing.TB) (*httptest.Server, *atomic.Int64) {
-	var n atomic.Int64
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		io.Copy(io.Discard, r.Body)
-		n.Add(1)
-		w.WriteHeader(http.StatusOK)
-	}))
-	t.Cleanup(srv.Close)
-	return srv, &n
-}
 
 func baseConfig(url string) load.Config {
 	return load.Config{
@@ -48,7 +38,7 @@ func baseConfig(url string) load.Config {
 }
 
 func TestRunConstantRate(t *testing.T) {
-	srv, n := okServer(t)
+	srv, n := testkit.Answering(t, http.StatusOK)
 	res, err := load.Run(context.Background(), baseConfig(srv.URL))
 	require.NoError(t, err)
 	require.Equal(t, load.StopCompleted, res.StopReason)
@@ -73,7 +63,7 @@ func TestRunConstantRate(t *testing.T) {
 }
 
 func TestRunReceiverDiesMidRun(t *testing.T) {
-	srv, _ := okServer(t)
+	srv, _ := testkit.Answering(t, http.StatusOK)
 	cfg := baseConfig(srv.URL)
 	cfg.Duration = 10 * time.Second
 	cfg.Retries = load.RetriesNone
@@ -99,7 +89,7 @@ func TestRunReceiverDiesMidRun(t *testing.T) {
 }
 
 func TestRunCancelledWritesPartialReport(t *testing.T) {
-	srv, _ := okServer(t)
+	srv, _ := testkit.Answering(t, http.StatusOK)
 	cfg := baseConfig(srv.URL)
 	cfg.Duration = 10 * time.Second
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
@@ -256,7 +246,7 @@ func TestRunProbeAppliedExactlyOnce(t *testing.T) {
 }
 
 func TestShardsMergeIntoTheWholeRun(t *testing.T) {
-	srv, n := okServer(t)
+	srv, n := testkit.Answering(t, http.StatusOK)
 	var reports []io.Reader
 	for i := 1; i <= 3; i++ {
 		cfg := baseConfig(srv.URL)
@@ -290,7 +280,7 @@ func TestShardsMergeIntoTheWholeRun(t *testing.T) {
 }
 
 func TestRunProfileAndMaxRate(t *testing.T) {
-	srv, n := okServer(t)
+	srv, n := testkit.Answering(t, http.StatusOK)
 	cfg := baseConfig(srv.URL)
 	cfg.Rate = load.Rate{}
 	p, err := testWorkloads.LookupProfile(prolificload.BulkApprove, 40)
@@ -326,7 +316,7 @@ func TestDetect(t *testing.T) {
 }
 
 func TestRunReportsProgress(t *testing.T) {
-	srv, _ := okServer(t)
+	srv, _ := testkit.Answering(t, http.StatusOK)
 	cfg := baseConfig(srv.URL)
 	cfg.ProgressEvery = 100 * time.Millisecond
 	var mu sync.Mutex
@@ -346,7 +336,7 @@ func TestRunReportsProgress(t *testing.T) {
 }
 
 func TestRunStreamsTheJournal(t *testing.T) {
-	srv, _ := okServer(t)
+	srv, _ := testkit.Answering(t, http.StatusOK)
 	cfg := baseConfig(srv.URL)
 	var buf syncBuffer
 	cfg.Journal = &buf
@@ -390,7 +380,7 @@ func (p slowEvents) NewEvent(spec hookdrill.EventSpec, rnd *rand.Rand, now time.
 // building it is not counted as the receiver's latency (it was: every
 // start was 40ms late).
 func TestRunBuildsEventsBeforeTheyAreDue(t *testing.T) {
-	srv, n := okServer(t)
+	srv, n := testkit.Answering(t, http.StatusOK)
 	cfg := baseConfig(srv.URL)
 	cfg.Profile = slowEvents{Profile: prolific.New(prolific.Options{}), delay: 40 * time.Millisecond}
 	cfg.Rate = load.Rate{Freq: 10, Per: time.Second}

@@ -20,6 +20,7 @@ import (
 
 	"github.com/hookdrill/hookdrill"
 	"github.com/hookdrill/hookdrill/clock"
+	"github.com/hookdrill/hookdrill/internal/testkit"
 	"github.com/hookdrill/hookdrill/platform/prolific"
 )
 
@@ -81,25 +82,13 @@ func (c *core) settle() {
 	require.NoError(c.t, c.srv.Wait(ctx))
 }
 
-// counting is a receiver answering status and counting requests.
-func counting(t *testing.T, status int) (*httptest.Server, *atomic.Int64) {
-	var n atomic.Int64
-	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_, _ = io.Copy(io.Discard, r.Body)
-		n.Add(1)
-		w.WriteHeader(status)
-	}))
-	t.Cleanup(ts.Close)
-	return ts, &n
-}
-
 // TestCoreServesAPlatform: the core routes a plug-in platform's API under
 // its prefix, answers its unrouted paths in its error shape, triggers it
 // from the control API (by name and by default), keeps its event log,
 // journals its calls with its secrets redacted, and describes it in info.
 func TestCoreServesAPlatform(t *testing.T) {
 	c := newCore(t, Config{})
-	rcv, got := counting(t, 200)
+	rcv, got := testkit.Answering(t, 200)
 
 	st, body := c.do("POST", "/fake/hooks", `{"url": "`+rcv.URL+`"}`)
 	require.Equal(t, 201, st, body)
@@ -157,7 +146,7 @@ func TestCoreServesAPlatform(t *testing.T) {
 // event logs and the journal.
 func TestCoreReset(t *testing.T) {
 	c := newCore(t, Config{})
-	rcv, _ := counting(t, 200)
+	rcv, _ := testkit.Answering(t, 200)
 	hk, err := c.fake.create(rcv.URL)
 	require.NoError(t, err)
 	_, err = c.srv.Trigger(context.Background(), TriggerRequest{EventType: prolific.EventStudyStatusChange, Status: "ACTIVE"})
@@ -181,7 +170,7 @@ func TestCoreReset(t *testing.T) {
 func TestCorePersistence(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "state.json")
-	rcv, _ := counting(t, 200)
+	rcv, _ := testkit.Answering(t, 200)
 	sim := clock.NewSim(coreStart)
 	fake := newFake()
 	s1, err := New(Config{StatePath: path, Seed: 3, Clock: sim, Platforms: []Platform{fake}})
@@ -319,7 +308,7 @@ func TestCoreChangeNotSavedIs503(t *testing.T) {
 // filtered by status and resource, paged.
 func TestEventLog(t *testing.T) {
 	c := newCore(t, Config{EventLogLimit: 3})
-	ok, _ := counting(t, 200)
+	ok, _ := testkit.Answering(t, 200)
 	hk, err := c.fake.create(ok.URL)
 	require.NoError(t, err)
 	for _, id := range []string{"r1", "r2", "r3", "r4"} {
@@ -353,7 +342,7 @@ func TestEventLog(t *testing.T) {
 // context ends, and a closed server refuses triggers with ErrClosed.
 func TestCloseCancelsRetries(t *testing.T) {
 	c := newCore(t, Config{})
-	bad, got := counting(t, 500)
+	bad, got := testkit.Answering(t, 500)
 	hk, err := c.fake.create(bad.URL)
 	require.NoError(t, err)
 	_, err = c.srv.Trigger(context.Background(), TriggerRequest{EventType: prolific.EventStudyStatusChange, Status: "ACTIVE"})
@@ -410,7 +399,7 @@ func TestConfigRefusesPlatforms(t *testing.T) {
 // goroutines (run with -race).
 func TestConcurrentPlatformCalls(t *testing.T) {
 	c := newCore(t, Config{Clock: clock.Real{}})
-	ok, got := counting(t, 200)
+	ok, got := testkit.Answering(t, 200)
 	var wg sync.WaitGroup
 	for i := range 16 {
 		wg.Add(1)

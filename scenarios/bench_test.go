@@ -3,10 +3,8 @@ package scenarios
 import (
 	"context"
 	"fmt"
-	"io"
 	"math/rand/v2"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -14,6 +12,7 @@ import (
 	"github.com/hookdrill/hookdrill"
 	"github.com/hookdrill/hookdrill/assert"
 	"github.com/hookdrill/hookdrill/clock"
+	"github.com/hookdrill/hookdrill/internal/testkit"
 	"github.com/hookdrill/hookdrill/sender"
 )
 
@@ -32,16 +31,6 @@ func steps200() string {
 	return b.String()
 }
 
-func benchServer(b *testing.B) *httptest.Server {
-	b.Helper()
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_, _ = io.Copy(io.Discard, r.Body)
-		w.WriteHeader(http.StatusOK)
-	}))
-	b.Cleanup(srv.Close)
-	return srv
-}
-
 // BenchmarkScenario200Steps runs a 200-step scenario against a local
 // receiver and reports the runner's overhead per step beyond the delivery
 // itself: "µs/step" is the whole step, "sender-µs/delivery" the same
@@ -49,7 +38,7 @@ func benchServer(b *testing.B) *httptest.Server {
 // round trip plus signing and journaling), "overhead-µs/step" the
 // difference. Goal: overhead under 50 µs.
 func BenchmarkScenario200Steps(b *testing.B) {
-	srv := benchServer(b)
+	srv, _ := testkit.Answering(b, http.StatusOK)
 	sc, err := testLoader.Parse("bench.yaml", []byte(steps200()))
 	if err != nil {
 		b.Fatal(err)

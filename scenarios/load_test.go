@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"flag"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -22,10 +21,9 @@ import (
 
 	"github.com/hookdrill/hookdrill"
 	"github.com/hookdrill/hookdrill/assert"
+	"github.com/hookdrill/hookdrill/internal/testkit"
 	"github.com/hookdrill/hookdrill/schema"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 // invalidFiles lists testdata/invalid/*.yaml.
 func invalidFiles(t *testing.T) []string {
@@ -86,13 +84,7 @@ func TestLoadInvalidGolden(t *testing.T) {
 			require.True(t, errors.As(err, &le))
 			got := err.Error() + "\n"
 			golden := strings.TrimSuffix(f, ".yaml") + ".golden"
-			if *update {
-				require.NoError(t, os.WriteFile(golden, []byte(got), 0o644))
-				return
-			}
-			want, err := os.ReadFile(golden)
-			require.NoError(t, err, "run go test -update to create %s", golden)
-			tassert.Equal(t, string(want), got)
+			testkit.Golden(t, golden, []byte(got)) // go test ./scenarios -run TestLoadInvalidGolden -update rewrites it
 			for _, fe := range le.Errors {
 				tassert.Equal(t, f, fe.File)
 				tassert.Positive(t, fe.Line, "every error has a line: %s", fe)

@@ -5,7 +5,6 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
-	"flag"
 	"math/rand/v2"
 	"net/http"
 	"os"
@@ -16,10 +15,9 @@ import (
 
 	"github.com/hookdrill/hookdrill"
 	"github.com/hookdrill/hookdrill/internal/exampleplatform"
+	"github.com/hookdrill/hookdrill/internal/testkit"
 	"github.com/stretchr/testify/require"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files under testdata/")
 
 // The values of testdata/vector.http.
 const (
@@ -95,13 +93,11 @@ func readHTTPFile(t testing.TB, name string) httpFile {
 	return f
 }
 
+// golden compares got with testdata/name and stops the test when they
+// differ (go test ./internal/exampleplatform -update rewrites it).
 func golden(t testing.TB, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		require.NoError(t, os.WriteFile(path, got, 0o644))
+	if !testkit.Golden(t, filepath.Join("testdata", name), got) {
+		t.FailNow()
 	}
-	want, err := os.ReadFile(path)
-	require.NoError(t, err, "run go test -update to create %s", path)
-	require.Equal(t, string(want), string(got), "golden %s differs (go test -update rewrites it)", path)
 }

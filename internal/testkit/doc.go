@@ -8,5 +8,6 @@
 // standard library and testify, never a hookdrill package, so any package's
 // tests can use it without an import cycle. A test binary that imports it
 // must not define an -update flag of its own (the flag package panics on
-// the second definition).
+// the second definition); TestOneUpdateFlag fails on any test file that
+// does, so every golden file in the repository is rewritten by this one.
 package testkit

@@ -20,6 +20,11 @@ func (r *recorder) Errorf(format string, args ...any) {
 func (r *recorder) Fatalf(format string, args ...any) { r.Errorf(format, args...) }
 
 func TestGolden(t *testing.T) {
+	// The test sets the flag itself (so go test ./internal/testkit -update
+	// passes too) and leaves it as it found it.
+	was := *update
+	*update = false
+	t.Cleanup(func() { *update = was })
 	dir := t.TempDir()
 	path := filepath.Join(dir, "testdata", "x.golden")
 

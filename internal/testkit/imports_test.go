@@ -1,7 +1,11 @@
 package testkit_test
 
 import (
+	"io/fs"
+	"os"
 	"os/exec"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -25,4 +29,46 @@ func TestOnlyTestsImportIt(t *testing.T) {
 			}
 		}
 	}
+}
+
+// updateFlag is a test file's own -update flag on the standard flag set.
+var updateFlag = regexp.MustCompile(`\bflag\.(Bool|BoolVar|String|StringVar)\([^)]*"update"`)
+
+// No test outside testkit defines its own -update flag: golden files are
+// rewritten by one flag (testkit.Golden, or testkit.Updating for a file
+// Golden does not fit), and a second definition in a test binary that
+// imports testkit panics.
+func TestOneUpdateFlag(t *testing.T) {
+	root, err := filepath.Abs(filepath.Join("..", ".."))
+	require.NoError(t, err)
+	self, err := filepath.Abs(".")
+	require.NoError(t, err)
+	n := 0
+	err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if p == self || (p != root && (strings.HasPrefix(d.Name(), ".") || d.Name() == "testdata" || d.Name() == "node_modules")) {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !strings.HasSuffix(p, "_test.go") {
+			return nil
+		}
+		n++
+		src, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		if loc := updateFlag.FindIndex(src); loc != nil {
+			rel, _ := filepath.Rel(root, p)
+			line := 1 + strings.Count(string(src[:loc[0]]), "\n")
+			t.Errorf("%s:%d defines its own -update flag; use testkit.Golden (or testkit.Updating) instead", rel, line)
+		}
+		return nil
+	})
+	require.NoError(t, err)
+	require.Positive(t, n, "no test files found under %s", root)
 }

@@ -4,12 +4,12 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/hookdrill/hookdrill/clock"
+	"github.com/hookdrill/hookdrill/internal/testkit"
 	"github.com/hookdrill/hookdrill/platform/prolific"
 )
 
@@ -18,8 +18,7 @@ import (
 // file when withState.
 func triggerFixture(b *testing.B, n int, withState bool) *Server {
 	b.Helper()
-	rcv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
-	b.Cleanup(rcv.Close)
+	rcv, _ := testkit.Answering(b, http.StatusOK)
 	cfg := Config{Seed: 1, Clock: clock.Real{}}
 	if withState {
 		cfg.StatePath = filepath.Join(b.TempDir(), "state.json")
@@ -95,8 +94,7 @@ func BenchmarkSubscribe1000State(b *testing.B) { benchmarkSubscribe(b, true) }
 // receiver answers 500, on a simulated clock run until every retry is
 // done: 13 attempts each, every one observed by the disabling policy.
 func benchmarkTriggerFailing(b *testing.B, withState bool) {
-	rcv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(500) }))
-	b.Cleanup(rcv.Close)
+	rcv, _ := testkit.Answering(b, http.StatusInternalServerError)
 	sim := clock.NewSim(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
 	cfg := Config{Seed: 1, Clock: sim}
 	if withState {

@@ -2,9 +2,7 @@ package mock
 
 import (
 	"encoding/json"
-	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -15,10 +13,9 @@ import (
 
 	"github.com/hookdrill/hookdrill"
 	"github.com/hookdrill/hookdrill/clock"
+	"github.com/hookdrill/hookdrill/internal/testkit"
 	"github.com/hookdrill/hookdrill/platform/respondent"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
 // exchange is one request of a golden round trip; a nil-method exchange
 // runs fn instead (a trigger between calls).
@@ -69,17 +66,11 @@ func transcript(t *testing.T, e *env, xs []exchange) string {
 	return b.String()
 }
 
+// checkGolden compares got with testdata/name (go test ./platform/respondent/mock
+// -run TestName -update rewrites it).
 func checkGolden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		require.NoError(t, os.MkdirAll("testdata", 0o755))
-		require.NoError(t, os.WriteFile(path, []byte(got), 0o644))
-		return
-	}
-	want, err := os.ReadFile(path)
-	require.NoError(t, err, "run go test ./platform/respondent/mock -run %s -update to create it", t.Name())
-	tassert.Equal(t, string(want), got, "golden %s differs; rerun with -update if the change is intended", path)
+	testkit.Golden(t, filepath.Join("testdata", name), []byte(got))
 }
 
 func goldenEnv(t *testing.T, cfg Config) (*env, *fakeDispatcher) {
