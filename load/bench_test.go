@@ -213,15 +213,18 @@ func BenchmarkLoadMaxRateVsVegeta(b *testing.B) {
 // definition applied to vegeta's results, from each request's intended
 // start (due_p50_ratio, due_p99_ratio).
 //
-// Two receivers: one with a fixed service time of 2ms (sleep), where the
+// Receivers: fixed service times of 2ms and 20ms (sleep), where the
 // receiver dominates and both tools must report the same latency if they
 // measure it right; and a trivial one, where latency is mostly each
 // client's own HTTP stack and scheduling (hookdrill's lean client is not
-// vegeta's net/http), shown for reference. With the 2ms receiver the
-// tools also run together ("-together"): each at half the rate, at the
+// vegeta's net/http), shown for reference. With the 2ms and 20ms receivers
+// the tools also run together ("-together"): each at half the rate, at the
 // same time, so that a stall of the machine hits both tools' requests
 // alike; taking turns, a stall hits one tool's round only, and decides
-// that round's p99.
+// that round's p99. "-control" runs vegeta in hookdrill's place: its
+// ratios are how far two runs of the same tool differ on this machine, the
+// noise floor any comparison of the two tools sits on. The pooled_*
+// metrics are over every kept round's requests at once (histograms merged).
 func BenchmarkLoadLatencyVsVegeta(b *testing.B) {
 	rate := load.Rate{Freq: 1000, Per: time.Second}
 	if s := os.Getenv("HOOKDRILL_BENCH_RATE"); s != "" {
@@ -234,7 +237,12 @@ func BenchmarkLoadLatencyVsVegeta(b *testing.B) {
 		name     string
 		delay    time.Duration
 		together bool
-	}{{"service-2ms", 2 * time.Millisecond, false}, {"service-2ms-together", 2 * time.Millisecond, true}, {"trivial", 0, false}} {
+		control  bool // vegeta against itself: how far two runs of one tool differ here
+	}{{"service-2ms", 2 * time.Millisecond, false, false}, {"service-2ms-together", 2 * time.Millisecond, true, false},
+		{"service-2ms-control", 2 * time.Millisecond, false, true},
+		{"service-20ms", 20 * time.Millisecond, false, false}, {"service-20ms-together", 20 * time.Millisecond, true, false},
+		{"service-20ms-control", 20 * time.Millisecond, false, true},
+		{"trivial", 0, false, false}} {
 		b.Run(tc.name, func(b *testing.B) {
 			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				io.Copy(io.Discard, r.Body)
@@ -244,14 +252,14 @@ func BenchmarkLoadLatencyVsVegeta(b *testing.B) {
 				w.WriteHeader(http.StatusOK)
 			}))
 			b.Cleanup(srv.Close)
-			latencyVsVegeta(b, srv.URL+"/hook", rate, rounds, tc.together)
+			latencyVsVegeta(b, srv.URL+"/hook", rate, rounds, tc.together, tc.control)
 		})
 	}
 }
 
 const latencyPhase = time.Second
 
-func latencyVsVegeta(b *testing.B, url string, rate load.Rate, rounds int, together bool) {
+func latencyVsVegeta(b *testing.B, url string, rate load.Rate, rounds int, together, control bool) {
 	tr := vegetaTarget(b, url)
 	ms := func(d time.Duration) float64 { return float64(d) / 1e6 }
 	if together { // half the rate each, at the same time
@@ -280,6 +288,21 @@ func latencyVsVegeta(b *testing.B, url string, rate load.Rate, rounds int, toget
 		return nil
 	}
 	hookdrillRound := func(keep bool) error {
+		if control { // vegeta in hookdrill's place: its "service" and "due" are vegeta's latency and from-due
+			_, h, due, bad := runVegeta(b, tr, vegeta.Rate{Freq: int(rate.Freq), Per: rate.Per}, latencyPhase)
+			if bad != 0 {
+				return fmt.Errorf("vegeta (control): %d requests failed", bad)
+			}
+			if keep {
+				poolMu.Lock()
+				h50, h99 = append(h50, ms(h.Quantile(0.5))), append(h99, ms(h.Quantile(0.99)))
+				d50, d99 = append(d50, ms(due.Quantile(0.5))), append(d99, ms(due.Quantile(0.99)))
+				poolH.Merge(h)
+				poolD.Merge(due)
+				poolMu.Unlock()
+			}
+			return nil
+		}
 		res, err := load.Run(context.Background(), loadConfig(url, rate, latencyPhase))
 		if err != nil {
 			return err
