@@ -2,10 +2,7 @@ package mock
 
 import (
 	"bytes"
-	"encoding/json"
-	"fmt"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -14,57 +11,9 @@ import (
 
 	"github.com/hookdrill/hookdrill/clock"
 	"github.com/hookdrill/hookdrill/internal/testkit"
+	"github.com/hookdrill/hookdrill/platform/internal/mocktest"
 	"github.com/hookdrill/hookdrill/platform/prolific"
 )
-
-// exchange is one request of a golden round trip; a nil-method exchange
-// runs fn instead (a trigger between calls).
-type exchange struct {
-	method, path, body string
-	fn                 func(t *testing.T, e *env)
-}
-
-// transcript replays exchanges and renders them as text: request line,
-// body, status, the headers that matter, body.
-func transcript(t *testing.T, e *env, xs []exchange) string {
-	var b strings.Builder
-	vars := map[string]string{}
-	expand := func(s string) string {
-		for k, v := range vars {
-			s = strings.ReplaceAll(s, "{"+k+"}", v)
-		}
-		return s
-	}
-	for _, x := range xs {
-		if x.fn != nil {
-			x.fn(t, e)
-			continue
-		}
-		path, body := expand(x.path), expand(x.body)
-		resp, out := e.do(x.method, path, body)
-		fmt.Fprintf(&b, "%s %s\n", x.method, path)
-		if body != "" {
-			fmt.Fprintf(&b, "%s\n", body)
-		}
-		fmt.Fprintf(&b, "-> %d", resp.StatusCode)
-		for _, h := range []string{"X-Hook-Secret", "Content-Type"} {
-			if v := resp.Header.Get(h); v != "" {
-				fmt.Fprintf(&b, "  %s: %s", h, v)
-			}
-		}
-		fmt.Fprintf(&b, "\n%s\n", strings.TrimSpace(string(out)))
-		var obj map[string]any
-		if json.Unmarshal(out, &obj) == nil {
-			if id, ok := obj["id"].(string); ok {
-				vars["id"] = id
-			}
-		}
-		if tok := resp.Header.Get("X-Hook-Secret"); tok != "" {
-			vars["hook_secret"] = tok
-		}
-	}
-	return b.String()
-}
 
 // checkGolden compares got with testdata/name (go test ./platform/prolific/mock
 // -run TestName -update rewrites it).
@@ -83,19 +32,19 @@ func goldenEnv(t *testing.T, cfg Config) (*env, *fakeDispatcher) {
 // TestGoldenProlific71 replays spec 7.1 with the mock's default shapes.
 func TestGoldenProlific71(t *testing.T) {
 	e, fd := goldenEnv(t, Config{})
-	got := transcript(t, e, []exchange{
-		{method: "POST", path: "/api/v1/hooks/secrets/", body: `{"workspace_id": "63722982f9cc073ecc730f6b"}`},
-		{method: "POST", path: "/api/v1/hooks/subscriptions/",
-			body: `{"workspace_id": "63722982f9cc073ecc730f6b", "event_type": "submission.status.change", "target_url": "https://hooks.example.org/prolific"}`},
-		{method: "POST", path: "/api/v1/hooks/subscriptions/{id}/", body: `{"secret": "{hook_secret}"}`},
-		{fn: func(t *testing.T, e *env) {
+	got := mocktest.Transcript(e.do, []mocktest.Exchange{
+		{Method: "POST", Path: "/api/v1/hooks/secrets/", Body: `{"workspace_id": "63722982f9cc073ecc730f6b"}`},
+		{Method: "POST", Path: "/api/v1/hooks/subscriptions/",
+			Body: `{"workspace_id": "63722982f9cc073ecc730f6b", "event_type": "submission.status.change", "target_url": "https://hooks.example.org/prolific"}`},
+		{Method: "POST", Path: "/api/v1/hooks/subscriptions/{id}/", Body: `{"secret": "{hook_secret}"}`},
+		{Fn: func() {
 			res := e.trigger(TriggerRequest{EventType: "submission.status.change", Status: "AWAITING REVIEW",
 				ResourceID: "6394cee383e14a167638b3a1", EventID: "6394cee483e14a167638b36c",
 				Extra: map[string]string{"participant_id": "5f0c1c2d3e4f5a6b7c8d9e0f"}})
 			require.Len(t, res.Deliveries, 1)
 		}},
-		{method: "GET", path: "/api/v1/hooks/subscriptions/{id}/events/?status=SUCCEEDED&limit=100&offset=0"},
-		{method: "GET", path: "/api/v1/hooks/subscriptions/?workspace_id=63722982f9cc073ecc730f6b"},
+		{Method: "GET", Path: "/api/v1/hooks/subscriptions/{id}/events/?status=SUCCEEDED&limit=100&offset=0"},
+		{Method: "GET", Path: "/api/v1/hooks/subscriptions/?workspace_id=63722982f9cc073ecc730f6b"},
 	})
 	checkGolden(t, "prolific-7.1.golden", got)
 
