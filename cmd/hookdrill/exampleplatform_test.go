@@ -23,7 +23,6 @@ import (
 	exampleload "github.com/hookdrill/hookdrill/internal/exampleplatform/loadprofile"
 	examplemock "github.com/hookdrill/hookdrill/internal/exampleplatform/mock"
 	exampleref "github.com/hookdrill/hookdrill/internal/exampleplatform/reference"
-	"github.com/hookdrill/hookdrill/mockserver"
 	"github.com/hookdrill/hookdrill/platform/all"
 )
 
@@ -32,10 +31,8 @@ import (
 // conform, run and serve, with no edit to any core package.
 func withExample() all.Set {
 	return append(all.Platforms(), all.Platform{
-		Profile: func() hookdrill.Profile { return exampleplatform.New(exampleplatform.Options{}) },
-		Mock: func(all.MockSettings) (mockserver.Platform, error) {
-			return examplemock.New(examplemock.Options{}), nil
-		},
+		Profile:   func() hookdrill.Profile { return exampleplatform.New(exampleplatform.Options{}) },
+		Mock:      examplemock.ServeFlags,
 		Scenario:  examplemock.Scenario,
 		Reference: exampleref.New(),
 		Suite:     exampleconf.Suite(),

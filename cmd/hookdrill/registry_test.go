@@ -84,3 +84,21 @@ func TestCompletionFromProfiles(t *testing.T) {
 	tassert.Equal(t, []string{"prolific", "prolific-legacy"}, values("send", "--platform", "prolific", "--retries", ""))
 	tassert.Contains(t, values("conform", "--platform", "respondent", "--events", ""), "MESSAGES.CREATED")
 }
+
+// serve's platform-specific flags are declared by each platform's mock:
+// a set without a platform has none of its flags, and its help no API of it.
+func TestServeFlagsComeFromTheMocks(t *testing.T) {
+	pro, res := all.Platforms()[0], all.Platforms()[1]
+	out, _, code := runReg(t, all.Set{pro}, "serve", "--help")
+	require.Equal(t, exitOK, code)
+	tassert.Contains(t, out, "--strict-targets")
+	tassert.NotContains(t, out, "--api-key")
+	tassert.Contains(t, out, "Serves mock Prolific (/api/v1/) webhook management APIs")
+	out, _, code = runReg(t, all.Set{res}, "serve", "--help")
+	require.Equal(t, exitOK, code)
+	tassert.Contains(t, out, "--api-key")
+	tassert.NotContains(t, out, "--strict-targets")
+	_, errOut, code := runReg(t, all.Set{res}, "serve", "--strict-targets")
+	tassert.Equal(t, exitUsage, code)
+	tassert.Contains(t, errOut, "strict-targets")
+}

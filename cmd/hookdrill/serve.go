@@ -19,8 +19,6 @@ import (
 	"github.com/hookdrill/hookdrill/clock"
 	"github.com/hookdrill/hookdrill/httpserve"
 	"github.com/hookdrill/hookdrill/mockserver"
-	"github.com/hookdrill/hookdrill/platform/all"
-	prolificmock "github.com/hookdrill/hookdrill/platform/prolific/mock"
 )
 
 // DefaultServeAddr is where `hookdrill serve` listens by default.
@@ -28,13 +26,16 @@ const DefaultServeAddr = "127.0.0.1:8787"
 
 // serveFlags are serve's flags.
 type serveFlags struct {
-	addr, clk, statePath, token, apiKey, apiSecret, shape, journal *string
-	seed                                                           *uint64
-	strict, reuseTok, simFetch, unknown, insecure                  *bool
-	logLimit                                                       *int
-	maxBody                                                        *int64
-	grace                                                          *time.Duration
-	srvOpts                                                        *httpserve.Options
+	addr, clk, statePath, token, journal *string
+	seed                                 *uint64
+	insecure                             *bool
+	logLimit                             *int
+	maxBody                              *int64
+	grace                                *time.Duration
+	srvOpts                              *httpserve.Options
+	// mocks builds the platforms' mocks from their own flags (each
+	// platform's mock declares those: --api-key, --strict-targets, ...).
+	mocks func(token string) ([]mockserver.Platform, error)
 }
 
 func (a *app) serveCmd() *cobra.Command {
@@ -53,29 +54,22 @@ func (a *app) serveCmd() *cobra.Command {
 		statePath: fs.String("state", "", "keep secrets, subscriptions, webhooks, event logs and read-only resources in this JSON file across restarts"),
 		seed:      fs.Uint64("seed", 0, "seed for ids, secrets and generated events (default: random, printed)"),
 		token:     fs.String("token", "", "Prolific API token to require (default: any non-empty token)"),
-		apiKey:    fs.String("api-key", "", "Respondent x-api-key to require (default: any non-empty value)"),
-		apiSecret: fs.String("api-secret", "", "Respondent x-api-secret to require (default: any non-empty value)"),
-		strict:    fs.Bool("strict-targets", false, "reject Prolific target URLs the real API rejects (non-https, localhost, private addresses)"),
-		shape:     fs.String("create-shape", string(prolificmock.DefaultCreateShape), "create-subscription body: object (what Prolific's clients decode) or results (the documented list)"),
-		reuseTok:  fs.Bool("reuse-confirm-token", false, "let a confirmed subscription be confirmed again with its X-Hook-Secret (an idempotent 200) instead of refusing the single-use token (400)"),
-		simFetch:  fs.Bool("simulate-fetchable", false, "make the screener responses announced by Respondent's simulate fetchable (default: throwaway ids, 404 as on the platform)"),
 		logLimit:  fs.Int("event-log-limit", mockserver.DefaultEventLogLimit, "event-log records kept per subscription and webhook, newest first (in memory and in --state)"),
-		unknown:   fs.Bool("allow-unknown-fields", false, "ignore unknown request body fields instead of answering 400"),
 		maxBody:   fs.Int64("max-body", mockserver.DefaultMaxBodyBytes, "largest request body accepted, in bytes (larger: 413)"),
 		insecure:  fs.Bool("insecure", false, "accept any TLS certificate from receivers"),
 		grace:     fs.Duration("grace", DefaultGrace, "on SIGINT/SIGTERM, give attempts in flight this long to finish (a second signal stops at once)"),
 		journal:   fs.String("journal", "", "append the journal (API calls, attempts, notices) to this JSONL file as it is recorded"),
 		srvOpts:   serverFlags(fs),
+		mocks:     a.set.MockFlags(fs),
 	}
 	return a.command(cc, f.run)
 }
 
 func (f *serveFlags) run(ctx context.Context, a *app, fs *pflag.FlagSet, env *environ) error {
 	var (
-		addr, clk, statePath, token, apiKey, apiSecret = f.addr, f.clk, f.statePath, f.token, f.apiKey, f.apiSecret
-		shape, journal, seed, strict, reuseTok         = f.shape, f.journal, f.seed, f.strict, f.reuseTok
-		simFetch, unknown, insecure, logLimit          = f.simFetch, f.unknown, f.insecure, f.logLimit
-		maxBody, grace, srvOpts                        = f.maxBody, f.grace, f.srvOpts
+		addr, clk, statePath, token, journal = f.addr, f.clk, f.statePath, f.token, f.journal
+		seed, insecure, logLimit             = f.seed, f.insecure, f.logLimit
+		maxBody, grace, srvOpts              = f.maxBody, f.grace, f.srvOpts
 	)
 	if fs.NArg() != 0 {
 		return usageErr("serve takes no arguments, got %q", fs.Args())
@@ -86,8 +80,7 @@ func (f *serveFlags) run(ctx context.Context, a *app, fs *pflag.FlagSet, env *en
 	if *grace < 0 {
 		return usageErr("--grace must not be negative, got %s", *grace)
 	}
-	plats, platErr := a.set.MockPlatforms(all.MockSettings{Token: *token, StrictTargets: *strict, CreateShape: *shape,
-		AllowUnknownFields: *unknown, ReuseConfirmToken: *reuseTok, APIKey: *apiKey, APISecret: *apiSecret, SimulateFetchable: *simFetch})
+	plats, platErr := f.mocks(*token)
 	cfg := mockserver.Config{
 		Seed: *seed, EventLogLimit: *logLimit, MaxBodyBytes: *maxBody, StatePath: *statePath, Log: env.stderr,
 		Platforms: plats,
@@ -235,7 +228,7 @@ func serverFlags(fs *pflag.FlagSet) *httpserve.Options {
 // mockAPIs is "Prolific (/api/v1/) and Respondent (/v1/)": the mock APIs
 // serve serves, from the platforms' mocks.
 func (a *app) mockAPIs() string {
-	plats, _ := a.set.MockPlatforms(all.MockSettings{})
+	plats, _ := a.set.DefaultMocks()
 	var parts []string
 	for _, p := range plats {
 		t, _ := mockTitle(p)

@@ -3,6 +3,8 @@ package all
 import (
 	"errors"
 
+	"github.com/spf13/pflag"
+
 	"github.com/hookdrill/hookdrill"
 	"github.com/hookdrill/hookdrill/conform"
 	"github.com/hookdrill/hookdrill/load"
@@ -30,9 +32,11 @@ type Platform struct {
 	// Profile builds the wire profile with default options (sender,
 	// scenarios, load, conform, send).
 	Profile func() hookdrill.Profile
-	// Mock builds the platform's mock API for `hookdrill serve` from the
-	// serve flags that concern it.
-	Mock func(MockSettings) (mockserver.Platform, error)
+	// Mock declares the platform mock's own `hookdrill serve` flags on fs
+	// and returns the constructor that builds the mock from their values
+	// once fs is parsed (token: serve's --token, the API token to require,
+	// for the platforms whose API takes one). Nil: no mock API.
+	Mock func(fs *pflag.FlagSet) func(token string) (mockserver.Platform, error)
 	// Scenario makes the embedded mock of a scenario with `mock: true`.
 	Scenario scenariomock.Maker
 	// Reference is the platform's part of the reference receiver.
@@ -50,8 +54,8 @@ type Set []Platform
 // Platforms returns every platform hookdrill knows: THE list.
 func Platforms() Set {
 	return Set{
-		{Profile: func() hookdrill.Profile { return prolific.New(prolific.Options{}) }, Mock: prolificMock, Scenario: prolificmock.Scenario, Reference: prolificref.New(), Suite: prolificconf.Suite(), Workload: prolificload.Workload()},
-		{Profile: func() hookdrill.Profile { return respondent.New(respondent.Options{}) }, Mock: respondentMock, Scenario: respondentmock.Scenario, Reference: respondentref.New(), Suite: respondentconf.Suite(), Workload: respondentload.Workload()},
+		{Profile: func() hookdrill.Profile { return prolific.New(prolific.Options{}) }, Mock: prolificmock.ServeFlags, Scenario: prolificmock.Scenario, Reference: prolificref.New(), Suite: prolificconf.Suite(), Workload: prolificload.Workload()},
+		{Profile: func() hookdrill.Profile { return respondent.New(respondent.Options{}) }, Mock: respondentmock.ServeFlags, Scenario: respondentmock.Scenario, Reference: respondentref.New(), Suite: respondentconf.Suite(), Workload: respondentload.Workload()},
 	}
 }
 
@@ -111,27 +115,39 @@ func (s Set) Mocks() []scenariomock.Maker {
 	return out
 }
 
-// MockPlatforms returns the set's mock APIs for one mock server
+// MockFlags declares every mock's serve flags on fs and returns the
+// constructor of the set's mock APIs for one mock server
 // (mockserver.Config.Platforms), in the set's order (the first is the
-// default platform of a trigger), or every setting that cannot work.
-func (s Set) MockPlatforms(ms MockSettings) ([]mockserver.Platform, error) {
-	var out []mockserver.Platform
-	var errs []error
+// default platform of a trigger), or of every setting that cannot work.
+func (s Set) MockFlags(fs *pflag.FlagSet) func(token string) ([]mockserver.Platform, error) {
+	var builders []func(string) (mockserver.Platform, error)
 	for _, p := range s {
-		if p.Mock == nil {
-			continue
+		if p.Mock != nil {
+			builders = append(builders, p.Mock(fs))
 		}
-		m, err := p.Mock(ms)
-		if err != nil {
-			errs = append(errs, err)
-			continue
+	}
+	return func(token string) ([]mockserver.Platform, error) {
+		var out []mockserver.Platform
+		var errs []error
+		for _, b := range builders {
+			m, err := b(token)
+			if err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			out = append(out, m)
 		}
-		out = append(out, m)
+		if err := errors.Join(errs...); err != nil {
+			return nil, err
+		}
+		return out, nil
 	}
-	if err := errors.Join(errs...); err != nil {
-		return nil, err
-	}
-	return out, nil
+}
+
+// DefaultMocks returns the set's mock APIs with every setting at its
+// default (e.g. to describe them in help).
+func (s Set) DefaultMocks() ([]mockserver.Platform, error) {
+	return s.MockFlags(pflag.NewFlagSet("defaults", pflag.ContinueOnError))("")
 }
 
 // Registry is Platforms().Registry().
@@ -148,40 +164,3 @@ func Suites() conform.Suites { return Platforms().Suites() }
 
 // Mocks is Platforms().Mocks().
 func Mocks() []scenariomock.Maker { return Platforms().Mocks() }
-
-// MockPlatforms is Platforms().MockPlatforms(s).
-func MockPlatforms(s MockSettings) ([]mockserver.Platform, error) {
-	return Platforms().MockPlatforms(s)
-}
-
-// MockSettings are the platform mocks' settings of `hookdrill serve` (its
-// flags); the zero value is every mock's default.
-type MockSettings struct {
-	// Prolific: --token, --strict-targets, --create-shape,
-	// --allow-unknown-fields, --reuse-confirm-token.
-	Token              string
-	StrictTargets      bool
-	CreateShape        string
-	AllowUnknownFields bool
-	ReuseConfirmToken  bool
-	// Respondent: --api-key, --api-secret, --simulate-fetchable.
-	APIKey, APISecret string
-	SimulateFetchable bool
-}
-
-func prolificMock(s MockSettings) (mockserver.Platform, error) {
-	o := prolificmock.Options{Token: s.Token, StrictTargets: s.StrictTargets, CreateShape: prolificmock.CreateShape(s.CreateShape),
-		AllowUnknownFields: s.AllowUnknownFields, ReuseConfirmToken: s.ReuseConfirmToken}
-	if err := o.Validate(); err != nil {
-		return nil, err
-	}
-	return prolificmock.New(o), nil
-}
-
-func respondentMock(s MockSettings) (mockserver.Platform, error) {
-	o := respondentmock.Options{APIKey: s.APIKey, APISecret: s.APISecret, SimulateFetchable: s.SimulateFetchable}
-	if err := o.Validate(); err != nil {
-		return nil, err
-	}
-	return respondentmock.New(o), nil
-}
