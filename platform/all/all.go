@@ -35,7 +35,10 @@ type Platform struct {
 	// Mock declares the platform mock's own `hookdrill serve` flags on fs
 	// and returns the constructor that builds the mock from their values
 	// once fs is parsed (token: serve's --token, the API token to require,
-	// for the platforms whose API takes one). Nil: no mock API.
+	// for the platforms whose API takes one). Nil: no mock API. Flag names
+	// are shared by every platform's mock on one command line, so they must
+	// not repeat another platform's (TestEachEntryIsOnePlatform declares
+	// them all on one flag set).
 	Mock func(fs *pflag.FlagSet) func(token string) (mockserver.Platform, error)
 	// Scenario makes the embedded mock of a scenario with `mock: true`.
 	Scenario scenariomock.Maker
