@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/hookdrill/hookdrill/internal/testkit"
 	"io"
 	"net/http"
 	"strings"
@@ -24,7 +25,7 @@ import (
 func TestConcurrentClients(t *testing.T) {
 	const clients, triggers = 64, 3
 	e := newEnv(t, Config{Clock: clock.Real{}})
-	rcv := newReceiver(t, nil)
+	rcv := testkit.Recording(t, nil)
 	hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: clients}}
 	defer hc.CloseIdleConnections()
 
@@ -66,7 +67,7 @@ func TestConcurrentClients(t *testing.T) {
 			var ids []string
 			for k := range 2 {
 				code, h, b, err := call("POST", "/api/v1/hooks/subscriptions/", fmt.Sprintf(
-					`{"workspace_id": "%s", "event_type": "submission.status.change", "target_url": "%s/c%d/%d"}`, ws, rcv.ts.URL, i, k))
+					`{"workspace_id": "%s", "event_type": "submission.status.change", "target_url": "%s/c%d/%d"}`, ws, rcv.URL, i, k))
 				if err != nil || code != 201 {
 					fail("create: %d %s %v", code, b, err)
 					return
@@ -121,7 +122,7 @@ func TestConcurrentClients(t *testing.T) {
 	require.NoError(t, e.srv.Wait(ctx))
 
 	seen := map[string]int{}
-	for _, r := range rcv.requests() {
+	for _, r := range rcv.Requests() {
 		seen[r.Header.Get("X-Event-ID")]++
 	}
 	total := 0

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"github.com/hookdrill/hookdrill/internal/testkit"
 	"testing"
 	"time"
 
@@ -17,13 +18,13 @@ import (
 
 func TestControlAPI(t *testing.T) {
 	e := newEnv(t, Config{})
-	rcv := newReceiver(t, func(n int) int {
+	rcv := testkit.Recording(t, func(n int) int {
 		if n == 1 {
 			return 500
 		}
 		return 200
 	})
-	e.subscribe(testWS, "study.status.change", rcv.ts.URL)
+	e.subscribe(testWS, "study.status.change", rcv.URL)
 	c, err := NewClient(e.ts.URL, e.ts.Client())
 	require.NoError(t, err)
 	ctx := context.Background()

@@ -3,6 +3,7 @@ package mockserver_test
 import (
 	"context"
 	"encoding/json"
+	"github.com/hookdrill/hookdrill/internal/testkit"
 	"io"
 	"net/http"
 	"strings"
@@ -132,8 +133,8 @@ func TestInfoHidesSeed(t *testing.T) {
 // accepted as a target, so no delivery can reset the mock.
 func TestSelfTargetRefused(t *testing.T) {
 	e := newEnv(t, Config{})
-	rcv := newReceiver(t, nil)
-	keep := e.subscribe(testWS, "study.status.change", rcv.ts.URL+"/ok")
+	rcv := testkit.Recording(t, nil)
+	keep := e.subscribe(testWS, "study.status.change", rcv.URL+"/ok")
 	port := e.ts.URL[strings.LastIndex(e.ts.URL, ":")+1:]
 	hosts := []string{"127.0.0.1:" + port, "localhost:" + port, "[::1]:" + port, "0.0.0.0:" + port, "127.1:" + port,
 		"LOCALHOST:" + port, "mock.example"}
@@ -163,7 +164,7 @@ func TestSelfTargetRefused(t *testing.T) {
 	e.settle()
 	subs, _ := e.srv.Subscriptions("", true, 0, 0)
 	require.Len(t, subs, 1, "nothing was reset")
-	tassert.Len(t, rcv.requests(), 1)
+	tassert.Len(t, rcv.Requests(), 1)
 }
 
 // The info answer keeps the earlier flat keys beside "platforms", so that

@@ -8,7 +8,6 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -182,46 +181,6 @@ func (e *env) events(subID, query string) cliEventList {
 	var l cliEventList
 	e.json("GET", "/api/v1/hooks/subscriptions/"+subID+"/events/"+query, "", 200, &l)
 	return l
-}
-
-// receiver records deliveries and answers with status(n) for the n-th
-// request (1-based).
-type receiver struct {
-	mu     sync.Mutex
-	got    []received
-	status func(n int) int
-	ts     *httptest.Server
-}
-
-type received struct {
-	Header http.Header
-	Body   []byte
-	Path   string
-}
-
-func newReceiver(t testing.TB, status func(n int) int) *receiver {
-	t.Helper()
-	r := &receiver{status: status}
-	r.ts = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-		b, _ := io.ReadAll(req.Body)
-		r.mu.Lock()
-		r.got = append(r.got, received{Header: req.Header.Clone(), Body: b, Path: req.URL.Path})
-		n := len(r.got)
-		r.mu.Unlock()
-		code := 200
-		if r.status != nil {
-			code = r.status(n)
-		}
-		w.WriteHeader(code)
-	}))
-	t.Cleanup(r.ts.Close)
-	return r
-}
-
-func (r *receiver) requests() []received {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]received(nil), r.got...)
 }
 
 // These tests check the core (control API, guards, paths, persistence,

@@ -2,6 +2,7 @@ package mockserver_test
 
 import (
 	"context"
+	"github.com/hookdrill/hookdrill/internal/testkit"
 	"os"
 	"path/filepath"
 	"testing"
@@ -53,10 +54,10 @@ func TestEventLogAndResourcesSurviveRestart(t *testing.T) {
 		dir := t.TempDir()
 		path := filepath.Join(dir, "state.json")
 		sim := clock.NewSim(simStart)
-		rcv := newReceiver(t, func(int) int { return 500 })
+		rcv := testkit.Recording(t, func(int) int { return 500 })
 		s1, err := newServer(Config{StatePath: path, Seed: 9, Clock: sim})
 		require.NoError(t, err)
-		subID, hookID := persistWorld(t, s1, sim, rcv.ts.URL+"/broken")
+		subID, hookID := persistWorld(t, s1, sim, rcv.URL+"/broken")
 		before, n, err := s1.Events(subID, EventFilter{})
 		require.NoError(t, err)
 		require.Equal(t, 3, n)
@@ -116,10 +117,10 @@ func TestEventLogAndResourcesSurviveRestart(t *testing.T) {
 func TestEventLogLimit(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "state.json")
 	sim := clock.NewSim(simStart)
-	rcv := newReceiver(t, nil)
+	rcv := testkit.Recording(t, nil)
 	s1, err := newServer(Config{StatePath: path, Seed: 3, Clock: sim, EventLogLimit: 2})
 	require.NoError(t, err)
-	subID, _ := persistWorld(t, s1, sim, rcv.ts.URL+"/ok")
+	subID, _ := persistWorld(t, s1, sim, rcv.URL+"/ok")
 	recs, n, err := s1.Events(subID, EventFilter{})
 	require.NoError(t, err)
 	require.Equal(t, 2, n)

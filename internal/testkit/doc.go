@@ -1,6 +1,7 @@
 // Package testkit holds the helpers hookdrill's tests share: golden files
-// behind one -update flag (Golden) and fake receivers (Answering, RawServer,
-// KeepAlive, Hanging) that answer, keep connections alive or never answer,
+// behind one -update flag (Golden) and fake receivers (Answering, Recording,
+// RawServer, KeepAlive, Hanging) that answer, record what they got, keep
+// connections alive or never answer,
 // each bound to 127.0.0.1 and stopped when the test ends.
 //
 // Only _test.go files may import it: it registers the -update flag on the

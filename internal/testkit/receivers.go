@@ -101,3 +101,56 @@ func Hanging(t testing.TB) string {
 	t.Cleanup(func() { close(done) }) // runs before RawServer's cleanup
 	return url
 }
+
+// Request is one request a Recorder received.
+type Request struct {
+	Header http.Header
+	Body   []byte
+	Path   string
+}
+
+// Recorder is a receiver that records every request and answers the n-th
+// (1-based) with status(n), 200 when status is nil.
+type Recorder struct {
+	// URL is the receiver's base URL (http://127.0.0.1:port).
+	URL string
+
+	mu     sync.Mutex // guards status and got
+	status func(n int) int
+	got    []Request
+}
+
+// Recording starts a Recorder on 127.0.0.1, stopped when the test ends.
+func Recording(t testing.TB, status func(n int) int) *Recorder {
+	t.Helper()
+	r := &Recorder{status: status}
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		b, _ := io.ReadAll(req.Body)
+		r.mu.Lock()
+		r.got = append(r.got, Request{Header: req.Header.Clone(), Body: b, Path: req.URL.Path})
+		n, status := len(r.got), r.status
+		r.mu.Unlock()
+		code := http.StatusOK
+		if status != nil {
+			code = status(n)
+		}
+		w.WriteHeader(code)
+	}))
+	t.Cleanup(ts.Close)
+	r.URL = ts.URL
+	return r
+}
+
+// SetStatus replaces the answer function for the requests that follow.
+func (r *Recorder) SetStatus(status func(n int) int) {
+	r.mu.Lock()
+	r.status = status
+	r.mu.Unlock()
+}
+
+// Requests returns a copy of the requests received so far, in order.
+func (r *Recorder) Requests() []Request {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]Request(nil), r.got...)
+}

@@ -76,3 +76,36 @@ func TestHanging(t *testing.T) {
 	require.ErrorAs(t, err, &ne)
 	tassert.True(t, ne.Timeout())
 }
+
+func TestRecording(t *testing.T) {
+	r := testkit.Recording(t, func(n int) int { return 200 + n })
+	for i, path := range []string{"/a", "/b"} {
+		req, err := http.NewRequest(http.MethodPost, r.URL+path, strings.NewReader("body"+path))
+		require.NoError(t, err)
+		req.Header.Set("X-N", path)
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		resp.Body.Close()
+		tassert.Equal(t, 201+i, resp.StatusCode)
+	}
+	got := r.Requests()
+	require.Len(t, got, 2)
+	tassert.Equal(t, "/b", got[1].Path)
+	tassert.Equal(t, "body/a", string(got[0].Body))
+	tassert.Equal(t, "/a", got[0].Header.Get("X-N"))
+	got[0].Path = "changed"
+	tassert.Equal(t, "/a", r.Requests()[0].Path, "Requests returns a copy")
+}
+
+func TestRecordingSetStatus(t *testing.T) {
+	r := testkit.Recording(t, nil)
+	post := func() int {
+		resp, err := http.Post(r.URL, "text/plain", strings.NewReader("x"))
+		require.NoError(t, err)
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	tassert.Equal(t, 200, post())
+	r.SetStatus(func(n int) int { return 500 + n })
+	tassert.Equal(t, 502, post())
+}

@@ -2,6 +2,7 @@ package mock
 
 import (
 	"encoding/json"
+	"github.com/hookdrill/hookdrill/platform/internal/mocktest"
 	"net/http/httptest"
 	"net/url"
 	"strings"
@@ -77,11 +78,11 @@ func FuzzHandler(f *testing.F) {
 	f.Add(0, "text/plain", []byte(`{"workspace_id": "aaaaaaaaaaaaaaaaaaaaaaaa"}`))
 	f.Add(1, "", []byte(`{}`))
 	f.Add(3, "application/json; charset=\"", []byte(`{}`))
-	srv, err := newServer(Config{Seed: 1, Dispatcher: &fakeDispatcher{clk: nil}})
+	srv, err := newServer(Config{Seed: 1, Dispatcher: &mocktest.Dispatcher{}})
 	if err != nil {
 		f.Fatal(err)
 	}
-	srv.cfg.Dispatcher.(*fakeDispatcher).clk = srv.clk
+	srv.cfg.Dispatcher.(*mocktest.Dispatcher).Clock = srv.clk
 	_, _ = srv.CreateSecret("aaaaaaaaaaaaaaaaaaaaaaaa", "")
 	sub, _, _ := srv.CreateSubscription("aaaaaaaaaaaaaaaaaaaaaaaa", "study.status.change", "https://x.example/h")
 	hook, _ := srv.CreateWebhook("https://x.example/r", "")

@@ -22,9 +22,9 @@ func checkGolden(t *testing.T, name, got string) {
 	testkit.Golden(t, filepath.Join("testdata", name), []byte(got))
 }
 
-func goldenEnv(t *testing.T, cfg Config) (*env, *fakeDispatcher) {
+func goldenEnv(t *testing.T, cfg Config) (*env, *mocktest.Dispatcher) {
 	sim := clock.NewSim(simStart)
-	fd := &fakeDispatcher{clk: sim, latency: 412 * time.Millisecond}
+	fd := &mocktest.Dispatcher{Clock: sim, Latency: 412 * time.Millisecond}
 	cfg.Clock, cfg.Dispatcher, cfg.Seed = sim, fd, 1
 	return newEnv(t, cfg), fd
 }
@@ -52,8 +52,8 @@ func TestGoldenProlific71(t *testing.T) {
 	tassert.Contains(t, got, `"event_type":"submission.status.change","target_url":"https://hooks.example.org/prolific","workspace_id":"63722982f9cc073ecc730f6b","id":`)
 	tassert.Contains(t, got, `"datetime_created":"2026-01-01T00:00:00.000000Z","datetime_updated":"2026-01-01T00:00:00.412000Z"`)
 	tassert.Contains(t, got, `"payload":{"resource_id":"6394cee383e14a167638b3a1","event_type":"submission.status.change","participant_id":"5f0c1c2d3e4f5a6b7c8d9e0f","status":"AWAITING REVIEW"}}],"meta":{"count":1}}`)
-	require.Len(t, fd.got, 1)
-	body, err := e.srv.Mock.Profile().Encode(fd.got[0].Event)
+	require.Len(t, fd.Got(), 1)
+	body, err := e.srv.Mock.Profile().Encode(fd.Got()[0].Event)
 	require.NoError(t, err)
 	tassert.Equal(t, `{"resource_id": "6394cee383e14a167638b3a1", "event_type": "submission.status.change", "participant_id": "5f0c1c2d3e4f5a6b7c8d9e0f", "status": "AWAITING REVIEW"}`, string(body),
 		"the spec 7.2 wire body")

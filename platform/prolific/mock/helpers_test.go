@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -20,7 +19,6 @@ import (
 	"github.com/hookdrill/hookdrill/platform/prolific"
 	"github.com/hookdrill/hookdrill/platform/respondent"
 	respondentmock "github.com/hookdrill/hookdrill/platform/respondent/mock"
-	"github.com/hookdrill/hookdrill/sender"
 )
 
 const (
@@ -192,71 +190,6 @@ func (e *env) events(subID, query string) cliEventList {
 	var l cliEventList
 	e.json("GET", "/api/v1/hooks/subscriptions/"+subID+"/events/"+query, "", 200, &l)
 	return l
-}
-
-// receiver records deliveries and answers with status(n) for the n-th
-// request (1-based).
-type receiver struct {
-	mu     sync.Mutex
-	got    []received
-	status func(n int) int
-	ts     *httptest.Server
-}
-
-type received struct {
-	Header http.Header
-	Body   []byte
-	Path   string
-}
-
-func newReceiver(t testing.TB, status func(n int) int) *receiver {
-	t.Helper()
-	r := &receiver{status: status}
-	r.ts = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-		b, _ := io.ReadAll(req.Body)
-		r.mu.Lock()
-		r.got = append(r.got, received{Header: req.Header.Clone(), Body: b, Path: req.URL.Path})
-		n := len(r.got)
-		r.mu.Unlock()
-		code := 200
-		if r.status != nil {
-			code = r.status(n)
-		}
-		w.WriteHeader(code)
-	}))
-	t.Cleanup(r.ts.Close)
-	return r
-}
-
-func (r *receiver) requests() []received {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]received(nil), r.got...)
-}
-
-// fakeDispatcher completes every delivery at once with a 2xx after
-// latency, without any network: for golden exchanges.
-type fakeDispatcher struct {
-	mu      sync.Mutex
-	clk     clock.Clock
-	latency time.Duration
-	got     []sender.Delivery
-}
-
-func (f *fakeDispatcher) Deliver(_ context.Context, d sender.Delivery) (*sender.Handle, error) {
-	f.mu.Lock()
-	f.got = append(f.got, d)
-	f.mu.Unlock()
-	a := hookdrill.Attempt{DeliveryID: "fake", EventID: d.Event.ID, Number: 1, Outcome: hookdrill.OutcomeSuccess,
-		SimStarted: f.clk.Now(), Latency: f.latency, Final: true}
-	if d.Hooks.OnAttempt != nil {
-		d.Hooks.OnAttempt(a)
-	}
-	if d.Hooks.OnDone != nil {
-		d.Hooks.OnDone(sender.Result{EventID: d.Event.ID, Status: hookdrill.StatusSucceeded, Outcome: a.Outcome,
-			Attempts: []hookdrill.Attempt{a}})
-	}
-	return &sender.Handle{}, nil
 }
 
 // The tests were written against one server that held both platforms; the

@@ -3,6 +3,7 @@ package mock
 import (
 	"context"
 	"encoding/json"
+	"github.com/hookdrill/hookdrill/internal/testkit"
 	"net/http"
 	"strings"
 	"testing"
@@ -17,8 +18,8 @@ import (
 
 func TestProlificLifecycle(t *testing.T) {
 	e := newEnv(t, Config{})
-	rcv := newReceiver(t, nil)
-	target := rcv.ts.URL + "/prolific"
+	rcv := testkit.Recording(t, nil)
+	target := rcv.URL + "/prolific"
 
 	// Secret, subscription, confirmation.
 	var sec cliSecret
@@ -62,7 +63,7 @@ func TestProlificLifecycle(t *testing.T) {
 	require.Len(t, res.Deliveries, 1)
 	tassert.Equal(t, created.ID, res.Deliveries[0].SubscriptionID)
 	e.settle()
-	got := rcv.requests()
+	got := rcv.Requests()
 	require.Len(t, got, 1)
 	prof := prolific.New(prolific.Options{})
 	require.NoError(t, prof.Verify(got[0].Header, got[0].Body, sec.Value, hookdrill.VerifyOptions{}))
@@ -95,7 +96,7 @@ func TestProlificLifecycle(t *testing.T) {
 	tassert.NotEqual(t, sec.Value, sec2.Value)
 	e.trigger(TriggerRequest{EventType: prolific.EventSubmissionStatusChange})
 	e.settle()
-	got = rcv.requests()
+	got = rcv.Requests()
 	require.Len(t, got, 2)
 	require.NoError(t, prof.Verify(got[1].Header, got[1].Body, sec2.Value, hookdrill.VerifyOptions{}))
 	tassert.NotEmpty(t, e.srv.Journal().Snapshot().Notices())
@@ -117,8 +118,8 @@ func TestProlificLifecycle(t *testing.T) {
 
 func TestEventsQuery(t *testing.T) {
 	e := newEnv(t, Config{})
-	rcv := newReceiver(t, nil)
-	h := e.subscribe(testWS, prolific.EventStudyStatusChange, rcv.ts.URL)
+	rcv := testkit.Recording(t, nil)
+	h := e.subscribe(testWS, prolific.EventStudyStatusChange, rcv.URL)
 	var ids []string
 	for i, st := range []string{"ACTIVE", "PAUSED", "COMPLETED"} {
 		res := e.trigger(TriggerRequest{EventType: prolific.EventStudyStatusChange, Status: st, ResourceID: []string{"a", "b", "a"}[i]})
@@ -197,9 +198,9 @@ func TestStrictTargets(t *testing.T) {
 
 func TestDisablingOnSimClock(t *testing.T) {
 	e := newEnv(t, Config{})
-	rcv := newReceiver(t, func(int) int { return 500 })
-	h := e.subscribe(testWS, prolific.EventSubmissionStatusChange, rcv.ts.URL+"/broken")
-	other := e.subscribe("bbbbbbbbbbbbbbbbbbbbbbbb", prolific.EventSubmissionStatusChange, rcv.ts.URL+"/broken")
+	rcv := testkit.Recording(t, func(int) int { return 500 })
+	h := e.subscribe(testWS, prolific.EventSubmissionStatusChange, rcv.URL+"/broken")
+	other := e.subscribe("bbbbbbbbbbbbbbbbbbbbbbbb", prolific.EventSubmissionStatusChange, rcv.URL+"/broken")
 	ctx := context.Background()
 
 	// One event a day; each retries for up to 48 h. Failing days accrue.
@@ -232,9 +233,7 @@ func TestDisablingOnSimClock(t *testing.T) {
 	res := e.trigger(TriggerRequest{EventType: prolific.EventSubmissionStatusChange, WorkspaceID: testWS})
 	tassert.Empty(t, res.Deliveries)
 	e.json("PATCH", "/api/v1/hooks/subscriptions/"+h.ID+"/", `{"is_enabled": true}`, 200, &got)
-	rcv.mu.Lock()
-	rcv.status = func(int) int { return 204 }
-	rcv.mu.Unlock()
+	rcv.SetStatus(func(int) int { return 204 })
 	res = e.trigger(TriggerRequest{EventType: prolific.EventSubmissionStatusChange, WorkspaceID: testWS})
 	require.Len(t, res.Deliveries, 1)
 	e.settle()

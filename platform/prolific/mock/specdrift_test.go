@@ -2,6 +2,7 @@ package mock
 
 import (
 	"fmt"
+	"github.com/hookdrill/hookdrill/internal/testkit"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -33,12 +34,12 @@ func TestSpecDrift(t *testing.T) {
 	g := specguard.New(t, filepath.Join(specDir, "departures.yml"), map[string]string{prolific.Name: filepath.Join(specDir, "prolific-openapi.yml")})
 	fsys := &fullFS{}
 	e := newEnv(t, Config{StatePath: filepath.Join(t.TempDir(), "state.json"), StateFS: fsys, MaxBodyBytes: 4096})
-	rcv := newReceiver(t, nil)
+	rcv := testkit.Recording(t, nil)
 
 	// The world the calls read: a workspace with a secret and two
 	// subscriptions (one unconfirmed), delivered events, a study with
 	// submissions.
-	sub := e.subscribe(testWS, prolific.EventSubmissionStatusChange, rcv.ts.URL+"/p")
+	sub := e.subscribe(testWS, prolific.EventSubmissionStatusChange, rcv.URL+"/p")
 	e.json("POST", "/api/v1/hooks/secrets/", `{"workspace_id": "bbbbbbbbbbbbbbbbbbbbbbbb"}`, 201, nil)
 	var pending cliHook
 	hdr := e.json("POST", "/api/v1/hooks/subscriptions/",

@@ -22,9 +22,9 @@ func checkGolden(t *testing.T, name, got string) {
 	testkit.Golden(t, filepath.Join("testdata", name), []byte(got))
 }
 
-func goldenEnv(t *testing.T, cfg Config) (*env, *fakeDispatcher) {
+func goldenEnv(t *testing.T, cfg Config) (*env, *mocktest.Dispatcher) {
 	sim := clock.NewSim(simStart)
-	fd := &fakeDispatcher{clk: sim, latency: 412 * time.Millisecond}
+	fd := &mocktest.Dispatcher{Clock: sim, Latency: 412 * time.Millisecond}
 	cfg.Clock, cfg.Dispatcher, cfg.Seed = sim, fd, 1
 	return newEnv(t, cfg), fd
 }
@@ -42,8 +42,8 @@ func TestGoldenRespondent73(t *testing.T) {
 	})
 	checkGolden(t, "respondent-7.3.golden", got)
 	tassert.Contains(t, got, `{"eventTypes":["PROJECTS.UPDATED","SCREENER_RESPONSES.CREATED","SCREENER_RESPONSES.UPDATED","MESSAGES.CREATED","CONVERSATIONS.CREATED"]}`)
-	require.Len(t, fd.got, 1)
-	ev := fd.got[0].Event
+	require.Len(t, fd.Got(), 1)
+	ev := fd.Got()[0].Event
 	tassert.Equal(t, respondent.EventScreenerResponsesUpdated, ev.Type)
 	b, err := hookdrill.EncodeCompact(ev.Payload)
 	require.NoError(t, err)

@@ -1,6 +1,7 @@
 package mock
 
 import (
+	"github.com/hookdrill/hookdrill/internal/testkit"
 	"testing"
 	"time"
 
@@ -13,15 +14,15 @@ import (
 
 func TestRespondentWebhooks(t *testing.T) {
 	e := newEnv(t, Config{})
-	rcv := newReceiver(t, nil)
+	rcv := testkit.Recording(t, nil)
 	resp, _ := e.do("GET", "/v1/webhooks", "")
 	tassert.Equal(t, 404, resp.StatusCode, "no webhook yet (R7)")
 
 	var w1, w2 Webhook
-	e.json("POST", "/v1/webhooks", `{"url": "`+rcv.ts.URL+`/old"}`, 201, &w1)
+	e.json("POST", "/v1/webhooks", `{"url": "`+rcv.URL+`/old"}`, 201, &w1)
 	tassert.Len(t, w1.ID, 24)
 	tassert.Regexp(t, `^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`, w1.PrivateKey)
-	e.json("POST", "/v1/webhooks", `{"url": "`+rcv.ts.URL+`/new"}`, 201, &w2)
+	e.json("POST", "/v1/webhooks", `{"url": "`+rcv.URL+`/new"}`, 201, &w2)
 	tassert.NotEqual(t, w1.ID, w2.ID, "replacing creates a new webhook")
 	tassert.NotEqual(t, w1.PrivateKey, w2.PrivateKey)
 	tassert.Equal(t, w1.TeamID, w2.TeamID, "one team")
@@ -36,7 +37,7 @@ func TestRespondentWebhooks(t *testing.T) {
 	require.Equal(t, 201, resp.StatusCode, "%s", body)
 	tassert.Empty(t, body)
 	e.settle()
-	got := rcv.requests()
+	got := rcv.Requests()
 	require.Len(t, got, 1)
 	tassert.Equal(t, "/new", got[0].Path)
 	prof := respondent.New(respondent.Options{})
@@ -73,8 +74,8 @@ func TestRespondentWebhooks(t *testing.T) {
 
 func TestRespondentRetryPolicy(t *testing.T) {
 	e := newEnv(t, Config{})
-	rcv := newReceiver(t, func(int) int { return 503 })
-	_, err := e.srv.CreateWebhook(rcv.ts.URL, "")
+	rcv := testkit.Recording(t, func(int) int { return 503 })
+	_, err := e.srv.CreateWebhook(rcv.URL, "")
 	require.NoError(t, err)
 	e.trigger(TriggerRequest{Platform: respondent.Name, EventType: respondent.EventMessagesCreated})
 	e.settle()

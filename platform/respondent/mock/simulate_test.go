@@ -2,6 +2,7 @@ package mock
 
 import (
 	"encoding/json"
+	"github.com/hookdrill/hookdrill/internal/testkit"
 	"testing"
 
 	tassert "github.com/stretchr/testify/assert"
@@ -27,9 +28,9 @@ func resourceOf(t *testing.T, body []byte) map[string]any {
 // organization (spec 4.3), whether simulated or triggered.
 func TestSimulateCarriesWebhookIdentity(t *testing.T) {
 	e := newEnv(t, Config{})
-	rcv := newReceiver(t, nil)
+	rcv := testkit.Recording(t, nil)
 	var w Webhook
-	e.json("POST", "/v1/webhooks", `{"url": "`+rcv.ts.URL+`/h"}`, 201, &w)
+	e.json("POST", "/v1/webhooks", `{"url": "`+rcv.URL+`/h"}`, 201, &w)
 	require.NotEmpty(t, w.TeamID)
 	for _, ev := range []string{respondent.EventMessagesCreated, respondent.EventConversationsCreated} {
 		resp, b := e.do("POST", "/v1/webhooks/"+w.ID+"/simulate", `{"event": "`+ev+`"}`)
@@ -37,7 +38,7 @@ func TestSimulateCarriesWebhookIdentity(t *testing.T) {
 	}
 	e.trigger(TriggerRequest{Platform: respondent.Name, EventType: respondent.EventMessagesCreated})
 	e.settle()
-	got := rcv.requests()
+	got := rcv.Requests()
 	require.Len(t, got, 3)
 	for _, r := range got {
 		res := resourceOf(t, r.Body)
@@ -49,7 +50,7 @@ func TestSimulateCarriesWebhookIdentity(t *testing.T) {
 	e.trigger(TriggerRequest{Platform: respondent.Name, EventType: respondent.EventMessagesCreated,
 		Extra: map[string]string{"teamId": "t-explicit"}})
 	e.settle()
-	got = rcv.requests()
+	got = rcv.Requests()
 	tassert.Equal(t, "t-explicit", resourceOf(t, got[len(got)-1].Body)["teamId"])
 }
 
@@ -59,13 +60,13 @@ func TestSimulateCarriesWebhookIdentity(t *testing.T) {
 func TestSimulatedResponsesAreThrowaway(t *testing.T) {
 	for _, fetchable := range []bool{false, true} {
 		e := newEnv(t, Config{SimulateFetchable: fetchable})
-		rcv := newReceiver(t, nil)
+		rcv := testkit.Recording(t, nil)
 		var w Webhook
-		e.json("POST", "/v1/webhooks", `{"url": "`+rcv.ts.URL+`/h"}`, 201, &w)
+		e.json("POST", "/v1/webhooks", `{"url": "`+rcv.URL+`/h"}`, 201, &w)
 		resp, b := e.do("POST", "/v1/webhooks/"+w.ID+"/simulate", `{"event": "SCREENER_RESPONSES.CREATED"}`)
 		require.Equal(t, 201, resp.StatusCode, "%s", b)
 		e.settle()
-		got := rcv.requests()
+		got := rcv.Requests()
 		require.Len(t, got, 1)
 		res := resourceOf(t, got[0].Body)
 		path := "/v1/projects/" + res["projectId"].(string) + "/screener-responses/" + res["id"].(string)

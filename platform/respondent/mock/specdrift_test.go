@@ -3,6 +3,7 @@ package mock
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/hookdrill/hookdrill/internal/testkit"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -32,11 +33,11 @@ func TestSpecDrift(t *testing.T) {
 		map[string]string{respondent.Name: filepath.Join(specDir, "respondent-openapi.yml")})
 	fsys := &fullFS{}
 	e := newEnv(t, Config{StatePath: filepath.Join(t.TempDir(), "state.json"), StateFS: fsys, MaxBodyBytes: 4096})
-	rcv := newReceiver(t, nil)
+	rcv := testkit.Recording(t, nil)
 
 	// The world the calls read: a webhook with a project and a response.
 	var hook Webhook
-	e.json("POST", "/v1/webhooks", `{"url": "`+rcv.ts.URL+`/r"}`, 201, &hook)
+	e.json("POST", "/v1/webhooks", `{"url": "`+rcv.URL+`/r"}`, 201, &hook)
 	e.trigger(TriggerRequest{Platform: respondent.Name, EventType: respondent.EventProjectsUpdated, ResourceID: "proj-1", Status: "RECRUITING"})
 	e.trigger(TriggerRequest{Platform: respondent.Name, EventType: respondent.EventScreenerResponsesCreated,
 		ResourceID: "resp-1", Extra: map[string]string{"projectId": "proj-1"}})
